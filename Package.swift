@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Nabla",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Nabla", targets: ["Nabla"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+
+        /// CBLAS from OpenBLAS: matrix products for `matmul`.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: - Core: tensors and reverse-mode autodiff
+
+        .target(
+            name: "Nabla",
+            dependencies: [
+                "COpenBLAS",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+
+        // MARK: - Examples
+
+        .executableTarget(
+            name: "AutodiffBasics",
+            dependencies: ["Nabla"],
+            path: "Examples/AutodiffBasics"
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(
+            name: "NablaTests",
+            dependencies: ["Nabla"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,106 @@
+/// The gradient of a tensor: either a dense tensor of the same shape, or a row-sparse one.
+///
+/// Row-sparse gradients come from ``Tensor/gather(rows:)`` (embedding lookups): of a 100,000-row
+/// item matrix only the rows a mini-batch touched get a gradient, and optimizers can update just
+/// those rows.
+public enum Gradient<Scalar: TensorScalar> {
+    /// A gradient with one value per element.
+    case dense(Tensor<Scalar>)
+    /// A gradient with values for some rows only (axis 0), others implicitly zero.
+    case rowSparse(RowSparseGradient<Scalar>)
+
+    /// This gradient as a dense tensor (row-sparse rows are scattered and summed into zeros).
+    public var dense: Tensor<Scalar> {
+        switch self {
+        case .dense(let tensor): return tensor
+        case .rowSparse(let sparse): return sparse.densified()
+        }
+    }
+
+    /// The sum of two gradients of the same tensor; sparse plus sparse stays sparse.
+    func adding(_ other: Gradient<Scalar>) -> Gradient<Scalar> {
+        switch (self, other) {
+        case let (.rowSparse(a), .rowSparse(b)):
+            return .rowSparse(a.appending(b))
+        case let (.dense(a), .rowSparse(b)), let (.rowSparse(b), .dense(a)):
+            return .dense(b.added(to: a))
+        case let (.dense(a), .dense(b)):
+            return .dense(withNoGrad { a + b })
+        }
+    }
+}
+
+/// A gradient that is zero except in some rows: the row indices and those rows' values.
+///
+/// Indices may repeat (an item clicked twice in a batch); repeated rows add up, which
+/// ``coalesced()`` makes explicit.
+public struct RowSparseGradient<Scalar: TensorScalar> {
+    /// The shape of the full tensor this is the gradient of.
+    public let shape: [Int]
+    /// The row (index along axis 0) each stored row belongs to; duplicates allowed.
+    public private(set) var rowIndices: [Int]
+    /// The stored rows, `rowIndices.count × rowWidth` values in row-major order.
+    public private(set) var values: [Scalar]
+
+    /// The number of elements in one row: the product of `shape` without its first axis.
+    public var rowWidth: Int { Shape.elementCount(Array(shape.dropFirst())) }
+
+    /// Creates a row-sparse gradient; `values` holds one row per index.
+    public init(shape: [Int], rowIndices: [Int], values: [Scalar]) {
+        guard let rows = shape.first else { misuse("RowSparseGradient", "needs a shape with at least one axis") }
+        let width = Shape.elementCount(Array(shape.dropFirst()))
+        if values.count != rowIndices.count * width {
+            misuse("RowSparseGradient", "\(rowIndices.count) rows of width \(width) need \(rowIndices.count * width) values, got \(values.count)")
+        }
+        if let bad = rowIndices.first(where: { $0 < 0 || $0 >= rows }) {
+            misuse("RowSparseGradient", "row index \(bad) is out of range for shape \(describeShape(shape))")
+        }
+        self.shape = shape
+        self.rowIndices = rowIndices
+        self.values = values
+    }
+
+    /// The same gradient with each row index once, in increasing order, duplicates summed.
+    public func coalesced() -> RowSparseGradient<Scalar> {
+        let width = rowWidth
+        let order = rowIndices.indices.sorted { rowIndices[$0] < rowIndices[$1] }
+        var indices: [Int] = []
+        var summed: [Scalar] = []
+        indices.reserveCapacity(order.count)
+        summed.reserveCapacity(order.count * width)
+        for position in order {
+            let row = rowIndices[position]
+            let source = position * width
+            if indices.last == row {
+                let target = summed.count - width
+                for j in 0..<width { summed[target + j] += values[source + j] }
+            } else {
+                indices.append(row)
+                summed.append(contentsOf: values[source..<(source + width)])
+            }
+        }
+        return RowSparseGradient(shape: shape, rowIndices: indices, values: summed)
+    }
+
+    /// The dense tensor this gradient stands for.
+    public func densified() -> Tensor<Scalar> {
+        added(to: Tensor(zeros: shape))
+    }
+
+    /// `dense` plus this gradient, as a new tensor.
+    func added(to dense: Tensor<Scalar>) -> Tensor<Scalar> {
+        var result = dense.storage
+        let width = rowWidth
+        for (position, row) in rowIndices.enumerated() {
+            for j in 0..<width {
+                result[row * width + j] += values[position * width + j]
+            }
+        }
+        return Tensor(result, shape: shape)
+    }
+
+    /// Both gradients' rows together (still uncoalesced).
+    func appending(_ other: RowSparseGradient<Scalar>) -> RowSparseGradient<Scalar> {
+        RowSparseGradient(shape: shape, rowIndices: rowIndices + other.rowIndices, values: values + other.values)
+    }
+}

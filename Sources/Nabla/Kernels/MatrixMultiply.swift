@@ -1,0 +1,56 @@
+/// Which routine computes matrix products.
+public enum MatrixMultiplyKernel: Sendable {
+    /// OpenBLAS (`cblas_sgemm` / `cblas_dgemm`): what Nabla uses.
+    case blas
+    /// ``referenceGemm(transposeA:transposeB:m:n:k:a:b:)``: three loops, for reading and testing.
+    case reference
+}
+
+/// `op(A) · op(B)` for row-major matrices, where `op(X)` is `Xᵀ` when its flag is set.
+///
+/// `op(A)` is `m × k`, `op(B)` is `k × n`; the result is `m × n`.
+func gemm<Scalar: TensorScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    a: [Scalar], b: [Scalar], kernel: MatrixMultiplyKernel = .blas
+) -> [Scalar] {
+    switch kernel {
+    case .reference:
+        return referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b)
+    case .blas:
+        var c = [Scalar](repeating: 0, count: m * n)
+        if m == 0 || n == 0 || k == 0 { return c }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    Scalar.blasGemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        alpha: 1, a: a.baseAddress!, lda: transposeA ? m : k,
+                        b: b.baseAddress!, ldb: transposeB ? k : n,
+                        beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return c
+    }
+}
+
+/// The textbook triple loop `C[i][j] = Σₚ op(A)[i][p] · op(B)[p][j]`: slow, obviously right.
+///
+/// `A` is stored `m × k` (or `k × m` when transposed) and `B` `k × n` (or `n × k`).
+public func referenceGemm<Scalar: TensorScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: [Scalar], b: [Scalar]
+) -> [Scalar] {
+    var c = [Scalar](repeating: 0, count: m * n)
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum: Scalar = 0
+            for p in 0..<k {
+                let aValue = transposeA ? a[p * m + i] : a[i * k + p]
+                let bValue = transposeB ? b[j * k + p] : b[p * n + j]
+                sum += aValue * bValue
+            }
+            c[i * n + j] = sum
+        }
+    }
+    return c
+}

@@ -1,0 +1,41 @@
+/// The matrix product `op(a) · op(b)` of two 2-D tensors, through BLAS.
+///
+/// `op(x)` is `xᵀ` when the matching flag is set, which costs nothing: BLAS reads the matrix
+/// transposed in place.
+///
+/// Derivatives, for `C = A·B` with upstream gradient `G`: `dA = G·Bᵀ`, `dB = Aᵀ·G`. With
+/// transposed operands the same rule is applied to `op(A)` and `op(B)` and transposed back, which
+/// again needs only transposed reads, never a copy.
+///
+/// - Parameters:
+///   - a: an `m × k` matrix (`k × m` when `transposeA`).
+///   - b: a `k × n` matrix (`n × k` when `transposeB`).
+///   - kernel: `.blas` (default) or the readable `.reference` loop.
+/// - Returns: an `m × n` matrix.
+public func matmul<Scalar>(
+    _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false,
+    kernel: MatrixMultiplyKernel = .blas
+) -> Tensor<Scalar> {
+    let symbolA = transposeA ? "ᵀ" : "", symbolB = transposeB ? "ᵀ" : ""
+    let description = "\(describeShape(a.shape))\(symbolA) × \(describeShape(b.shape))\(symbolB)"
+    guard a.rank == 2, b.rank == 2 else {
+        misuse("matmul", "\(description): both operands must be 2-D matrices")
+    }
+    let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (kB, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    guard k == kB else {
+        misuse("matmul", "\(description): inner dimensions \(k) and \(kB) differ")
+    }
+    let values = gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                      a: a.storage, b: b.storage, kernel: kernel)
+    let details = transposeA || transposeB ? "A\(symbolA)·B\(symbolB)" : ""
+    return .result(of: "matmul", details: details, inputs: [a, b], shape: [m, n], storage: values) { g in
+        let gradA: Tensor<Scalar> = transposeA
+            ? matmul(b, g, transposeA: transposeB, transposeB: true, kernel: kernel)   // (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ
+            : matmul(g, b, transposeA: false, transposeB: !transposeB, kernel: kernel)  // G·op(B)ᵀ
+        let gradB: Tensor<Scalar> = transposeB
+            ? matmul(g, a, transposeA: true, transposeB: transposeA, kernel: kernel)    // (op(A)ᵀ·G)ᵀ = Gᵀ·op(A)
+            : matmul(a, g, transposeA: !transposeA, transposeB: false, kernel: kernel)  // op(A)ᵀ·G
+        return [.dense(gradA), .dense(gradB)]
+    }
+}

@@ -1,0 +1,102 @@
+// Reductions over axes: sum, mean, max and log-sum-exp.
+
+extension Tensor {
+    /// Sums over `axes` (negative axes count from the end); the reduced axes are dropped, or kept
+    /// with size 1 when `keepDims` is set.
+    ///
+    /// Derivative: every element contributed once to its sum, so each receives the upstream
+    /// gradient unchanged: the gradient is broadcast back over the reduced axes.
+    public func sum(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let reduction = Reduction(shape: shape, axes: axes, op: "sum")
+        var values = [Scalar](repeating: 0, count: Shape.elementCount(reduction.keptShape))
+        for (position, target) in reduction.targets.enumerated() {
+            values[target] += storage[position]
+        }
+        return .result(of: "sum", details: "axes: \(describeShape(reduction.axes))", inputs: [self],
+                       shape: reduction.resultShape(keepDims: keepDims), storage: values) { g in
+            [.dense(g.reshaped(reduction.keptShape).expanded(to: self.shape))]
+        }
+    }
+
+    /// The sum of all elements, as a scalar tensor.
+    public func sum() -> Tensor {
+        sum(axes: Array(0..<rank))
+    }
+
+    /// The mean over `axes`: the sum divided by the number of elements summed.
+    public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let reduction = Reduction(shape: shape, axes: axes, op: "mean")
+        let countPerResult = Shape.elementCount(reduction.axes.map { shape[$0] })
+        return sum(axes: axes, keepDims: keepDims) / Scalar(countPerResult)
+    }
+
+    /// The mean of all elements, as a scalar tensor.
+    public func mean() -> Tensor {
+        mean(axes: Array(0..<rank))
+    }
+
+    /// The maximum over `axes`.
+    ///
+    /// Derivative: the upstream gradient goes to the element that was the maximum (the first one,
+    /// in row-major order, when several tie), as in PyTorch's `max(dim)`.
+    public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let reduction = Reduction(shape: shape, axes: axes, op: "max")
+        let resultCount = Shape.elementCount(reduction.keptShape)
+        var values = [Scalar](repeating: -.infinity, count: resultCount)
+        var winners = [Int](repeating: -1, count: resultCount)
+        for (position, target) in reduction.targets.enumerated()
+        where winners[target] < 0 || storage[position] > values[target] {
+            values[target] = storage[position]
+            winners[target] = position
+        }
+        return .result(of: "max", details: "axes: \(describeShape(reduction.axes))", inputs: [self],
+                       shape: reduction.resultShape(keepDims: keepDims), storage: values) { g in
+            var gradient = [Scalar](repeating: 0, count: self.count)
+            for (target, position) in winners.enumerated() { gradient[position] += g.storage[target] }
+            return [.dense(Tensor(gradient, shape: self.shape))]
+        }
+    }
+
+    /// `log Σ exp(x)` over `axes`, computed stably as `m + log Σ exp(x − m)` with `m` the maximum.
+    ///
+    /// Built from primitive ops. `m` is a constant (taken without gradient), which is exact: the
+    /// result does not depend on the choice of `m`, so its derivative with respect to `m` is zero.
+    /// The derivative with respect to `x` is `softmax(x)`.
+    public func logSumExp(axes: [Int], keepDims: Bool = false) -> Tensor {
+        let reduction = Reduction(shape: shape, axes: axes, op: "logSumExp")
+        let shift = withNoGrad {
+            let maximum = max(axes: axes, keepDims: true)
+            return Tensor(maximum.storage.map { $0.isFinite ? $0 : 0 }, shape: maximum.shape)
+        }
+        let result = (self - shift).exp().sum(axes: axes, keepDims: true).log() + shift
+        return keepDims ? result : result.reshaped(reduction.resultShape(keepDims: false))
+    }
+}
+
+/// Where each element of a tensor goes when some of its axes are reduced.
+struct Reduction {
+    /// The reduced axes, normalised and sorted.
+    let axes: [Int]
+    /// The input shape with reduced axes set to 1.
+    let keptShape: [Int]
+    /// For each input element in row-major order, the index of the result element it folds into.
+    let targets: [Int]
+
+    init(shape: [Int], axes: [Int], op: String) {
+        let normalized = Set(axes.map { Shape.normalizedAxis($0, rank: shape.count, op: op) }).sorted()
+        if normalized.count != axes.count {
+            misuse(op, "axes \(describeShape(axes)) name an axis twice")
+        }
+        self.axes = normalized
+        let kept = shape.indices.map { normalized.contains($0) ? 1 : shape[$0] }
+        keptShape = kept
+        let keptStrides = Shape.strides(kept)
+        let strides = shape.indices.map { normalized.contains($0) ? 0 : keptStrides[$0] }
+        targets = Shape.offsets(shape: shape, strides: strides)
+    }
+
+    /// The result's shape: `keptShape`, or with the reduced axes removed.
+    func resultShape(keepDims: Bool) -> [Int] {
+        keepDims ? keptShape : keptShape.indices.filter { !axes.contains($0) }.map { keptShape[$0] }
+    }
+}
