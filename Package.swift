@@ -40,9 +40,15 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// Helpers shared by the test targets: tolerance comparisons and gradient-check expectations.
+        .target(
+            name: "NablaTestSupport",
+            dependencies: ["Nabla"],
+            path: "Tests/NablaTestSupport"
+        ),
         .testTarget(
             name: "NablaTests",
-            dependencies: ["Nabla"]
+            dependencies: ["Nabla", "NablaTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

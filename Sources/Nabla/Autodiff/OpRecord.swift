@@ -12,7 +12,7 @@ public final class OpRecord<Scalar: TensorScalar> {
     public let details: String
 
     /// The tensors the op read.
-    public let inputs: [Tensor<Scalar>]
+    public private(set) var inputs: [Tensor<Scalar>]
 
     /// Maps the output's gradient to the inputs' gradients; `nil` once the graph has been freed.
     var backward: ((Tensor<Scalar>) -> [Gradient<Scalar>?])?
@@ -27,9 +27,53 @@ public final class OpRecord<Scalar: TensorScalar> {
         self.inputs = inputs
         self.backward = backward
     }
+
+    /// Releases the graph behind this record without recursion.
+    ///
+    /// Freeing a tensor frees its record, which frees its inputs, which free their records...: on
+    /// a 10,000-step chain the natural recursive teardown overflows the stack. Instead, records
+    /// that only this graph holds are emptied here one at a time, so each one dies with nothing
+    /// left to free.
+    deinit {
+        backward = nil
+        var pending = inputs
+        inputs = []
+        while var tensor = pending.popLast() {
+            guard isKnownUniquelyReferenced(&tensor), var record = tensor.record else { continue }
+            tensor.record = nil
+            guard isKnownUniquelyReferenced(&record) else { continue }
+            record.backward = nil
+            pending.append(contentsOf: record.inputs)
+            record.inputs = []
+        }
+    }
 }
 
 extension Tensor {
+    /// Creates the output of a custom op with a hand-written backward rule.
+    ///
+    /// This is how code outside the core adds an op (a fused GRU cell, say): compute the output's
+    /// elements, and give the rule that maps the output's gradient to one gradient per input.
+    /// The op is recorded only when an input requires a gradient and gradients are enabled.
+    /// Check the rule with ``gradcheck(_:tolerance:step:_:)``.
+    ///
+    /// ```swift
+    /// let y = Tensor(op: "square", inputs: [x], shape: x.shape, scalars: x.scalars.map { $0 * $0 }) { g in
+    ///     [.dense(g * 2 * x)]
+    /// }
+    /// ```
+    public convenience init(
+        op: String, details: String = "", inputs: [Tensor<Scalar>], shape: [Int], scalars: [Scalar],
+        backward: @escaping (Tensor<Scalar>) -> [Gradient<Scalar>?]
+    ) {
+        if scalars.count != Shape.elementCount(shape) {
+            misuse(op, "\(scalars.count) scalars do not fill shape \(describeShape(shape))")
+        }
+        let needsGraph = GradMode.isEnabled && inputs.contains { $0.requiresGrad }
+        let record = needsGraph ? OpRecord(op: op, details: details, inputs: inputs, backward: backward) : nil
+        self.init(shape: shape, storage: scalars, record: record)
+    }
+
     /// Makes an op's output, recording `backward` only when some input requires a gradient and
     /// gradients are enabled (see ``withNoGrad(_:)``).
     ///
@@ -38,8 +82,6 @@ extension Tensor {
         of op: String, details: String = "", inputs: [Tensor<Scalar>], shape: [Int], storage: [Scalar],
         backward: @escaping (Tensor<Scalar>) -> [Gradient<Scalar>?]
     ) -> Tensor<Scalar> {
-        let needsGraph = GradMode.isEnabled && inputs.contains { $0.requiresGrad }
-        let record = needsGraph ? OpRecord(op: op, details: details, inputs: inputs, backward: backward) : nil
-        return Tensor(shape: shape, storage: storage, record: record)
+        Tensor(op: op, details: details, inputs: inputs, shape: shape, scalars: storage, backward: backward)
     }
 }
