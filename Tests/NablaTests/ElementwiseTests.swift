@@ -12,6 +12,7 @@ import Testing
         expectTensor(x.tanh(), shape: [4], x.scalars.map { Foundation.tanh($0) }, tolerance: 1e-15)
         expectTensor(x.sigmoid(), shape: [4], x.scalars.map { 1 / (1 + Foundation.exp(-$0)) }, tolerance: 1e-15)
         expectTensor(x.relu(), shape: [4], [0, 0, 0.5, 3])
+        expectTensor(x.softplus(), shape: [4], x.scalars.map { Foundation.log(1 + Foundation.exp($0)) }, tolerance: 1e-15)
         expectTensor(x.elu(alpha: 0.5), shape: [4], [0.5 * (Foundation.exp(-2) - 1), 0.5 * (Foundation.exp(-0.5) - 1), 0.5, 3],
                      tolerance: 1e-15)
         expectTensor(x.pow(2), shape: [4], [4, 0.25, 0.25, 9])
@@ -26,6 +27,7 @@ import Testing
     @Test func sigmoidIsFiniteForLargeInputs() {
         let big = Tensor<Float>([-1000, 1000])
         #expect(big.sigmoid().scalars == [0, 1])
+        #expect(big.softplus().scalars == [0, 1000])
     }
 
     @Test func gradients() {
@@ -39,6 +41,7 @@ import Testing
         expectGradientsMatch([x]) { $0[0].tanh() }
         expectGradientsMatch([x]) { $0[0].sigmoid() }
         expectGradientsMatch([x]) { $0[0].relu() }
+        expectGradientsMatch([x]) { $0[0].softplus() }
         expectGradientsMatch([x]) { $0[0].elu(alpha: 0.7) }
     }
 

@@ -6,10 +6,12 @@ public enum MatrixMultiplyKernel: Sendable {
     case reference
 }
 
-/// `op(A) · op(B)` for row-major matrices, where `op(X)` is `Xᵀ` when its flag is set.
+/// `op(A) · op(B)` for row-major matrices stored as flat arrays, where `op(X)` is `Xᵀ` when its
+/// flag is set: the raw kernel under ``matmul(_:_:transposeA:transposeB:kernel:)``, for fused ops
+/// that work on arrays directly.
 ///
 /// `op(A)` is `m × k`, `op(B)` is `k × n`; the result is `m × n`.
-func gemm<Scalar: TensorScalar>(
+public func gemm<Scalar: TensorScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     a: [Scalar], b: [Scalar], kernel: MatrixMultiplyKernel = .blas
 ) -> [Scalar] {

@@ -61,6 +61,15 @@ extension Tensor {
         }
     }
 
+    /// `softplus(x) = log(1 + eˣ)`, computed as `max(x, 0) + log(1 + e^−|x|)` so it never overflows.
+    /// Derivative: `σ(x)`. Note `−log σ(x) = softplus(−x)`, the stable form of BPR-style losses.
+    public func softplus() -> Tensor {
+        let values = storage.map { Swift.max($0, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs($0))) }
+        return .result(of: "softplus", inputs: [self], shape: shape, storage: values) { g in
+            [.dense(g * self.sigmoid())]
+        }
+    }
+
     /// `max(x, 0)`. Derivative: 1 where `x > 0`, else 0.
     public func relu() -> Tensor {
         .result(of: "relu", inputs: [self], shape: shape, storage: storage.map { Swift.max($0, 0) }) { g in
