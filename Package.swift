@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Nabla", targets: ["Nabla"]),
+        .library(name: "NablaNN", targets: ["NablaNN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
@@ -30,6 +31,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Layers, losses, optimizers, safetensors
+
+        .target(
+            name: "NablaNN",
+            dependencies: ["Nabla"]
+        ),
+
         // MARK: - Examples
 
         .executableTarget(
@@ -49,6 +57,11 @@ let package = Package(
         .testTarget(
             name: "NablaTests",
             dependencies: ["Nabla", "NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "NablaNNTests",
+            dependencies: ["Nabla", "NablaNN", "NablaTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,9 +2,9 @@
 ///
 /// Shape mismatches and API misuse are bugs in the calling code, so they trap rather than throw.
 /// `fatalError` is used (not `precondition`) because its message survives release builds.
-/// Errors caused by outside input (files, command-line values) are thrown instead.
-@usableFromInline
-func misuse(_ op: String, _ message: String) -> Never {
+/// Errors caused by outside input (files, command-line values) are thrown instead. Layers and
+/// models built on Nabla use it too, so every misuse message reads the same way.
+public func misuse(_ op: String, _ message: String) -> Never {
     fatalError("\(op): \(message)")
 }
 

@@ -1,0 +1,197 @@
+import Nabla
+
+// The GRU cell as one op with a hand-written backward pass. It computes exactly what the
+// composed cell computes (tests compare outputs and every gradient in Double), with three matrix
+// products forward and six backward, and no intermediate graph nodes.
+
+extension GRUCell {
+    /// One step as a single recorded op, in the cell's formulation.
+    func fusedStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
+        switch formulation {
+        case .original: return fusedOriginalStep(x, h)
+        case .pytorch: return fusedPyTorchStep(x, h)
+        }
+    }
+
+    /// The PyTorch formulation; saves r, z, n and `U_n h + b_hn` for the backward pass.
+    ///
+    /// Backward, from `dh'`: `dz = dh' ⊙ (h − n)`, `dn = dh' ⊙ (1 − z)`, `dh = dh' ⊙ z`;
+    /// through the activations `da_n = dn ⊙ (1 − n²)`, `da_z = dz ⊙ z(1 − z)`,
+    /// `da_r = (da_n ⊙ (U_n h + b_hn)) ⊙ r(1 − r)`. The input side receives
+    /// `[da_r, da_z, da_n]` and the hidden side `[da_r, da_z, da_n ⊙ r]`; matrix products give
+    /// the weight, bias, input and state gradients.
+    private func fusedPyTorchStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
+        let batch = x.shape[0], size = hiddenSize, inputSize = self.inputSize
+        let weightIH = self.weightIH, weightHH = self.weightHH, biasIH = self.biasIH, biasHH = self.biasHH!
+        var inputGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: inputSize,
+                              a: x.scalars, b: weightIH.scalars)
+        var hiddenGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
+                               a: h.scalars, b: weightHH.scalars)
+        addRowVector(biasIH.scalars, to: &inputGates, columns: 3 * size)
+        addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
+
+        let state = h.scalars
+        var r = [Scalar](repeating: 0, count: batch * size), z = r, n = r, hiddenN = r, output = r
+        for b in 0..<batch {
+            for j in 0..<size {
+                let gate = b * 3 * size + j, cell = b * size + j
+                r[cell] = logistic(inputGates[gate] + hiddenGates[gate])
+                z[cell] = logistic(inputGates[gate + size] + hiddenGates[gate + size])
+                hiddenN[cell] = hiddenGates[gate + 2 * size]
+                n[cell] = Scalar.tanh(inputGates[gate + 2 * size] + r[cell] * hiddenN[cell])
+                output[cell] = (1 - z[cell]) * n[cell] + z[cell] * state[cell]
+            }
+        }
+
+        return Tensor(op: "gru.pytorch", inputs: [x, h, weightIH, weightHH, biasIH, biasHH],
+                      shape: [batch, size], scalars: output) { upstream in
+            let g = upstream.scalars
+            var inputSide = [Scalar](repeating: 0, count: batch * 3 * size), hiddenSide = inputSide
+            var stateGradient = [Scalar](repeating: 0, count: batch * size)
+            for b in 0..<batch {
+                for j in 0..<size {
+                    let gate = b * 3 * size + j, cell = b * size + j
+                    let dz = g[cell] * (state[cell] - n[cell])
+                    let dn = g[cell] * (1 - z[cell])
+                    stateGradient[cell] = g[cell] * z[cell]
+                    let daN = dn * (1 - n[cell] * n[cell])
+                    let daZ = dz * z[cell] * (1 - z[cell])
+                    let daR = daN * hiddenN[cell] * r[cell] * (1 - r[cell])
+                    inputSide[gate] = daR; inputSide[gate + size] = daZ; inputSide[gate + 2 * size] = daN
+                    hiddenSide[gate] = daR; hiddenSide[gate + size] = daZ; hiddenSide[gate + 2 * size] = daN * r[cell]
+                }
+            }
+            let inputGradient = gemm(transposeA: false, transposeB: false, m: batch, n: inputSize, k: 3 * size,
+                                     a: inputSide, b: weightIH.scalars)
+            let recurrentPart = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size,
+                                     a: hiddenSide, b: weightHH.scalars)
+            for i in stateGradient.indices { stateGradient[i] += recurrentPart[i] }
+            let weightIHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: inputSize, k: batch,
+                                        a: inputSide, b: x.scalars)
+            let weightHHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: size, k: batch,
+                                        a: hiddenSide, b: state)
+            return [
+                .dense(Tensor(inputGradient, shape: [batch, inputSize])),
+                .dense(Tensor(stateGradient, shape: [batch, size])),
+                .dense(Tensor(weightIHGradient, shape: [3 * size, inputSize])),
+                .dense(Tensor(weightHHGradient, shape: [3 * size, size])),
+                .dense(Tensor(columnSums(inputSide, columns: 3 * size), shape: [3 * size])),
+                .dense(Tensor(columnSums(hiddenSide, columns: 3 * size), shape: [3 * size])),
+            ]
+        }
+    }
+
+    /// The original formulation; saves r, z, the candidate h̃ and `r ⊙ h` for the backward pass.
+    ///
+    /// Backward, from `dh'`: `dz = dh' ⊙ (h̃ − h)`, `dh̃ = dh' ⊙ z`, `dh = dh' ⊙ (1 − z)`;
+    /// `da_c = dh̃ ⊙ (1 − h̃²)`, `d(r ⊙ h) = da_c · U`, so `dr = d(r ⊙ h) ⊙ h` and
+    /// `dh += d(r ⊙ h) ⊙ r`; `da_r = dr ⊙ r(1 − r)`, `da_z = dz ⊙ z(1 − z)`, and
+    /// `dh += [da_r, da_z] · [U_r; U_z]`.
+    private func fusedOriginalStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
+        let batch = x.shape[0], size = hiddenSize, inputSize = self.inputSize
+        let weightIH = self.weightIH, weightHH = self.weightHH, bias = self.biasIH
+        let recurrent = weightHH.scalars
+        let gatesRecurrent = Array(recurrent[0..<(2 * size * size)])              // [U_r; U_z], [2H, H]
+        let candidateRecurrent = Array(recurrent[(2 * size * size)...])           // U, [H, H]
+        var inputGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: inputSize,
+                              a: x.scalars, b: weightIH.scalars)
+        addRowVector(bias.scalars, to: &inputGates, columns: 3 * size)
+        let state = h.scalars
+        let hiddenGates = gemm(transposeA: false, transposeB: true, m: batch, n: 2 * size, k: size,
+                               a: state, b: gatesRecurrent)
+
+        var r = [Scalar](repeating: 0, count: batch * size), z = r, resetState = r
+        for b in 0..<batch {
+            for j in 0..<size {
+                let cell = b * size + j
+                r[cell] = logistic(inputGates[b * 3 * size + j] + hiddenGates[b * 2 * size + j])
+                z[cell] = logistic(inputGates[b * 3 * size + size + j] + hiddenGates[b * 2 * size + size + j])
+                resetState[cell] = r[cell] * state[cell]
+            }
+        }
+        let candidateRecurrentPart = gemm(transposeA: false, transposeB: true, m: batch, n: size, k: size,
+                                          a: resetState, b: candidateRecurrent)
+        var candidate = r, output = r
+        for b in 0..<batch {
+            for j in 0..<size {
+                let cell = b * size + j
+                candidate[cell] = Scalar.tanh(inputGates[b * 3 * size + 2 * size + j] + candidateRecurrentPart[cell])
+                output[cell] = (1 - z[cell]) * state[cell] + z[cell] * candidate[cell]
+            }
+        }
+
+        return Tensor(op: "gru.original", inputs: [x, h, weightIH, weightHH, bias],
+                      shape: [batch, size], scalars: output) { upstream in
+            let g = upstream.scalars
+            var stateGradient = [Scalar](repeating: 0, count: batch * size)
+            var candidatePre = stateGradient
+            var inputSide = [Scalar](repeating: 0, count: batch * 3 * size)
+            var gatesSide = [Scalar](repeating: 0, count: batch * 2 * size)
+            for b in 0..<batch {
+                for j in 0..<size {
+                    let cell = b * size + j
+                    stateGradient[cell] = g[cell] * (1 - z[cell])
+                    let dz = g[cell] * (candidate[cell] - state[cell])
+                    let daZ = dz * z[cell] * (1 - z[cell])
+                    candidatePre[cell] = g[cell] * z[cell] * (1 - candidate[cell] * candidate[cell])
+                    inputSide[b * 3 * size + size + j] = daZ
+                    inputSide[b * 3 * size + 2 * size + j] = candidatePre[cell]
+                    gatesSide[b * 2 * size + size + j] = daZ
+                }
+            }
+            let resetStateGradient = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: size,
+                                          a: candidatePre, b: candidateRecurrent)
+            for b in 0..<batch {
+                for j in 0..<size {
+                    let cell = b * size + j
+                    let dr = resetStateGradient[cell] * state[cell]
+                    stateGradient[cell] += resetStateGradient[cell] * r[cell]
+                    let daR = dr * r[cell] * (1 - r[cell])
+                    inputSide[b * 3 * size + j] = daR
+                    gatesSide[b * 2 * size + j] = daR
+                }
+            }
+            let throughGates = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 2 * size,
+                                    a: gatesSide, b: gatesRecurrent)
+            for i in stateGradient.indices { stateGradient[i] += throughGates[i] }
+            let inputGradient = gemm(transposeA: false, transposeB: false, m: batch, n: inputSize, k: 3 * size,
+                                     a: inputSide, b: weightIH.scalars)
+            let weightIHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: inputSize, k: batch,
+                                        a: inputSide, b: x.scalars)
+            let gatesWeightGradient = gemm(transposeA: true, transposeB: false, m: 2 * size, n: size, k: batch,
+                                           a: gatesSide, b: state)
+            let candidateWeightGradient = gemm(transposeA: true, transposeB: false, m: size, n: size, k: batch,
+                                               a: candidatePre, b: resetState)
+            return [
+                .dense(Tensor(inputGradient, shape: [batch, inputSize])),
+                .dense(Tensor(stateGradient, shape: [batch, size])),
+                .dense(Tensor(weightIHGradient, shape: [3 * size, inputSize])),
+                .dense(Tensor(gatesWeightGradient + candidateWeightGradient, shape: [3 * size, size])),
+                .dense(Tensor(columnSums(inputSide, columns: 3 * size), shape: [3 * size])),
+            ]
+        }
+    }
+}
+
+/// Adds `row` to every row of the row-major matrix `matrix`.
+func addRowVector<Scalar: TensorScalar>(_ row: [Scalar], to matrix: inout [Scalar], columns: Int) {
+    for start in stride(from: 0, to: matrix.count, by: columns) {
+        for j in 0..<columns { matrix[start + j] += row[j] }
+    }
+}
+
+/// The sum of each column of a row-major matrix.
+func columnSums<Scalar: TensorScalar>(_ matrix: [Scalar], columns: Int) -> [Scalar] {
+    var sums = [Scalar](repeating: 0, count: columns)
+    for start in stride(from: 0, to: matrix.count, by: columns) {
+        for j in 0..<columns { sums[j] += matrix[start + j] }
+    }
+    return sums
+}
+
+/// `σ(x)` without overflow.
+func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+    if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
+    let e = Scalar.exp(x)
+    return e / (1 + e)
+}

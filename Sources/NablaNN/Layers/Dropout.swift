@@ -1,0 +1,32 @@
+import Nabla
+
+/// Inverted dropout: in training, each element is zeroed with probability `p` and the survivors
+/// are scaled by `1 / (1 − p)`, so evaluation needs no rescaling; in evaluation it is the identity.
+///
+/// `p` is the probability to **drop**, as in PyTorch and GRU4Rec's `dropout_p_hidden` (a keep
+/// probability here is one of the mistakes that cost third-party GRU4Rec ports accuracy).
+public final class Dropout<Scalar: TensorScalar>: Module {
+    /// The probability of dropping each element, in `[0, 1)`.
+    public let probability: Double
+    /// Draws the masks.
+    public var generator: SeededRandomGenerator
+    /// Whether dropout is active.
+    public var isTraining = true
+
+    /// A dropout layer dropping with `probability`, drawing masks from a generator seeded with `seed`.
+    public init(probability: Double, seed: UInt64 = 0) {
+        if !(probability >= 0 && probability < 1) {
+            misuse("Dropout", "the drop probability must be in [0, 1), got \(probability)")
+        }
+        self.probability = probability
+        generator = SeededRandomGenerator(seed: seed)
+    }
+
+    /// `x` with dropout applied in training mode; `x` itself otherwise.
+    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard isTraining && probability > 0 else { return x }
+        let scale = Scalar(1 / (1 - probability))
+        let mask = (0..<x.count).map { _ in generator.nextUnitInterval() < probability ? 0 : scale }
+        return x * Tensor(mask, shape: x.shape)
+    }
+}

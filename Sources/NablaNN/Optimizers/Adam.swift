@@ -1,0 +1,56 @@
+import Nabla
+
+/// Adam (Kingma & Ba), with bias correction:
+///
+///     m ← β₁ m + (1 − β₁) g
+///     v ← β₂ v + (1 − β₂) g²
+///     w ← w − lr · m̂ / (√v̂ + ε),   m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
+///
+/// Row-sparse gradients are applied densely (every row's moments decay each step).
+public final class Adam<Scalar: TensorScalar>: Optimizer {
+    /// The parameters updated.
+    public let parameters: [Tensor<Scalar>]
+    /// The step size.
+    public var learningRate: Scalar
+    /// The decay rates of the first and second moments.
+    public let beta1: Scalar, beta2: Scalar
+    /// Added to the denominator.
+    public let epsilon: Scalar
+    /// Steps taken so far.
+    public private(set) var stepCount = 0
+    /// First and second moment estimates of each parameter.
+    public private(set) var firstMoments: [[Scalar]], secondMoments: [[Scalar]]
+
+    /// An Adam optimizer with PyTorch's defaults.
+    public init(parameters: [Tensor<Scalar>], learningRate: Scalar = 1e-3, beta1: Scalar = 0.9,
+                beta2: Scalar = 0.999, epsilon: Scalar = 1e-8) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        firstMoments = zeroBuffers(for: parameters)
+        secondMoments = zeroBuffers(for: parameters)
+    }
+
+    /// One update of every parameter with a gradient.
+    public func step() {
+        stepCount += 1
+        let correction1 = 1 - Scalar.pow(beta1, stepCount), correction2 = 1 - Scalar.pow(beta2, stepCount)
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = parameter.grad?.scalars else { continue }
+            let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
+            firstMoments[index].withUnsafeMutableBufferPointer { m in
+                secondMoments[index].withUnsafeMutableBufferPointer { v in
+                    parameter.withUnsafeMutableScalars { weight in
+                        for i in 0..<weight.count {
+                            m[i] = b1 * m[i] + (1 - b1) * gradient[i]
+                            v[i] = b2 * v[i] + (1 - b2) * gradient[i] * gradient[i]
+                            weight[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

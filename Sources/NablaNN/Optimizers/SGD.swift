@@ -1,0 +1,48 @@
+import Nabla
+
+/// Stochastic gradient descent with optional momentum and Nesterov momentum, as PyTorch's `SGD`:
+///
+///     v ← μ v + g
+///     w ← w − lr · (g + μ v)     with Nesterov
+///     w ← w − lr · v             without
+///
+/// With `momentum = 0` this is plain `w ← w − lr · g`. Row-sparse gradients are applied densely.
+public final class SGD<Scalar: TensorScalar>: Optimizer {
+    /// The parameters updated.
+    public let parameters: [Tensor<Scalar>]
+    /// The step size.
+    public var learningRate: Scalar
+    /// The momentum `μ`.
+    public let momentum: Scalar
+    /// Whether to use Nesterov momentum.
+    public let nesterov: Bool
+    /// The velocity of each parameter.
+    public private(set) var velocities: [[Scalar]]
+
+    /// An SGD optimizer over `parameters`.
+    public init(parameters: [Tensor<Scalar>], learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false) {
+        if nesterov && momentum <= 0 { misuse("SGD", "Nesterov momentum needs a positive momentum, got \(momentum)") }
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        velocities = zeroBuffers(for: parameters)
+    }
+
+    /// One update of every parameter with a gradient.
+    public func step() {
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = parameter.grad?.scalars else { continue }
+            let lr = learningRate, mu = momentum, nesterov = nesterov
+            velocities[index].withUnsafeMutableBufferPointer { velocity in
+                parameter.withUnsafeMutableScalars { weight in
+                    for i in 0..<weight.count {
+                        guard mu != 0 else { weight[i] -= lr * gradient[i]; continue }
+                        velocity[i] = mu * velocity[i] + gradient[i]
+                        weight[i] -= lr * (nesterov ? gradient[i] + mu * velocity[i] : velocity[i])
+                    }
+                }
+            }
+        }
+    }
+}
