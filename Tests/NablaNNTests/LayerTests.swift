@@ -1,0 +1,72 @@
+import Nabla
+import NablaNN
+import NablaTestSupport
+import Testing
+
+/// Embedding, Dense and Dropout: values, gradients and modes.
+@Suite struct LayerTests {
+    @Test func embeddingLooksUpRowsWithASparseGradient() {
+        var generator = SeededRandomGenerator(seed: 2)
+        let embedding = Embedding<Double>(count: 6, dimension: 3, using: &generator)
+        let rows = embedding([4, 1, 4])
+        #expect(rows.shape == [3, 3])
+        #expect(rows[2, 1] == embedding.weight[4, 1])
+        rows.sum().backward()
+        guard case .rowSparse(let sparse)? = embedding.weight.gradient else {
+            Issue.record("expected a row-sparse gradient")
+            return
+        }
+        #expect(sparse.rowIndices == [4, 1, 4])
+        expectGradientsMatch([embedding.weight]) { _ in embedding([0, 5, 5]).tanh() }
+    }
+
+    @Test func embeddingInitialisationIsGlorotUniform() {
+        var generator = SeededRandomGenerator(seed: 3)
+        let embedding = Embedding<Double>(count: 100, dimension: 50, using: &generator)
+        let limit = (6.0 / 150).squareRoot()
+        #expect(embedding.weight.scalars.allSatisfy { abs($0) <= limit })
+        #expect(embedding.weight.scalars.max()! > 0.9 * limit)
+    }
+
+    @Test func denseComputesXTimesWTransposedPlusBias() {
+        var generator = SeededRandomGenerator(seed: 4)
+        let dense = Dense<Double>(inputSize: 2, outputSize: 3, using: &generator)
+        dense.weight.scalars = [1, 2, 3, 4, 5, 6]          // rows: outputs
+        dense.bias!.scalars = [0.5, 0, -1]
+        expectTensor(dense(Tensor(rows: [[1, 1], [2, 0]])), shape: [2, 3], [3.5, 7, 10, 2.5, 6, 9])
+        #expect(dense.namedParameters().map(\.name) == ["weight", "bias"])
+    }
+
+    @Test func denseGradientsWithAndWithoutBias() {
+        var generator = SeededRandomGenerator(seed: 5)
+        let withBias = Dense<Double>(inputSize: 3, outputSize: 2, using: &generator)
+        let withoutBias = Dense<Double>(inputSize: 3, outputSize: 2, hasBias: false, using: &generator)
+        let x = randomInput([4, 3], seed: 6)
+        expectGradientsMatch([x, withBias.weight, withBias.bias!]) { _ in withBias(x).tanh() }
+        expectGradientsMatch([x, withoutBias.weight]) { _ in withoutBias(x).sigmoid() }
+        #expect(withoutBias.parameterCount == 6)
+    }
+
+    @Test func dropoutIsTheIdentityInEvaluation() {
+        let dropout = Dropout<Double>(probability: 0.5)
+        dropout.eval()
+        let x = Tensor<Double>.arange(0, 10)
+        #expect(dropout(x) === x)
+    }
+
+    @Test func dropoutDropsWithProbabilityPAndScalesSurvivors() {
+        let dropout = Dropout<Double>(probability: 0.3, seed: 7)
+        let y = dropout(Tensor(ones: [20_000]))
+        let kept = y.scalars.filter { $0 != 0 }
+        #expect(Set(kept) == [1 / 0.7])
+        #expect(abs(Double(kept.count) / 20_000 - 0.7) < 0.015)
+    }
+
+    @Test func dropoutGradientIsTheSameMask() {
+        let dropout = Dropout<Double>(probability: 0.5, seed: 8)
+        let x = Tensor<Double>(repeating: 3, shape: [50], requiresGrad: true)
+        let y = dropout(x)
+        y.sum().backward()
+        #expect(x.grad!.scalars == y.scalars.map { $0 / 3 })
+    }
+}
