@@ -128,9 +128,14 @@ extension SafeTensors {
         guard let numbers = value as? [Any] else { return nil }
         var result: [Int] = []
         for number in numbers {
-            guard let n = number as? NSNumber, !(number is Bool), n.doubleValue == n.doubleValue.rounded(),
-                  n.doubleValue.magnitude < 9e15 else { return nil }
-            result.append(Int(n.doubleValue))
+            if type(of: number) == Bool.self { return nil }
+            if let integer = number as? Int {
+                result.append(integer)
+            } else if let real = number as? Double, real == real.rounded(), real.magnitude < 9e15 {
+                result.append(Int(real))
+            } else {
+                return nil
+            }
         }
         return result
     }
