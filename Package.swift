@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Nabla", targets: ["Nabla"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
+        .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
@@ -19,6 +20,13 @@ let package = Package(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        /// Graphviz's layout and rendering library, for drawing computation graphs.
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
         ),
 
         // MARK: - Core: tensors and reverse-mode autodiff
@@ -36,6 +44,13 @@ let package = Package(
         .target(
             name: "NablaNN",
             dependencies: ["Nabla"]
+        ),
+
+        // MARK: - Drawing computation graphs
+
+        .target(
+            name: "NablaGraphviz",
+            dependencies: ["Nabla", "CGraphviz"]
         ),
 
         // MARK: - Examples
@@ -57,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "NablaTests",
             dependencies: ["Nabla", "NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "NablaGraphvizTests",
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaNNTests",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Nabla builds against, if they are missing:
-#   libopenblas-dev (matrix products) and pkg-config (how SwiftPM finds it).
+#   libopenblas-dev (matrix products), libgraphviz-dev (drawing computation graphs)
+#   and pkg-config (how SwiftPM finds both).
 # Uses sudo when not run as root. Prints nothing when everything is present.
 set -euo pipefail
 
@@ -8,6 +9,9 @@ missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists openblas; then
     missing+=(libopenblas-dev)
+fi
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgvc; then
+    missing+=(libgraphviz-dev)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,0 +1,66 @@
+import Nabla
+
+extension ComputationGraph {
+    /// Walks `output`'s recorded graph into a value, without changing it.
+    ///
+    /// Leaves that require a gradient become parameters, other leaves inputs; every recorded op
+    /// becomes an op node. The walk is iterative, so graphs of any depth can be captured.
+    public static func capture<Scalar>(_ output: Tensor<Scalar>) -> ComputationGraph {
+        let order = tensorsInputsFirst(from: output)
+        var ids: [ObjectIdentifier: Int] = [:]
+        var nodes: [Node] = []
+        var edges: [Edge] = []
+        for tensor in order {
+            let id = nodes.count
+            ids[ObjectIdentifier(tensor)] = id
+            let kind: NodeKind = tensor === output ? .output
+                : tensor.record != nil ? .op : tensor.requiresGrad ? .parameter : .input
+            nodes.append(Node(id: id, kind: kind, op: tensor.record?.op, details: tensor.record?.details ?? "",
+                              name: tensor.name, shape: tensor.shape, scope: tensor.scope,
+                              gradientNorm: gradientNorm(of: tensor),
+                              value: tensor.isLeaf && tensor.count == 1 ? Double(tensor.scalars[0]) : nil))
+            for input in tensor.record?.inputs ?? [] {
+                edges.append(Edge(from: ids[ObjectIdentifier(input)]!, to: id))
+            }
+        }
+        return ComputationGraph(nodes: nodes, edges: edges)
+    }
+
+    /// Asks every op in `output`'s graph to keep its gradient during the next `backward()`, so a
+    /// drawing can colour the whole graph by gradient, not only the leaves.
+    public static func retainGradients<Scalar>(of output: Tensor<Scalar>) {
+        for tensor in tensorsInputsFirst(from: output) where tensor.record != nil { tensor.retainGrad() }
+    }
+
+    /// Every tensor `output` was computed from, each once, inputs before the ops that read them.
+    static func tensorsInputsFirst<Scalar>(from output: Tensor<Scalar>) -> [Tensor<Scalar>] {
+        var order: [Tensor<Scalar>] = []
+        var expanded: Set<ObjectIdentifier> = []
+        var stack: [(tensor: Tensor<Scalar>, inputsDone: Bool)] = [(output, false)]
+        while let (tensor, inputsDone) = stack.popLast() {
+            if inputsDone {
+                order.append(tensor)
+                continue
+            }
+            guard expanded.insert(ObjectIdentifier(tensor)).inserted else { continue }
+            stack.append((tensor, true))
+            for input in (tensor.record?.inputs ?? []).reversed() where !expanded.contains(ObjectIdentifier(input)) {
+                stack.append((input, false))
+            }
+        }
+        return order
+    }
+
+    /// The L2 norm of a tensor's gradient, dense or row-sparse (without densifying), if it has one.
+    static func gradientNorm<Scalar>(of tensor: Tensor<Scalar>) -> Double? {
+        switch tensor.gradient {
+        case nil: return nil
+        case .dense(let gradient)?: return euclideanNorm(gradient.scalars)
+        case .rowSparse(let sparse)?: return euclideanNorm(sparse.coalesced().values)
+        }
+    }
+
+    private static func euclideanNorm<Scalar: TensorScalar>(_ values: [Scalar]) -> Double {
+        values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+    }
+}
