@@ -61,6 +61,12 @@ let package = Package(
             path: "Examples/AutodiffBasics"
         ),
 
+        .executableTarget(
+            name: "VisualizeGRU",
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz"],
+            path: "Examples/VisualizeGRU"
+        ),
+
         // MARK: - Tests
 
         /// Helpers shared by the test targets: tolerance comparisons and gradient-check expectations.
@@ -72,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "NablaTests",
             dependencies: ["Nabla", "NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: ["NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaGraphvizTests",

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A snapshot of a recorded computation graph: what was computed from what, ready to draw.
 ///
 /// Made by ``capture(_:)`` from any tensor; capturing reads the records the core keeps and never
@@ -42,7 +44,7 @@ public struct ComputationGraph: Sendable, Equatable {
             switch kind {
             case .op, .output: title = details.isEmpty ? op ?? "?" : "\(op ?? "?") (\(details))"
             case .parameter: title = name ?? "parameter"
-            case .input: title = name ?? value.map { "\($0)" } ?? "input"
+            case .input: title = name ?? value.map(formatConstant) ?? "input"
             }
             return "\(title)\n[\(shape.map(String.init).joined(separator: ", "))]"
         }
@@ -72,4 +74,10 @@ public struct ComputationGraph: Sendable, Equatable {
 
     /// Whether any node carries a gradient, i.e. whether `backward()` has run.
     public var hasGradients: Bool { nodes.contains { $0.gradientNorm != nil } }
+}
+
+/// A constant printed with at most four significant digits: `2`, `0.1996`, `1e-06`.
+func formatConstant(_ value: Double) -> String {
+    if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
+    return String(format: "%.4g", value)
 }

@@ -19,7 +19,7 @@ import Testing
           node [fontname="Helvetica", fontsize=10];
           edge [fontname="Helvetica", fontsize=8, color="#555555"];
           n0 [label="w\\n[2]", shape=box, style=filled, fillcolor="#cfe2ff"];
-          n1 [label="2.0\\n[]", shape=ellipse, style=filled, fillcolor="#eeeeee"];
+          n1 [label="2\\n[]", shape=ellipse, style=filled, fillcolor="#eeeeee"];
           n4 [label="sum (axes: [0])\\n[]", shape=doubleoctagon, style=filled, fillcolor="#ffe4b5"];
           subgraph cluster_block {
             label="block"; style="rounded,dashed"; color="#8888aa"; fontcolor="#444466";

@@ -45,9 +45,13 @@ public final class GRU<Scalar: TensorScalar>: Module {
         set { for layer in layers { layer.implementation = newValue } }
     }
 
-    /// Zero states for a batch, one per layer.
+    /// Zero states for a batch, one per layer, named `initial state (layer K)` for drawings.
     public func zeroState(batchSize: Int) -> [Tensor<Scalar>] {
-        layers.map { Tensor(zeros: [batchSize, $0.hiddenSize]) }
+        layers.enumerated().map { index, layer in
+            let state = Tensor<Scalar>(zeros: [batchSize, layer.hiddenSize])
+            state.name = "initial state (layer \(index))"
+            return state
+        }
     }
 
     /// One time step through every layer: returns the new states; the last is the output.

@@ -1,0 +1,32 @@
+import Foundation
+import NablaTestSupport
+import Testing
+
+/// The example programs run and do what their documentation says.
+@Suite struct ExampleTests {
+    @Test func autodiffBasicsPrintsItsGradientsAndPassesGradcheck() throws {
+        let result = try ExampleRunner.run("AutodiffBasics")
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("loss   = 6.962500000000001"))
+        #expect(result.output.contains("dL/db  = [-4.9]"))
+        #expect(result.output.contains("gradcheck passed"))
+    }
+
+    @Test func visualizeGRUWritesBothPicturesAndGradientsFadeBackThroughTime() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-visualize-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ExampleRunner.run("VisualizeGRU", arguments: [folder.path])
+        #expect(result.status == 0, "\(result.errors)")
+        let svg = try String(contentsOf: folder.appendingPathComponent("gru-step.svg"), encoding: .utf8)
+        for gate in ["gru.layer0.t0.r", "gru.layer0.t0.z", "gru.layer0.t0.n", "gru.layer1.t0.n"] {
+            #expect(svg.contains(">\(gate)<"), "no cluster \(gate) in gru-step.svg")
+        }
+        let png = try Data(contentsOf: folder.appendingPathComponent("gru-unrolled.png"))
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        // The top layer's gradient shrinks step by step back from the loss.
+        let norms = result.output.split(separator: "\n").filter { $0.hasPrefix("gru.layer1.t") }
+            .compactMap { Double($0.split(separator: "=").last!.trimmingCharacters(in: .whitespaces)) }
+        #expect(norms.count == 4)
+        #expect(norms == norms.sorted())
+    }
+}
