@@ -75,14 +75,23 @@ import Testing
         #expect((try? Graphviz.render(dot: "digraph { a -> b }", format: .svg)) != nil)
     }
 
-    @Test func memoryStaysFlatOverAThousandRenders() throws {
-        let dot = unrolledGRU().graphDOT()
-        for _ in 0..<50 { _ = try Graphviz.render(dot: dot, format: .svg) }
-        let before = residentBytes()
-        for _ in 0..<1000 { _ = try Graphviz.render(dot: "digraph { a -> b -> c; a -> c }", format: .svg) }
-        for _ in 0..<100 { _ = try Graphviz.render(dot: dot, format: .svg) }
-        let growth = residentBytes() - before
-        #expect(growth < 8 << 20, "resident memory grew by \(growth) bytes")
+    /// Measured in a child process of its own, so other tests' allocations do not count. The
+    /// graph has no clusters: Graphviz 2.42's dot layout itself loses about 2 KB per cluster per
+    /// layout (valgrind: `virtual_edge` and `make_aux_edge` in `class1`/`class2`), which no caller
+    /// can free; see Docs/visualization.md.
+    @Test func memoryStaysFlatOverAThousandRenders() async {
+        await #expect(processExitsWith: .success) {
+            let w = Tensor<Double>([1, 2], requiresGrad: true)
+            let dot = ((w * 2).tanh() * w).sum().graphDOT(DOTOptions(showLegend: false))
+            // Warm up: the first renders load plugins, fonts and caches once.
+            for _ in 0..<50 { _ = try? Graphviz.render(dot: dot, format: .svg) }
+            for _ in 0..<20 { _ = try? Graphviz.render(dot: dot, format: .png) }
+            let before = RenderTests.residentBytes()
+            for _ in 0..<1000 { _ = try? Graphviz.render(dot: dot, format: .svg) }
+            for _ in 0..<100 { _ = try? Graphviz.render(dot: dot, format: .png) }
+            let growth = RenderTests.residentBytes() - before
+            if growth > 1 << 20 { fatalError("resident memory grew by \(growth) bytes over 1,100 renders") }
+        }
     }
 
     @Test func concurrentRendersAreSerialisedSafely() async throws {
@@ -95,7 +104,7 @@ import Testing
     }
 
     /// The process's resident set size, from `/proc/self/statm`.
-    func residentBytes() -> Int {
+    static func residentBytes() -> Int {
         let text = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
         return (Int(text.split(separator: " ")[1]) ?? 0) * 4096
     }

@@ -62,9 +62,16 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
             misuse("GRUCell", "input \(x.shape) and hidden state \(h.shape) do not fit a cell with "
                 + "input size \(inputSize) and hidden size \(hiddenSize): expected [batch, \(inputSize)] and [batch, \(hiddenSize)]")
         }
+        return step(inputGates: matmul(x, weightIH, transposeB: true) + biasIH, h)
+    }
+
+    /// The next hidden state from precomputed input gates `x · W_ihᵀ + b_ih` (`[batch, 3H]`).
+    public func step(inputGates: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
         switch implementation {
-        case .composed: return composedStep(x, h)
-        case .fused: return fusedStep(x, h)
+        case .composed:
+            return GRURecurrence.composed(formulation, inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
+        case .fused:
+            return GRURecurrence.fused(formulation, inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
         }
     }
 }

@@ -1,15 +1,22 @@
 import Nabla
 
-// The GRU cell as one op with a hand-written backward pass. It computes exactly what the
-// composed cell computes (tests compare outputs and every gradient in Double), with three matrix
-// products forward and six backward, and no intermediate graph nodes.
+// The recurrence as one op with a hand-written backward pass. It computes exactly what the
+// composed recurrence computes (tests compare outputs and every gradient in Double), with one or
+// two matrix products forward and a few backward, and no intermediate graph nodes.
 
-extension GRUCell {
-    /// One step as a single recorded op, in the cell's formulation.
-    func fusedStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
+extension GRURecurrence {
+    /// One step as a single recorded op (`gru.pytorch` or `gru.original`) with the same inputs
+    /// and result as ``composed(_:inputGates:state:weightHH:biasHH:)``.
+    public static func fused<Scalar>(
+        _ formulation: GRUFormulation, inputGates: Tensor<Scalar>, state h: Tensor<Scalar>,
+        weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>?
+    ) -> Tensor<Scalar> {
         switch formulation {
-        case .original: return fusedOriginalStep(x, h)
-        case .pytorch: return fusedPyTorchStep(x, h)
+        case .original:
+            return fusedOriginal(inputGates: inputGates, state: h, weightHH: weightHH)
+        case .pytorch:
+            guard let biasHH else { misuse("GRURecurrence", "the PyTorch formulation needs biasHH") }
+            return fusedPyTorch(inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
         }
     }
 
@@ -20,14 +27,15 @@ extension GRUCell {
     /// `da_r = (da_n ⊙ (U_n h + b_hn)) ⊙ r(1 − r)`. The input side receives
     /// `[da_r, da_z, da_n]` and the hidden side `[da_r, da_z, da_n ⊙ r]`; matrix products give
     /// the weight, bias, input and state gradients.
-    private func fusedPyTorchStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
-        let batch = x.shape[0], size = hiddenSize, inputSize = self.inputSize
-        let weightIH = self.weightIH, weightHH = self.weightHH, biasIH = self.biasIH, biasHH = self.biasHH!
-        var inputGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: inputSize,
-                              a: x.scalars, b: weightIH.scalars)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private static func fusedPyTorch<Scalar>(
+        inputGates gatesTensor: Tensor<Scalar>, state h: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>
+    ) -> Tensor<Scalar> {
+        let batch = h.shape[0], size = h.shape[1]
+        let inputGates = gatesTensor.scalars
         var hiddenGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
                                a: h.scalars, b: weightHH.scalars)
-        addRowVector(biasIH.scalars, to: &inputGates, columns: 3 * size)
         addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
 
         let state = h.scalars
@@ -43,7 +51,7 @@ extension GRUCell {
             }
         }
 
-        return Tensor(op: "gru.pytorch", inputs: [x, h, weightIH, weightHH, biasIH, biasHH],
+        return Tensor(op: "gru.pytorch", inputs: [gatesTensor, h, weightHH, biasHH],
                       shape: [batch, size], scalars: output) { upstream in
             let g = upstream.scalars
             var inputSide = [Scalar](repeating: 0, count: batch * 3 * size), hiddenSide = inputSide
@@ -61,21 +69,15 @@ extension GRUCell {
                     hiddenSide[gate] = daR; hiddenSide[gate + size] = daZ; hiddenSide[gate + 2 * size] = daN * r[cell]
                 }
             }
-            let inputGradient = gemm(transposeA: false, transposeB: false, m: batch, n: inputSize, k: 3 * size,
-                                     a: inputSide, b: weightIH.scalars)
             let recurrentPart = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size,
                                      a: hiddenSide, b: weightHH.scalars)
             for i in stateGradient.indices { stateGradient[i] += recurrentPart[i] }
-            let weightIHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: inputSize, k: batch,
-                                        a: inputSide, b: x.scalars)
             let weightHHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: size, k: batch,
                                         a: hiddenSide, b: state)
             return [
-                .dense(Tensor(inputGradient, shape: [batch, inputSize])),
+                .dense(Tensor(inputSide, shape: [batch, 3 * size])),
                 .dense(Tensor(stateGradient, shape: [batch, size])),
-                .dense(Tensor(weightIHGradient, shape: [3 * size, inputSize])),
                 .dense(Tensor(weightHHGradient, shape: [3 * size, size])),
-                .dense(Tensor(columnSums(inputSide, columns: 3 * size), shape: [3 * size])),
                 .dense(Tensor(columnSums(hiddenSide, columns: 3 * size), shape: [3 * size])),
             ]
         }
@@ -87,15 +89,16 @@ extension GRUCell {
     /// `da_c = dh̃ ⊙ (1 − h̃²)`, `d(r ⊙ h) = da_c · U`, so `dr = d(r ⊙ h) ⊙ h` and
     /// `dh += d(r ⊙ h) ⊙ r`; `da_r = dr ⊙ r(1 − r)`, `da_z = dz ⊙ z(1 − z)`, and
     /// `dh += [da_r, da_z] · [U_r; U_z]`.
-    private func fusedOriginalStep(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
-        let batch = x.shape[0], size = hiddenSize, inputSize = self.inputSize
-        let weightIH = self.weightIH, weightHH = self.weightHH, bias = self.biasIH
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private static func fusedOriginal<Scalar>(
+        inputGates gatesTensor: Tensor<Scalar>, state h: Tensor<Scalar>, weightHH: Tensor<Scalar>
+    ) -> Tensor<Scalar> {
+        let batch = h.shape[0], size = h.shape[1]
+        let inputGates = gatesTensor.scalars
         let recurrent = weightHH.scalars
         let gatesRecurrent = Array(recurrent[0..<(2 * size * size)])              // [U_r; U_z], [2H, H]
         let candidateRecurrent = Array(recurrent[(2 * size * size)...])           // U, [H, H]
-        var inputGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: inputSize,
-                              a: x.scalars, b: weightIH.scalars)
-        addRowVector(bias.scalars, to: &inputGates, columns: 3 * size)
         let state = h.scalars
         let hiddenGates = gemm(transposeA: false, transposeB: true, m: batch, n: 2 * size, k: size,
                                a: state, b: gatesRecurrent)
@@ -120,7 +123,7 @@ extension GRUCell {
             }
         }
 
-        return Tensor(op: "gru.original", inputs: [x, h, weightIH, weightHH, bias],
+        return Tensor(op: "gru.original", inputs: [gatesTensor, h, weightHH],
                       shape: [batch, size], scalars: output) { upstream in
             let g = upstream.scalars
             var stateGradient = [Scalar](repeating: 0, count: batch * size)
@@ -154,20 +157,14 @@ extension GRUCell {
             let throughGates = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 2 * size,
                                     a: gatesSide, b: gatesRecurrent)
             for i in stateGradient.indices { stateGradient[i] += throughGates[i] }
-            let inputGradient = gemm(transposeA: false, transposeB: false, m: batch, n: inputSize, k: 3 * size,
-                                     a: inputSide, b: weightIH.scalars)
-            let weightIHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: inputSize, k: batch,
-                                        a: inputSide, b: x.scalars)
             let gatesWeightGradient = gemm(transposeA: true, transposeB: false, m: 2 * size, n: size, k: batch,
                                            a: gatesSide, b: state)
             let candidateWeightGradient = gemm(transposeA: true, transposeB: false, m: size, n: size, k: batch,
                                                a: candidatePre, b: resetState)
             return [
-                .dense(Tensor(inputGradient, shape: [batch, inputSize])),
+                .dense(Tensor(inputSide, shape: [batch, 3 * size])),
                 .dense(Tensor(stateGradient, shape: [batch, size])),
-                .dense(Tensor(weightIHGradient, shape: [3 * size, inputSize])),
                 .dense(Tensor(gatesWeightGradient + candidateWeightGradient, shape: [3 * size, size])),
-                .dense(Tensor(columnSums(inputSide, columns: 3 * size), shape: [3 * size])),
             ]
         }
     }
