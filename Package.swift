@@ -8,9 +8,12 @@ let package = Package(
         .library(name: "Nabla", targets: ["Nabla"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
         .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
+        .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
+        .executable(name: "gru4rec", targets: ["gru4rec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -44,6 +47,22 @@ let package = Package(
         .target(
             name: "NablaNN",
             dependencies: ["Nabla"]
+        ),
+
+        // MARK: - GRU4Rec
+
+        .target(
+            name: "GRU4Rec",
+            dependencies: ["Nabla", "NablaNN"]
+        ),
+
+        /// The `gru4rec` command: train, evaluate, recommend, preprocess, generate, demo, benchmark.
+        .executableTarget(
+            name: "gru4rec",
+            dependencies: [
+                "GRU4Rec", "Nabla", "NablaNN", "NablaGraphviz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // MARK: - Drawing computation graphs

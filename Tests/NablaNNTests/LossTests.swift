@@ -85,6 +85,32 @@ import Testing
         expectGradientsMatch([logits]) { Losses.softmaxCrossEntropy(logits: $0[0], labels: [2, 0, 1, 2]) }
     }
 
+    @Test func fusedLossesEqualTheirComposedReferences() {
+        let correction = Tensor<Double>([0.2, -0.1, 0.0, 0.4, 0.3, -0.5])
+        let cases: [(String, (Tensor<Double>) -> Tensor<Double>, (Tensor<Double>) -> Tensor<Double>)] = [
+            ("crossEntropy", { Losses.crossEntropy($0) }, { Losses.crossEntropyComposed($0) }),
+            ("crossEntropy+logQ", { Losses.crossEntropy($0, correction: correction) },
+             { Losses.crossEntropyComposed($0, correction: correction) }),
+            ("bprMax", { Losses.bprMax($0, bpreg: 1.95) }, { Losses.bprMaxComposed($0, bpreg: 1.95) }),
+            ("bprMax, no bpreg", { Losses.bprMax($0, bpreg: 0) }, { Losses.bprMaxComposed($0, bpreg: 0) }),
+        ]
+        for (name, fused, composed) in cases {
+            let x = randomInput([4, 6], in: -3..<3, seed: 53)
+            let a = fused(x)
+            a.backward()
+            let fusedGradient = x.grad!.scalars
+            x.zeroGrad()
+            let b = composed(x)
+            b.backward()
+            expectClose([a.item], [b.item], tolerance: 1e-12)
+            expectClose(fusedGradient, x.grad!.scalars, tolerance: 1e-12)
+            #expect(a.record?.op != b.record?.op, "\(name): the fused loss should be a single op")
+        }
+        let x = randomInput([3, 5], in: -2..<2, seed: 54)
+        expectGradientsMatch([x]) { Losses.crossEntropyComposed($0[0], correction: Tensor([0.1, 0.2, 0.3, 0.4, 0.5])) }
+        expectGradientsMatch([x]) { Losses.bprMaxComposed($0[0], bpreg: 0.7) }
+    }
+
     @Test func lossesStayFiniteForExtremeScores() {
         let extreme = Tensor<Double>(rows: [[800, -900, 700], [-1000, 1000, 0]], requiresGrad: true)
         let losses = [Losses.crossEntropy(extreme), Losses.bpr(extreme), Losses.top1(extreme),

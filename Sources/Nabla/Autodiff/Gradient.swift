@@ -61,6 +61,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     }
 
     /// The same gradient with each row index once, in increasing order, duplicates summed.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func coalesced() -> RowSparseGradient<Scalar> {
         let width = rowWidth
         let order = rowIndices.indices.sorted { rowIndices[$0] < rowIndices[$1] }
@@ -83,6 +85,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     }
 
     /// The dense tensor this gradient stands for.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func densified() -> Tensor<Scalar> {
         added(to: Tensor(zeros: shape))
     }

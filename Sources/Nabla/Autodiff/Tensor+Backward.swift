@@ -16,6 +16,8 @@ extension Tensor {
     ///   - retainGraph: keep the backward rules so `backward()` can run through this graph again.
     ///     Without it the rules and the tensors they saved are released, and a second call stops
     ///     with an error instead of silently counting gradients twice.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ seed: Tensor<Scalar>? = nil, retainGraph: Bool = false) {
         if !requiresGrad {
             misuse("backward", "this tensor does not require a gradient: no input of its graph has requiresGrad set, or it was computed inside withNoGrad")
@@ -61,16 +63,22 @@ extension Tensor {
     }
 
     /// Asks `backward()` to keep the gradient of this intermediate (non-leaf) tensor too.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func retainGrad() {
         retainsGrad = true
     }
 
     /// Forgets the accumulated gradient.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func zeroGrad() {
         gradient = nil
     }
 
     /// A new leaf with the same values and no history: gradients stop here.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func detached() -> Tensor<Scalar> {
         Tensor(storage, shape: shape)
     }

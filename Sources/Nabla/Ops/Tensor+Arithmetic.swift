@@ -3,6 +3,8 @@
 
 extension Tensor {
     /// Elementwise sum. `d(a + b)/da = 1`, `d(a + b)/db = 1`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastElementwise(a, b, op: "add", +)
         return result(of: "add", inputs: [a, b], shape: shape, storage: values) { g in
@@ -11,6 +13,8 @@ extension Tensor {
     }
 
     /// Elementwise difference. `d(a − b)/da = 1`, `d(a − b)/db = −1`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastElementwise(a, b, op: "sub", -)
         return result(of: "sub", inputs: [a, b], shape: shape, storage: values) { g in
@@ -19,6 +23,8 @@ extension Tensor {
     }
 
     /// Elementwise product. `d(a · b)/da = b`, `d(a · b)/db = a`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastElementwise(a, b, op: "mul", *)
         return result(of: "mul", inputs: [a, b], shape: shape, storage: values) { g in
@@ -27,6 +33,8 @@ extension Tensor {
     }
 
     /// Elementwise quotient. `d(a / b)/da = 1 / b`, `d(a / b)/db = −a / b²`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastElementwise(a, b, op: "div", /)
         return result(of: "div", inputs: [a, b], shape: shape, storage: values) { g in
@@ -35,6 +43,8 @@ extension Tensor {
     }
 
     /// Elementwise negation. `d(−a)/da = −1`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static prefix func - (a: Tensor) -> Tensor {
         result(of: "neg", inputs: [a], shape: a.shape, storage: a.storage.map { -$0 }) { g in
             [.dense(-g)]
@@ -46,19 +56,35 @@ extension Tensor {
 
 extension Tensor {
     /// Adds a scalar to every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(scalar: b) }
     /// Adds a scalar to every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) + b }
     /// Subtracts a scalar from every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(scalar: b) }
     /// Subtracts every element from a scalar.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) - b }
     /// Multiplies every element by a scalar.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(scalar: b) }
     /// Multiplies every element by a scalar.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) * b }
     /// Divides every element by a scalar.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(scalar: b) }
     /// Divides a scalar by every element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) / b }
 }

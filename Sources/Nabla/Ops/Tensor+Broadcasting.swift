@@ -18,16 +18,62 @@ extension Tensor {
             return (b.shape, b.storage.map { combine(value, $0) })
         }
         let shape = Shape.broadcast(a.shape, b.shape, op: op)
+        if let values = repeatingBlocks(a, b, shape: shape, combine) { return (shape, values) }
         let offsetsA = Shape.offsets(shape: shape, strides: Shape.broadcastStrides(a.shape, to: shape))
         let offsetsB = Shape.offsets(shape: shape, strides: Shape.broadcastStrides(b.shape, to: shape))
         let storage = (0..<offsetsA.count).map { combine(a.storage[offsetsA[$0]], b.storage[offsetsB[$0]]) }
         return (shape, storage)
     }
 
+    /// The common cases of broadcasting without index arithmetic: one operand repeats along
+    /// leading axes (a row added to every row) or trailing axes (a column added to every
+    /// column). Returns `nil` for other patterns.
+    private static func repeatingBlocks(
+        _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, shape: [Int], _ combine: (Scalar, Scalar) -> Scalar
+    ) -> [Scalar]? {
+        let count = Shape.elementCount(shape)
+        guard count > 0 else { return [] }
+        let left = a.storage, right = b.storage
+        switch (repetition(of: a.shape, in: shape), repetition(of: b.shape, in: shape)) {
+        case (.whole, .leading(let width)):
+            return (0..<count).map { combine(left[$0], right[$0 % width]) }
+        case (.leading(let width), .whole):
+            return (0..<count).map { combine(left[$0 % width], right[$0]) }
+        case (.whole, .trailing(let run)):
+            return (0..<count).map { combine(left[$0], right[$0 / run]) }
+        case (.trailing(let run), .whole):
+            return (0..<count).map { combine(left[$0 / run], right[$0]) }
+        default:
+            return nil
+        }
+    }
+
+    /// How an operand of `own` shape fills the broadcast `shape`.
+    private enum Repetition {
+        case whole, leading(Int), trailing(Int), other
+    }
+
+    private static func repetition(of own: [Int], in shape: [Int]) -> Repetition {
+        let padded = [Int](repeating: 1, count: shape.count - own.count) + own
+        if padded == shape { return .whole }
+        // Ones, then the result's own trailing sizes: the operand repeats as a block.
+        if let split = padded.firstIndex(where: { $0 != 1 }), padded[split...] == shape[split...],
+           padded[..<split].allSatisfy({ $0 == 1 }) {
+            return .leading(Shape.elementCount(Array(shape[split...])))
+        }
+        // The result's leading sizes, then ones: each element repeats over a run.
+        if let end = padded.lastIndex(where: { $0 != 1 }), padded[...end] == shape[...end] {
+            return .trailing(Shape.elementCount(Array(shape[(end + 1)...])))
+        }
+        return .other
+    }
+
     /// Sums this tensor down to `targetShape`, the shape it was broadcast from.
     ///
     /// This is the backward of broadcasting: an input stretched along an axis received the same
     /// value many times, so its gradient is the sum over that axis.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(toShape targetShape: [Int]) -> Tensor<Scalar> {
         if targetShape == shape { return self }
         if Shape.broadcast(targetShape, shape, op: "sum(toShape:)") != shape {

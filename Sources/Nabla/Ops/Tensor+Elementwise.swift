@@ -3,6 +3,8 @@
 
 extension Tensor {
     /// `eˣ`. Derivative: `eˣ = y`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func exp() -> Tensor {
         let y = Tensor(storage.map { Scalar.exp($0) }, shape: shape)
         return .result(of: "exp", inputs: [self], shape: shape, storage: y.storage) { g in
@@ -11,6 +13,8 @@ extension Tensor {
     }
 
     /// `ln x`. Derivative: `1 / x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func log() -> Tensor {
         .result(of: "log", inputs: [self], shape: shape, storage: storage.map { Scalar.log($0) }) { g in
             [.dense(g / self)]
@@ -18,6 +22,8 @@ extension Tensor {
     }
 
     /// `√x`. Derivative: `1 / (2√x) = 1 / (2y)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sqrt() -> Tensor {
         let y = Tensor(storage.map { $0.squareRoot() }, shape: shape)
         return .result(of: "sqrt", inputs: [self], shape: shape, storage: y.storage) { g in
@@ -26,6 +32,8 @@ extension Tensor {
     }
 
     /// `xᵖ` for a constant exponent. Derivative: `p · xᵖ⁻¹`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pow(_ exponent: Scalar) -> Tensor {
         .result(of: "pow", details: "\(exponent)", inputs: [self], shape: shape,
                 storage: storage.map { Self.power($0, exponent) }) { g in
@@ -35,6 +43,8 @@ extension Tensor {
 
     /// `aᵇ` elementwise with broadcasting, for positive `a` where `b` needs a gradient.
     /// Derivatives: `b · aᵇ⁻¹` for `a`, `aᵇ · ln a` for `b`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func pow(_ exponent: Tensor) -> Tensor {
         let (shape, values) = Self.broadcastElementwise(self, exponent, op: "pow", Self.power)
         let y = Tensor(values, shape: shape)
@@ -45,6 +55,8 @@ extension Tensor {
     }
 
     /// `tanh x`. Derivative: `1 − tanh² x = 1 − y²`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func tanh() -> Tensor {
         let y = Tensor(storage.map { Scalar.tanh($0) }, shape: shape)
         return .result(of: "tanh", inputs: [self], shape: shape, storage: y.storage) { g in
@@ -54,6 +66,8 @@ extension Tensor {
 
     /// The logistic function `σ(x) = 1 / (1 + e⁻ˣ)`, computed without overflow.
     /// Derivative: `σ(x)(1 − σ(x)) = y(1 − y)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sigmoid() -> Tensor {
         let y = Tensor(storage.map(Self.logistic), shape: shape)
         return .result(of: "sigmoid", inputs: [self], shape: shape, storage: y.storage) { g in
@@ -63,6 +77,8 @@ extension Tensor {
 
     /// `softplus(x) = log(1 + eˣ)`, computed as `max(x, 0) + log(1 + e^−|x|)` so it never overflows.
     /// Derivative: `σ(x)`. Note `−log σ(x) = softplus(−x)`, the stable form of BPR-style losses.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func softplus() -> Tensor {
         let values = storage.map { Swift.max($0, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs($0))) }
         return .result(of: "softplus", inputs: [self], shape: shape, storage: values) { g in
@@ -71,6 +87,8 @@ extension Tensor {
     }
 
     /// `max(x, 0)`. Derivative: 1 where `x > 0`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func relu() -> Tensor {
         .result(of: "relu", inputs: [self], shape: shape, storage: storage.map { Swift.max($0, 0) }) { g in
             [.dense(g * (self .> 0))]
@@ -79,6 +97,8 @@ extension Tensor {
 
     /// The exponential linear unit: `x` for `x > 0`, else `α(eˣ − 1)`.
     /// Derivative: 1 for `x > 0`, else `αeˣ = y + α`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func elu(alpha: Scalar = 1) -> Tensor {
         let y = Tensor(storage.map { $0 > 0 ? $0 : alpha * (Scalar.exp($0) - 1) }, shape: shape)
         return .result(of: "elu", details: "α = \(alpha)", inputs: [self], shape: shape, storage: y.storage) { g in

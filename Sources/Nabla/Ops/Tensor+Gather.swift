@@ -7,6 +7,8 @@ extension Tensor {
     /// gradient; rows not looked up receive nothing, so the gradient is kept as
     /// ``RowSparseGradient`` (indices plus rows) instead of a mostly-zero matrix. Repeated indices
     /// add up when the gradient is applied.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gather(rows indices: [Int]) -> Tensor {
         guard let rowCount = shape.first else { misuse("gather", "needs a tensor with at least one axis") }
         if let bad = indices.first(where: { $0 < 0 || $0 >= rowCount }) {
@@ -28,6 +30,8 @@ extension Tensor {
     /// The main diagonal of a matrix: element `i` is `self[i, i]`, for `i < min(rows, columns)`.
     ///
     /// Derivative: the gradient placed on the diagonal of a zero matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func diagonal() -> Tensor {
         guard rank == 2 else { misuse("diagonal", "needs a 2-D matrix, got shape \(describeShape(shape))") }
         let length = Swift.min(shape[0], shape[1])

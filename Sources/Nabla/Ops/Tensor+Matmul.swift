@@ -12,6 +12,8 @@
 ///   - b: a `k × n` matrix (`n × k` when `transposeB`).
 ///   - kernel: `.blas` (default) or the readable `.reference` loop.
 /// - Returns: an `m × n` matrix.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func matmul<Scalar>(
     _ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA: Bool = false, transposeB: Bool = false,
     kernel: MatrixMultiplyKernel = .blas

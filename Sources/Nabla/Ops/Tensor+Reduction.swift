@@ -6,11 +6,24 @@ extension Tensor {
     ///
     /// Derivative: every element contributed once to its sum, so each receives the upstream
     /// gradient unchanged: the gradient is broadcast back over the reduced axes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "sum")
         var values = [Scalar](repeating: 0, count: Shape.elementCount(reduction.keptShape))
-        for (position, target) in reduction.targets.enumerated() {
-            values[target] += storage[position]
+        switch reduction.layout {
+        case .leading(let width):                     // sum rows: [n, width] → [width]
+            for start in stride(from: 0, to: count, by: Swift.max(width, 1)) {
+                for j in 0..<width { values[j] += storage[start + j] }
+            }
+        case .trailing(let run):                      // sum runs: [m, run] → [m]
+            for i in values.indices {
+                var total: Scalar = 0
+                for j in (i * run)..<((i + 1) * run) { total += storage[j] }
+                values[i] = total
+            }
+        case .general(let targets):
+            for (position, target) in targets.enumerated() { values[target] += storage[position] }
         }
         return .result(of: "sum", details: "axes: \(describeShape(reduction.axes))", inputs: [self],
                        shape: reduction.resultShape(keepDims: keepDims), storage: values) { g in
@@ -19,11 +32,15 @@ extension Tensor {
     }
 
     /// The sum of all elements, as a scalar tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum() -> Tensor {
         sum(axes: Array(0..<rank))
     }
 
     /// The mean over `axes`: the sum divided by the number of elements summed.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "mean")
         let countPerResult = Shape.elementCount(reduction.axes.map { shape[$0] })
@@ -31,6 +48,8 @@ extension Tensor {
     }
 
     /// The mean of all elements, as a scalar tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func mean() -> Tensor {
         mean(axes: Array(0..<rank))
     }
@@ -39,12 +58,14 @@ extension Tensor {
     ///
     /// Derivative: the upstream gradient goes to the element that was the maximum (the first one,
     /// in row-major order, when several tie), as in PyTorch's `max(dim)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "max")
         let resultCount = Shape.elementCount(reduction.keptShape)
         var values = [Scalar](repeating: -.infinity, count: resultCount)
         var winners = [Int](repeating: -1, count: resultCount)
-        for (position, target) in reduction.targets.enumerated()
+        for (position, target) in reduction.targets().enumerated()
         where winners[target] < 0 || storage[position] > values[target] {
             values[target] = storage[position]
             winners[target] = position
@@ -62,6 +83,8 @@ extension Tensor {
     /// Built from primitive ops. `m` is a constant (taken without gradient), which is exact: the
     /// result does not depend on the choice of `m`, so its derivative with respect to `m` is zero.
     /// The derivative with respect to `x` is `softmax(x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logSumExp(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "logSumExp")
         let shift = withNoGrad {
@@ -79,8 +102,41 @@ struct Reduction {
     let axes: [Int]
     /// The input shape with reduced axes set to 1.
     let keptShape: [Int]
+    /// The input's shape.
+    let shape: [Int]
+
+    /// How the reduced elements lie in memory.
+    enum Layout {
+        /// The reduced axes lead: the input is `[n, width]` summed over rows.
+        case leading(width: Int)
+        /// The reduced axes trail: each result sums a contiguous run.
+        case trailing(run: Int)
+        /// Anything else: the result index of every input element.
+        case general([Int])
+    }
+
+    /// The layout, with the fast cases recognised.
+    var layout: Layout {
+        let reduced = Set(axes)
+        let kept = shape.indices.filter { !reduced.contains($0) && shape[$0] != 1 }
+        let summed = shape.indices.filter { reduced.contains($0) && shape[$0] != 1 }
+        if let lastSummed = summed.last, let firstKept = kept.first, lastSummed < firstKept {
+            return .leading(width: Shape.elementCount(kept.map { shape[$0] }))
+        }
+        if let lastKept = kept.last, let firstSummed = summed.first, lastKept < firstSummed {
+            return .trailing(run: Shape.elementCount(summed.map { shape[$0] }))
+        }
+        if kept.isEmpty { return .trailing(run: Shape.elementCount(shape)) }
+        if summed.isEmpty { return .trailing(run: 1) }
+        return .general(targets())
+    }
+
     /// For each input element in row-major order, the index of the result element it folds into.
-    let targets: [Int]
+    func targets() -> [Int] {
+        let keptStrides = Shape.strides(keptShape)
+        let strides = shape.indices.map { axes.contains($0) ? 0 : keptStrides[$0] }
+        return Shape.offsets(shape: shape, strides: strides)
+    }
 
     init(shape: [Int], axes: [Int], op: String) {
         let normalized = Set(axes.map { Shape.normalizedAxis($0, rank: shape.count, op: op) }).sorted()
@@ -88,11 +144,8 @@ struct Reduction {
             misuse(op, "axes \(describeShape(axes)) name an axis twice")
         }
         self.axes = normalized
-        let kept = shape.indices.map { normalized.contains($0) ? 1 : shape[$0] }
-        keptShape = kept
-        let keptStrides = Shape.strides(kept)
-        let strides = shape.indices.map { normalized.contains($0) ? 0 : keptStrides[$0] }
-        targets = Shape.offsets(shape: shape, strides: strides)
+        self.shape = shape
+        keptShape = shape.indices.map { normalized.contains($0) ? 1 : shape[$0] }
     }
 
     /// The result's shape: `keptShape`, or with the reduced axes removed.

@@ -4,6 +4,8 @@ extension Tensor {
     /// The same elements in a new shape with the same count; one size may be `-1` (inferred).
     ///
     /// Derivative: the gradient reshaped back to the input's shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reshaped(_ newShape: [Int]) -> Tensor {
         let resolved = resolve(newShape)
         return .result(of: "reshape", details: describeShape(resolved), inputs: [self], shape: resolved,
@@ -15,6 +17,8 @@ extension Tensor {
     /// This tensor broadcast to a larger `shape` (PyTorch's `expand`), materialised.
     ///
     /// Derivative: the gradient summed back over the broadcast axes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func expanded(to targetShape: [Int]) -> Tensor {
         if targetShape == shape { return self }
         if Shape.broadcast(shape, targetShape, op: "expand") != targetShape {
@@ -30,6 +34,8 @@ extension Tensor {
     /// The axes reordered: axis `i` of the result is axis `order[i]` of this tensor.
     ///
     /// Derivative: the gradient permuted by the inverse order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func permuted(_ order: [Int]) -> Tensor {
         let axes = order.map { Shape.normalizedAxis($0, rank: rank, op: "permute") }
         if axes.sorted() != Array(0..<rank) {
@@ -47,6 +53,8 @@ extension Tensor {
     }
 
     /// Two axes swapped; by default the last two (a matrix transpose).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposed(_ first: Int = -2, _ second: Int = -1) -> Tensor {
         if rank < 2 { misuse("transpose", "needs at least 2 axes, got shape \(describeShape(shape))") }
         var order = Array(0..<rank)

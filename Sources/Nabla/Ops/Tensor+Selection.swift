@@ -8,29 +8,53 @@ extension Tensor {
     }
 
     /// 1 where `a > b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".>", >) }
     /// 1 where `a < b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".<", <) }
     /// 1 where `a ≥ b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".>=", >=) }
     /// 1 where `a ≤ b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".<=", <=) }
     /// 1 where `a = b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".==", ==) }
     /// 1 where `a ≠ b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".!=", !=) }
 
     /// 1 where the element is greater than `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .> (a: Tensor, b: Scalar) -> Tensor { a .> Tensor(scalar: b) }
     /// 1 where the element is less than `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .< (a: Tensor, b: Scalar) -> Tensor { a .< Tensor(scalar: b) }
     /// 1 where the element is at least `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .>= (a: Tensor, b: Scalar) -> Tensor { a .>= Tensor(scalar: b) }
     /// 1 where the element is at most `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .<= (a: Tensor, b: Scalar) -> Tensor { a .<= Tensor(scalar: b) }
     /// 1 where the element equals `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .== (a: Tensor, b: Scalar) -> Tensor { a .== Tensor(scalar: b) }
     /// 1 where the element differs from `b`, else 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func .!= (a: Tensor, b: Scalar) -> Tensor { a .!= Tensor(scalar: b) }
 
     /// Picks `a` where `condition` is non-zero and `b` elsewhere, all three broadcast together.
@@ -41,6 +65,8 @@ extension Tensor {
     /// ```swift
     /// let clipped = Tensor.where(x .> 0, x, Tensor(scalar: 0))   // relu by hand
     /// ```
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         let mask = (condition .!= 0).expanded(to: Shape.broadcast(condition.shape, Shape.broadcast(a.shape, b.shape, op: "where"), op: "where"))
         let shape = mask.shape

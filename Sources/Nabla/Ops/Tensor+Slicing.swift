@@ -4,6 +4,8 @@ extension Tensor {
     /// The elements whose index along `axis` lies in `range`.
     ///
     /// Derivative: the gradient placed back into the sliced positions of a zero tensor.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sliced(_ range: Range<Int>, axis: Int = 0) -> Tensor {
         let axis = Shape.normalizedAxis(axis, rank: rank, op: "slice")
         if range.lowerBound < 0 || range.upperBound > shape[axis] {
@@ -31,6 +33,8 @@ extension Tensor {
     }
 
     /// Consecutive pieces along `axis` with the given sizes, which must add up to the axis size.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func split(sizes: [Int], axis: Int = 0) -> [Tensor] {
         let resolvedAxis = Shape.normalizedAxis(axis, rank: rank, op: "split")
         if sizes.reduce(0, +) != shape[resolvedAxis] || sizes.contains(where: { $0 < 0 }) {
@@ -44,6 +48,8 @@ extension Tensor {
     }
 
     /// `count` pieces along `axis` of equal size (the last may be smaller), as PyTorch's `chunk`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func chunked(into count: Int, axis: Int = 0) -> [Tensor] {
         let resolvedAxis = Shape.normalizedAxis(axis, rank: rank, op: "chunk")
         if count <= 0 { misuse("chunk", "needs a positive number of chunks, got \(count)") }
@@ -57,6 +63,8 @@ extension Tensor {
 /// Joins tensors along `axis`; all other sizes must match.
 ///
 /// Derivative: each input receives its own slice of the gradient.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func concat<Scalar>(_ tensors: [Tensor<Scalar>], axis: Int = 0) -> Tensor<Scalar> {
     guard let first = tensors.first else { misuse("concat", "needs at least one tensor") }
     let axis = Shape.normalizedAxis(axis, rank: first.rank, op: "concat")

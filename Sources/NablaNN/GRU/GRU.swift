@@ -57,6 +57,8 @@ public final class GRU<Scalar: TensorScalar>: Module {
     /// One time step through every layer: returns the new states; the last is the output.
     ///
     /// Each layer's ops are tagged with the scope `layerK`, or `layerK.tT` when `time` is given.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(_ x: Tensor<Scalar>, _ states: [Tensor<Scalar>], time: Int? = nil) -> [Tensor<Scalar>] {
         if states.count != layers.count {
             misuse("GRU.step", "\(states.count) states for \(layers.count) layers")

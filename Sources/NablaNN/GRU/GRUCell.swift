@@ -57,6 +57,8 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
     }
 
     /// The next hidden state for inputs `x` (`[batch, I]`) and hidden state `h` (`[batch, H]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
         if x.rank != 2 || h.rank != 2 || x.shape[1] != inputSize || h.shape != [x.shape[0], hiddenSize] {
             misuse("GRUCell", "input \(x.shape) and hidden state \(h.shape) do not fit a cell with "
@@ -66,6 +68,8 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
     }
 
     /// The next hidden state from precomputed input gates `x · W_ihᵀ + b_ih` (`[batch, 3H]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(inputGates: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
         switch implementation {
         case .composed:

@@ -20,6 +20,8 @@ extension GRURecurrence {
     ///   - state: `h`, `[B, H]`.
     ///   - weightHH: `[3H, H]`.
     ///   - biasHH: `[3H]` for the PyTorch formulation, `nil` for the original.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func composed<Scalar>(
         _ formulation: GRUFormulation, inputGates: Tensor<Scalar>, state h: Tensor<Scalar>,
         weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>?

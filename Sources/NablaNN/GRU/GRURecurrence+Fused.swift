@@ -7,6 +7,8 @@ import Nabla
 extension GRURecurrence {
     /// One step as a single recorded op (`gru.pytorch` or `gru.original`) with the same inputs
     /// and result as ``composed(_:inputGates:state:weightHH:biasHH:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func fused<Scalar>(
         _ formulation: GRUFormulation, inputGates: Tensor<Scalar>, state h: Tensor<Scalar>,
         weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>?

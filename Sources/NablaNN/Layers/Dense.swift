@@ -25,6 +25,8 @@ public final class Dense<Scalar: TensorScalar>: Module {
     }
 
     /// `x · Wᵀ + b` for a batch `x` of shape `[batch, inputSize]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let product = matmul(x, weight, transposeB: true)
         return bias.map { product + $0 } ?? product

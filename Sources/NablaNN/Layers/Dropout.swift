@@ -23,6 +23,8 @@ public final class Dropout<Scalar: TensorScalar>: Module {
     }
 
     /// `x` with dropout applied in training mode; `x` itself otherwise.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         guard isTraining && probability > 0 else { return x }
         let scale = Scalar(1 / (1 - probability))

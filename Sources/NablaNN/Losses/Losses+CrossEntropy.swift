@@ -14,7 +14,50 @@ extension Losses {
     /// - Parameters:
     ///   - scores: `B × (B + S)`, targets on the diagonal.
     ///   - correction: `c`, shape `[B + S]`, or `nil` for none.
+    ///
+    /// This is one fused op (one pass forward, one backward: `∂L/∂rᵢⱼ = softmaxᵢⱼ − [i = j]`);
+    /// ``crossEntropyComposed(_:correction:)`` builds the same loss from primitive ops, and a
+    /// test proves the two agree.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func crossEntropy<Scalar>(_ scores: Tensor<Scalar>, correction: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        checkSampledScores(scores, loss: "crossEntropy")
+        let rows = scores.shape[0], columns = scores.shape[1]
+        if let correction, correction.shape != [columns] {
+            misuse("crossEntropy", "correction \(correction.shape) must have one value per column of scores \(scores.shape)")
+        }
+        let shift = correction?.scalars ?? [Scalar](repeating: 0, count: columns)
+        let values = scores.scalars
+        var probabilities = [Scalar](repeating: 0, count: rows * columns)
+        var loss: Scalar = 0
+        for i in 0..<rows {
+            let row = i * columns
+            var maximum = -Scalar.infinity
+            for j in 0..<columns { maximum = Swift.max(maximum, values[row + j] - shift[j]) }
+            var total: Scalar = 0
+            for j in 0..<columns {
+                let e = Scalar.exp(values[row + j] - shift[j] - maximum)
+                probabilities[row + j] = e
+                total += e
+            }
+            for j in 0..<columns { probabilities[row + j] /= total }
+            loss += maximum + Scalar.log(total) - (values[row + i] - shift[i])
+        }
+        return Tensor(op: "crossEntropy", inputs: [scores], shape: [], scalars: [loss]) { upstream in
+            let g = upstream.scalars[0]
+            var gradient = probabilities
+            for i in 0..<rows { gradient[i * columns + i] -= 1 }
+            for k in gradient.indices { gradient[k] *= g }
+            return [.dense(Tensor(gradient, shape: [rows, columns]))]
+        }
+    }
+
+    /// ``crossEntropy(_:correction:)`` built from primitive ops (`logSoftmax`, `diagonal`,
+    /// `sum`): the readable reference the fused op is tested against. Unlike the fused op it
+    /// also differentiates with respect to `correction`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public static func crossEntropyComposed<Scalar>(_ scores: Tensor<Scalar>, correction: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         checkSampledScores(scores, loss: "crossEntropy")
         let corrected = correction.map { scores - $0 } ?? scores
         return -corrected.logSoftmax(axis: 1).diagonal().sum()

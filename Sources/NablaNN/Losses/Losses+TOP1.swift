@@ -6,6 +6,8 @@ extension Losses {
     ///     L = Σᵢ 1/(N − 1) Σ_{j≠i} [ σ(rᵢⱼ − rᵢᵢ) + σ(rᵢⱼ²) ]
     ///
     /// The second term pushes negative scores towards zero.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func top1<Scalar>(_ scores: Tensor<Scalar>) -> Tensor<Scalar> {
         checkSampledScores(scores, loss: "top1")
         let mask = negativeMask(like: scores)
@@ -17,6 +19,8 @@ extension Losses {
     ///
     ///     sᵢⱼ = softmax over j ≠ i of rᵢⱼ
     ///     L   = Σᵢ Σⱼ sᵢⱼ [ σ(rᵢⱼ − rᵢᵢ) + σ(rᵢⱼ²) ]
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func top1Max<Scalar>(_ scores: Tensor<Scalar>) -> Tensor<Scalar> {
         checkSampledScores(scores, loss: "top1Max")
         let mask = negativeMask(like: scores)

@@ -9,6 +9,8 @@ public enum Losses {}
 extension Losses {
     /// The mean softmax cross-entropy of `logits` (`[N, C]`) against class `labels` (N of them):
     /// `−(1/N) Σₙ log softmax(logitsₙ)[labelₙ]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func softmaxCrossEntropy<Scalar>(logits: Tensor<Scalar>, labels: [Int]) -> Tensor<Scalar> {
         guard logits.rank == 2, logits.shape[0] == labels.count else {
             misuse("softmaxCrossEntropy", "logits \(logits.shape) do not match \(labels.count) labels")

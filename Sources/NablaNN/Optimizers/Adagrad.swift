@@ -35,6 +35,8 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     }
 
     /// One update of every parameter with a gradient; row-sparse gradients touch their rows only.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             switch parameter.gradient {

@@ -34,6 +34,8 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
     }
 
     /// One update of every parameter with a gradient.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step() {
         stepCount += 1
         let correction1 = 1 - Scalar.pow(beta1, stepCount), correction2 = 1 - Scalar.pow(beta2, stepCount)

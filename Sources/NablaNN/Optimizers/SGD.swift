@@ -30,6 +30,8 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
     }
 
     /// One update of every parameter with a gradient.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.scalars else { continue }

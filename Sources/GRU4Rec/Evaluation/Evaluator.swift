@@ -1,0 +1,70 @@
+import Foundation
+import Nabla
+
+/// Something that scores every item as the next one for a batch of sessions, step by step.
+public protocol NextItemScorer {
+    /// Scores for the next item of each slot, row-major `[slots, items]`, after the slots read
+    /// `inputs`. `previousSlot` says which earlier slot each continues (`nil`: a new session).
+    mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float]
+    /// The number of items scored.
+    var itemCount: Int { get }
+}
+
+/// GRU4Rec's next-item evaluation: every event after the first of a test session is a target,
+/// predicted from the events before it, and its rank among all training items is counted.
+///
+/// Each test session starts from a zero hidden state; test events with items the model does not
+/// know were dropped when the test data was read (``SessionData/test(_:source:itemMap:)``).
+public enum Evaluator {
+    /// Ranks every target of `data` with `scorer`.
+    ///
+    /// Ranks are counted in one pass over each row of scores: the items scoring above and equal
+    /// to the target, no sort. Rows are split across `threads` threads.
+    public static func evaluate<Scorer: NextItemScorer>(
+        _ scorer: inout Scorer, on data: SessionData, batchSize: Int = 100, cutoffs: [Int] = [1, 5, 10, 20],
+        mode: RankMode = .conservative, threads: Int = 1, progress: (Int) -> Void = { _ in }
+    ) -> RankingMetrics {
+        var metrics = RankingMetrics(cutoffs: cutoffs)
+        let width = scorer.itemCount
+        for step in SessionParallelBatches(data: data, batchSize: batchSize) {
+            let scores = scorer.scores(inputs: step.inputs, previousSlot: step.previousSlot)
+            let rows = step.targets.count
+            let parts = max(1, min(threads, rows))
+            var partial = [RankingMetrics](repeating: RankingMetrics(cutoffs: cutoffs), count: parts)
+            scores.withUnsafeBufferPointer { buffer in
+                partial.withUnsafeMutableBufferPointer { results in
+                    let results = UncheckedSendable(results), shared = UncheckedSendable(buffer)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        var local = RankingMetrics(cutoffs: cutoffs)
+                        for row in stride(from: part, to: rows, by: parts) {
+                            let rowScores = UnsafeBufferPointer(rebasing: shared.value[(row * width)..<((row + 1) * width)])
+                            local.add(rank: rank(of: step.targets[row], in: rowScores, mode: mode))
+                        }
+                        results.value[part] = local
+                    }
+                }
+            }
+            for part in partial { metrics.merge(part) }
+            progress(metrics.predictions)
+        }
+        return metrics
+    }
+
+    /// The rank of `target` in one row of scores, in one pass.
+    public static func rank(of target: Int, in scores: UnsafeBufferPointer<Float>, mode: RankMode) -> Double {
+        let targetScore = scores[target]
+        var higher = 0, equal = 0
+        for score in scores {
+            higher &+= score > targetScore ? 1 : 0
+            equal &+= score == targetScore ? 1 : 0
+        }
+        return mode.rank(higher: higher, equal: equal)
+    }
+}
+
+/// Moves a value the compiler cannot prove thread-safe into concurrent code whose writes do not
+/// overlap (each task writes its own index).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,81 @@
+import Nabla
+
+/// Scores with a trained GRU4Rec model; each new session starts from a zero hidden state.
+public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
+    /// The model.
+    public let model: GRU4RecModel<Scalar>
+    private var states: [Tensor<Scalar>] = []
+
+    /// A scorer for `model` (put in evaluation mode: no dropout).
+    public init(model: GRU4RecModel<Scalar>) {
+        self.model = model
+        model.eval()
+    }
+
+    /// The number of items.
+    public var itemCount: Int { model.itemCount }
+
+    /// Scores of all items after reading `inputs`.
+    public mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
+        withNoGrad {
+            if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
+            states = states.map { state in
+                let width = state.shape[1], old = state.scalars
+                var values = [Scalar](repeating: 0, count: previousSlot.count * width)
+                for (slot, source) in previousSlot.enumerated() {
+                    guard let source else { continue }
+                    for j in 0..<width { values[slot * width + j] = old[source * width + j] }
+                }
+                return Tensor(values, shape: [previousSlot.count, width])
+            }
+            let hidden = model.step(inputs, states: &states)
+            return model.allScores(hidden).scalars.map { Float($0) }
+        }
+    }
+}
+
+/// Recommends by popularity: every item scores its number of training occurrences.
+public struct PopularityScorer: NextItemScorer {
+    private let support: [Float]
+
+    /// A scorer from the training data's item support.
+    public init(training: SessionData) {
+        support = training.itemSupport().map(Float.init)
+    }
+
+    /// The number of items.
+    public var itemCount: Int { support.count }
+
+    /// The same popularity scores for every slot.
+    public func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
+        Array(repeating: support, count: inputs.count).flatMap { $0 }
+    }
+}
+
+/// A first-order Markov chain: an item scores the number of times it followed the current item
+/// in training. It sees only the last item, so it cannot tell `[Camera, Memory Card]` from
+/// `[Phone, Memory Card]`.
+public struct MarkovScorer: NextItemScorer {
+    private let successors: [[Int: Float]]
+    public let itemCount: Int
+
+    /// A scorer counting transitions in the training sessions.
+    public init(training: SessionData) {
+        itemCount = training.itemMap.count
+        var successors = [[Int: Float]](repeating: [:], count: itemCount)
+        for s in 0..<training.sessionCount {
+            let items = training.session(s)
+            for (current, next) in zip(items, items.dropFirst()) { successors[Int(current)][Int(next), default: 0] += 1 }
+        }
+        self.successors = successors
+    }
+
+    /// Transition counts from each slot's current item.
+    public func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
+        var scores = [Float](repeating: 0, count: inputs.count * itemCount)
+        for (slot, item) in inputs.enumerated() {
+            for (next, count) in successors[item] { scores[slot * itemCount + next] = count }
+        }
+        return scores
+    }
+}

@@ -1,0 +1,80 @@
+import Nabla
+
+/// Draws GRU4Rec's shared negative samples: items with probability ∝ support^α.
+///
+/// Samples are drawn ahead into a cache of `cacheBatches` batches and handed out one batch per
+/// training step; the cache is refilled when used up. Draws use Walker's alias method, O(1) per
+/// sample (the official implementation does a binary search in the cumulative distribution, whose
+/// refills take seconds); the distribution is the same.
+public struct NegativeSampler: Sendable {
+    /// Items per batch of samples.
+    public let sampleCount: Int
+    /// The exponent α: 0 samples uniformly, 1 in proportion to popularity.
+    public let alpha: Double
+    /// How many batches one refill draws.
+    public let cacheBatches: Int
+    /// The probability of drawing each item.
+    public let probabilities: [Double]
+    private let acceptance: [Double]
+    private let alias: [Int32]
+    private var cache: [Int32] = []
+    private var cursor = 0
+    /// The random stream (saved in checkpoints so training can resume exactly).
+    public var generator: SeededRandomGenerator
+
+    /// A sampler over items with the given support (occurrence counts).
+    ///
+    /// - Parameters:
+    ///   - cacheSize: the number of samples drawn per refill (rounded down to whole batches).
+    public init(support: [Int], alpha: Double, sampleCount: Int, cacheSize: Int = 1_000_000, seed: UInt64) {
+        let weights = support.map { Double.pow(Double(max($0, 0)), alpha) }
+        let total = weights.reduce(0, +)
+        probabilities = weights.map { $0 / total }
+        (acceptance, alias) = Self.aliasTables(probabilities)
+        self.sampleCount = sampleCount
+        self.alpha = alpha
+        cacheBatches = sampleCount > 0 ? max(1, cacheSize / sampleCount) : 0
+        generator = SeededRandomGenerator(seed: seed)
+    }
+
+    /// The next batch of `sampleCount` item rows.
+    public mutating func next() -> ArraySlice<Int32> {
+        if sampleCount == 0 { return [] }
+        if cursor + sampleCount > cache.count { refill() }
+        defer { cursor += sampleCount }
+        return cache[cursor..<(cursor + sampleCount)]
+    }
+
+    /// Draws a whole cache of samples.
+    private mutating func refill() {
+        let total = cacheBatches * sampleCount
+        if cache.count != total { cache = [Int32](repeating: 0, count: total) }
+        let n = probabilities.count
+        for i in 0..<total {
+            let u = generator.nextUnitInterval() * Double(n)
+            let column = min(Int(u), n - 1)
+            cache[i] = u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
+        }
+        cursor = 0
+    }
+
+    /// Vose's construction of the alias tables: column `i` keeps item `i` with probability
+    /// `acceptance[i]` and otherwise gives `alias[i]`.
+    private static func aliasTables(_ probabilities: [Double]) -> ([Double], [Int32]) {
+        let n = probabilities.count
+        var scaled = probabilities.map { $0 * Double(n) }
+        var acceptance = [Double](repeating: 1, count: n)
+        var alias = (0..<n).map { Int32($0) }
+        var small = (0..<n).filter { scaled[$0] < 1 }, large = (0..<n).filter { scaled[$0] >= 1 }
+        while let s = small.popLast(), let l = large.last {
+            acceptance[s] = scaled[s]
+            alias[s] = Int32(l)
+            scaled[l] -= 1 - scaled[s]
+            if scaled[l] < 1 {
+                large.removeLast()
+                small.append(l)
+            }
+        }
+        return (acceptance, alias)
+    }
+}

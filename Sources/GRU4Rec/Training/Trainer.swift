@@ -1,0 +1,126 @@
+import Foundation
+import Nabla
+import NablaNN
+
+/// What a trainer reports while it works.
+public struct TrainingProgress: Sendable {
+    /// The epoch, from 1.
+    public let epoch: Int
+    /// Events (predicted next items) processed in this epoch so far.
+    public let events: Int
+    /// Events in a whole epoch.
+    public let eventsPerEpoch: Int
+    /// The mean loss per event so far in this epoch.
+    public let meanLoss: Double
+    /// Seconds since the epoch started.
+    public let elapsed: Double
+}
+
+/// The result of one epoch.
+public struct EpochSummary: Sendable {
+    /// The epoch, from 1.
+    public let epoch: Int
+    /// The mean loss per event.
+    public let meanLoss: Double
+    /// Events processed.
+    public let events: Int
+    /// Wall-clock seconds.
+    public let seconds: Double
+    /// Events per second.
+    public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
+}
+
+/// A non-finite loss: training stopped.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, with the epoch and step.
+    public let message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// Trains a ``GRU4RecModel`` the way the official implementation does: session-parallel
+/// mini-batches in time order, shared popularity-based negatives, Adagrad with momentum and
+/// row-sparse updates, hidden states detached after every step.
+public final class GRU4RecTrainer<Scalar: TensorScalar> {
+    /// The model being trained.
+    public let model: GRU4RecModel<Scalar>
+    /// The training sessions.
+    public let data: SessionData
+    /// How often each item occurs in the training data.
+    public let support: [Int]
+    /// The optimizer (GRU4Rec's Adagrad with momentum).
+    public let optimizer: Adagrad<Scalar>
+    /// The negative sampler.
+    public var sampler: NegativeSampler
+    /// Epochs completed so far.
+    public private(set) var completedEpochs = 0
+
+    /// A trainer for `model` on `data`.
+    public init(model: GRU4RecModel<Scalar>, data: SessionData) {
+        let configuration = model.configuration
+        self.model = model
+        self.data = data
+        support = data.itemSupport()
+        optimizer = Adagrad(parameters: model.parameters, learningRate: Scalar(configuration.learningRate),
+                            momentum: Scalar(configuration.momentum))
+        sampler = NegativeSampler(support: support, alpha: configuration.sampleAlpha, sampleCount: configuration.sampleCount,
+                                  cacheSize: configuration.sampleCacheSize, seed: configuration.seed &+ 100)
+    }
+
+    /// The number of predictions (events after the first of each session) in one epoch.
+    public var eventsPerEpoch: Int { data.eventCount - data.sessionCount }
+
+    /// Trains one epoch, calling `progress` every `reportEvery` steps.
+    ///
+    /// - Throws: ``TrainingError`` if the loss becomes NaN or infinite.
+    @discardableResult
+    public func trainEpoch(reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }) throws -> EpochSummary {
+        let configuration = model.configuration
+        model.train()
+        let epoch = completedEpochs + 1
+        let start = Date()
+        var states = model.zeroStates(batchSize: configuration.batchSize)
+        var lossSum = 0.0, events = 0, stepIndex = 0
+        let batches = SessionParallelBatches(data: data, batchSize: configuration.batchSize,
+                                             minimumSlots: configuration.sampleCount == 0 ? 2 : 1)
+        for step in batches {
+            states = carry(states, along: step.previousSlot)
+            let samples = sampler.next()
+            let loss = model.trainingLoss(inputs: step.inputs, targets: step.targets, samples: samples,
+                                          states: &states, support: support)
+            let value = Double(loss.item)
+            guard value.isFinite else {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value)")
+            }
+            model.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            states = states.map { $0.detached() }
+            lossSum += value * Double(step.inputs.count)
+            events += step.inputs.count
+            stepIndex += 1
+            if stepIndex % reportEvery == 0 {
+                progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
+                                          meanLoss: lossSum / Double(events), elapsed: Date().timeIntervalSince(start)))
+            }
+        }
+        completedEpochs += 1
+        return EpochSummary(epoch: epoch, meanLoss: events > 0 ? lossSum / Double(events) : 0, events: events,
+                            seconds: Date().timeIntervalSince(start))
+    }
+
+    /// New states for the slots of a step: each slot continues the state of the slot it came
+    /// from, or starts from zero.
+    func carry(_ states: [Tensor<Scalar>], along previousSlot: [Int?]) -> [Tensor<Scalar>] {
+        states.map { state in
+            let width = state.shape[1]
+            let old = state.scalars
+            var values = [Scalar](repeating: 0, count: previousSlot.count * width)
+            for (slot, source) in previousSlot.enumerated() {
+                guard let source else { continue }
+                for j in 0..<width { values[slot * width + j] = old[source * width + j] }
+            }
+            return Tensor(values, shape: [previousSlot.count, width])
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `gru4rec`: session-based recommendation with GRU4Rec, built on Nabla.
+@main
+struct GRU4RecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gru4rec",
+        abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
+        subcommands: [TrainCommand.self])
+}
