@@ -6,5 +6,6 @@ struct GRU4RecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gru4rec",
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
-        subcommands: [TrainCommand.self])
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self,
+                      PreprocessCommand.self, GenerateCommand.self])
 }

@@ -3,40 +3,105 @@ import Foundation
 import GRU4Rec
 import Nabla
 
-/// `gru4rec train`.
+/// `gru4rec train`: trains a model, optionally evaluates and saves it.
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a model on a session file.")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train GRU4Rec on a session file.",
+        discussion: """
+        Hyperparameters come as the official parameter string (-p), as individual options, or both
+        (options win). Example, the official rsc15 setting:
+          gru4rec train --train train_full.tsv --test test.tsv -p loss=cross-entropy,layers=100,batch_size=32,\\
+            dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,\\
+            constrained_embedding=True,n_epochs=10 --save model.safetensors
+        """)
 
-    @Option(name: .long, help: "The training sessions (TSV: SessionId, ItemId, Time).")
+    @Option(help: "Training sessions (TSV with SessionId, ItemId, Time).")
     var train: String
 
-    @Option(name: .long, help: "Test sessions to evaluate on after training.")
+    @Option(help: "Test sessions to evaluate on after training.")
     var test: String?
 
-    @Option(name: [.short, .customLong("parameters")], help: "Hyperparameters in the official form, e.g. loss=cross-entropy,layers=100,batch_size=32.")
+    @Option(help: "Where to save the trained model (safetensors with metadata).")
+    var save: String?
+
+    @Option(name: [.short, .customLong("parameters")], help: "Hyperparameters in the official name=value,... form.")
     var parameters: String = ""
 
+    @Option(help: "loss: cross-entropy, bpr-max, bpr, top1 or top1-max.") var loss: String?
+    @Option(help: "layers: hidden sizes, e.g. 100 or 200/100.") var layers: String?
+    @Option(help: "batch_size.") var batchSize: String?
+    @Option(help: "dropout_p_embed (drop probability).") var dropoutPEmbed: String?
+    @Option(help: "dropout_p_hidden (drop probability).") var dropoutPHidden: String?
+    @Option(help: "learning_rate.") var learningRate: String?
+    @Option(help: "momentum.") var momentum: String?
+    @Option(help: "n_sample: shared negative samples per mini-batch.") var nSample: String?
+    @Option(help: "sample_alpha.") var sampleAlpha: String?
+    @Option(help: "embedding: 0, a size, or layersize.") var embedding: String?
+    @Option(help: "constrained_embedding: True or False.") var constrainedEmbedding: String?
+    @Option(help: "n_epochs.") var nEpochs: String?
+    @Option(help: "bpreg (BPR-max).") var bpreg: String?
+    @Option(help: "elu_param (BPR-max).") var eluParam: String?
+    @Option(help: "logq (cross-entropy).") var logq: String?
+    @Option(help: "gru_formulation: pytorch or original.") var gruFormulation: String?
+    @Option(help: "seed.") var seed: String?
+
+    @OptionGroup var columnOptions: ColumnOptions
+    @OptionGroup var evaluationOptions: EvaluationOptions
+    @OptionGroup var threadOptions: ThreadOptions
+
+    /// The configuration: defaults, then `-p`, then individual options.
+    func resolvedConfiguration() throws -> GRU4RecConfiguration {
+        var configuration = try GRU4RecConfiguration(parameters: parameters)
+        let individual: [(String, String?)] = [
+            ("loss", loss), ("layers", layers), ("batch_size", batchSize), ("dropout_p_embed", dropoutPEmbed),
+            ("dropout_p_hidden", dropoutPHidden), ("learning_rate", learningRate), ("momentum", momentum),
+            ("n_sample", nSample), ("sample_alpha", sampleAlpha), ("embedding", embedding),
+            ("constrained_embedding", constrainedEmbedding), ("n_epochs", nEpochs), ("bpreg", bpreg),
+            ("elu_param", eluParam), ("logq", logq), ("gru_formulation", gruFormulation), ("seed", seed),
+        ]
+        for case let (name, value?) in individual { try configuration.set(name, to: value) }
+        return configuration
+    }
+
     func run() throws {
-        BLASThreads.set(1)
-        let configuration = try GRU4RecConfiguration(parameters: parameters)
-        let events = try SessionTSVReader.read(URL(fileURLWithPath: train))
-        let data = try SessionData.training(events, source: train)
+        threadOptions.apply()
+        let configuration = try resolvedConfiguration()
+        let data = try readTraining(train, columns: columnOptions.columns)
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
+        print("parameters: \(configuration.parameterString)")
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
-        let trainer = GRU4RecTrainer(model: model, data: data)
-        for _ in 0..<configuration.epochs {
-            let summary = try trainer.trainEpoch(reportEvery: 500) { p in
-                print("  epoch \(p.epoch): \(p.events)/\(p.eventsPerEpoch) loss \(p.meanLoss) \(Int(Double(p.events) / p.elapsed)) ev/s")
-            }
-            print("epoch \(summary.epoch): loss \(summary.meanLoss), \(Int(summary.eventsPerSecond)) events/s")
+        let summaries = try trainWithProgress(model: model, data: data)
+        printTable(["epoch", "loss", "events/s", "seconds"], summaries.map {
+            [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
+        })
+        if let save {
+            try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: configuration.epochs, to: URL(fileURLWithPath: save))
+            print("saved the model to \(save)")
         }
         if let test {
-            let testData = SessionData.test(try SessionTSVReader.read(URL(fileURLWithPath: test)), source: test, itemMap: data.itemMap)
+            let testData = try readTest(test, columns: columnOptions.columns, itemMap: data.itemMap)
             var scorer = GRU4RecScorer(model: model)
-            let start = Date()
-            let metrics = Evaluator.evaluate(&scorer, on: testData)
-            print("evaluation: \(metrics.predictions) predictions in \(Date().timeIntervalSince(start)) s")
-            for k in metrics.cutoffs { print("Recall@\(k) \(metrics.recall(at: k))  MRR@\(k) \(metrics.mrr(at: k))") }
+            let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
+                                                              threads: threadOptions.threads)
+            print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
+            printMetrics([("GRU4Rec", metrics)])
         }
     }
+}
+
+/// Trains every epoch of `model.configuration` with a progress bar.
+func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData) throws -> [EpochSummary] {
+    let trainer = GRU4RecTrainer(model: model, data: data)
+    var summaries: [EpochSummary] = []
+    for epoch in 1...max(model.configuration.epochs, 1) where epoch <= model.configuration.epochs {
+        var bar = ProgressBar(title: "epoch \(epoch)/\(model.configuration.epochs)", total: trainer.eventsPerEpoch)
+        let summary = try trainer.trainEpoch(reportEvery: 50) { progress in
+            bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
+        }
+        bar.update(summary.events, note: "loss \(fixed4(summary.meanLoss))")
+        bar.finish()
+        summaries.append(summary)
+    }
+    return summaries
 }

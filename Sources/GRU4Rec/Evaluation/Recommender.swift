@@ -1,0 +1,37 @@
+import Nabla
+
+/// Next-item recommendations for a session prefix, in the user's item ids.
+public enum Recommender {
+    /// One recommended item.
+    public struct Recommendation: Sendable, Equatable {
+        /// The user's item id.
+        public let item: String
+        /// The model's score (higher is better).
+        public let score: Double
+    }
+
+    /// The `count` best next items after the session `prefix` (the user's item ids, oldest first),
+    /// starting from a zero hidden state.
+    ///
+    /// - Throws: ``DataError`` naming an item the model does not know.
+    public static func recommend<Scalar>(
+        _ model: GRU4RecModel<Scalar>, itemMap: ItemMap, after prefix: [String], count: Int = 10
+    ) throws -> [Recommendation] {
+        guard !prefix.isEmpty else { throw DataError(file: "session", "the session prefix is empty") }
+        let rows = try prefix.map { id -> Int in
+            guard let row = itemMap.row(of: id) else {
+                throw DataError(file: "session", "item '\(id)' is not known to the model")
+            }
+            return row
+        }
+        model.eval()
+        let scores: [Scalar] = withNoGrad {
+            var states = model.zeroStates(batchSize: 1)
+            var hidden = Tensor<Scalar>(zeros: [1, model.hiddenSizes.last!])
+            for row in rows { hidden = model.step([row], states: &states) }
+            return model.allScores(hidden).scalars
+        }
+        let best = scores.indices.sorted { (scores[$0], -$0) > (scores[$1], -$1) }.prefix(count)
+        return best.map { Recommendation(item: itemMap.ids[$0], score: Double(scores[$0])) }
+    }
+}

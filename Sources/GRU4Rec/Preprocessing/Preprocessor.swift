@@ -1,0 +1,138 @@
+import Foundation
+
+/// Turns a raw click log into GRU4Rec's train and test files by the official protocol.
+///
+/// 1. Consecutive repeats of the same item in a session are merged (a page reload is not a new
+///    interest).
+/// 2. Sessions with one event and items with fewer than 5 occurrences are removed, repeatedly,
+///    until both rules hold.
+/// 3. Test: sessions whose first event falls in the last `testDays` days; train: the rest.
+///    Test events with items absent from train are dropped, then test sessions shorter than 2.
+/// 4. The same split applied again to train gives `train_tr` and `train_valid`, for tuning.
+public enum Preprocessor {
+    /// The raw log formats read.
+    public enum Format: String, CaseIterable, Sendable {
+        /// GRU4Rec's TSV with a `SessionId ItemId Time` header.
+        case tsv
+        /// YOOCHOOSE `yoochoose-clicks.dat`: `SessionId,Timestamp,ItemId,Category`, no header,
+        /// ISO-8601 timestamps.
+        case yoochoose
+        /// DIGINETICA `train-item-views.csv`: `session_id;user_id;item_id;timeframe;eventdate`
+        /// with a header; time is the date plus the millisecond `timeframe`.
+        case diginetica
+    }
+
+    /// The sizes of what was written.
+    public struct Summary: Sendable, Equatable {
+        /// Events and sessions in each output file, by file name.
+        public let files: [String: (events: Int, sessions: Int)]
+        /// Equality on the counts.
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.files.keys.sorted() == b.files.keys.sorted()
+                && a.files.allSatisfy { b.files[$0.key]?.events == $0.value.events && b.files[$0.key]?.sessions == $0.value.sessions }
+        }
+    }
+
+    /// Reads `input`, applies the protocol and writes `train_full.tsv`, `test.tsv`,
+    /// `train_tr.tsv` and `train_valid.tsv` into `folder`.
+    public static func run(input: URL, format: Format, testDays: Double = 1, minimumItemSupport: Int = 5,
+                           to folder: URL) throws -> Summary {
+        let events = try read(input, format: format)
+        let cleaned = filter(mergeRepeats(events), minimumItemSupport: minimumItemSupport)
+        guard !cleaned.isEmpty else {
+            throw DataError(file: input.path, "no sessions are left after removing single-event sessions and items seen fewer than \(minimumItemSupport) times")
+        }
+        let (train, test) = split(cleaned, testDays: testDays)
+        let (trainTr, valid) = split(train, testDays: testDays)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files: [String: (events: Int, sessions: Int)] = [:]
+        for (name, sessions) in [("train_full.tsv", train), ("test.tsv", test), ("train_tr.tsv", trainTr), ("train_valid.tsv", valid)] {
+            try write(sessions, to: folder.appendingPathComponent(name))
+            files[name] = (sessions.reduce(0) { $0 + $1.events.count }, sessions.count)
+        }
+        return Summary(files: files)
+    }
+
+    /// A session: its id and its events (item, time), in time order.
+    struct Session {
+        let id: String
+        var events: [(item: String, time: Double)]
+        var start: Double { events[0].time }
+    }
+
+    /// Reads a raw log into sessions.
+    static func read(_ url: URL, format: Format) throws -> [Session] {
+        let raw: [SessionEvent]
+        switch format {
+        case .tsv:
+            raw = try SessionTSVReader.read(url)
+        case .yoochoose, .diginetica:
+            raw = try DelimitedLogReader.read(url, format: format)
+        }
+        var order: [String] = []
+        var grouped: [String: [(item: String, time: Double, line: Int)]] = [:]
+        for event in raw {
+            if grouped[event.session] == nil { order.append(event.session) }
+            grouped[event.session, default: []].append((event.item, event.time, event.line))
+        }
+        return order.map { id in
+            let events = grouped[id]!.sorted { ($0.time, $0.line) < ($1.time, $1.line) }.map { (item: $0.item, time: $0.time) }
+            return Session(id: id, events: events)
+        }
+    }
+
+    static func mergeRepeats(_ sessions: [Session]) -> [Session] {
+        sessions.map { session in
+            var merged = session
+            merged.events = []
+            for event in session.events where merged.events.last?.item != event.item { merged.events.append(event) }
+            return merged
+        }
+    }
+
+    static func filter(_ sessions: [Session], minimumItemSupport: Int) -> [Session] {
+        var current = sessions
+        while true {
+            var support: [String: Int] = [:]
+            for session in current { for event in session.events { support[event.item, default: 0] += 1 } }
+            let next = current.compactMap { session -> Session? in
+                var kept = session
+                kept.events = session.events.filter { support[$0.item]! >= minimumItemSupport }
+                return kept.events.count >= 2 ? kept : nil
+            }
+            let stable = next.count == current.count
+                && zip(next, current).allSatisfy { $0.events.count == $1.events.count }
+            current = next
+            if stable { return current }
+        }
+    }
+
+    /// Sessions starting in the last `testDays` days go to test (restricted to train's items).
+    static func split(_ sessions: [Session], testDays: Double) -> (train: [Session], test: [Session]) {
+        guard let last = sessions.map({ $0.events.last!.time }).max() else { return ([], []) }
+        let boundary = last - testDays * 86_400
+        let train = sessions.filter { $0.start < boundary }
+        var items = Set<String>()
+        for session in train { for event in session.events { items.insert(event.item) } }
+        let test = sessions.filter { $0.start >= boundary }.compactMap { session -> Session? in
+            var kept = session
+            kept.events = session.events.filter { items.contains($0.item) }
+            return kept.events.count >= 2 ? kept : nil
+        }
+        return (train, test)
+    }
+
+    static func write(_ sessions: [Session], to url: URL) throws {
+        var text = "SessionId\tItemId\tTime\n"
+        for session in sessions.sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
+            for event in session.events { text += "\(session.id)\t\(event.item)\t\(formatTime(event.time))\n" }
+        }
+        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+            throw DataError(file: url.path, "cannot be written: \(error.localizedDescription)")
+        }
+    }
+
+    private static func formatTime(_ time: Double) -> String {
+        time == time.rounded() ? String(Int64(time)) : String(time)
+    }
+}

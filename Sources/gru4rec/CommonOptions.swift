@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+import Nabla
+
+/// Column names of the session files.
+struct ColumnOptions: ParsableArguments {
+    @Option(help: "Name of the session id column.")
+    var sessionKey = "SessionId"
+    @Option(help: "Name of the item id column.")
+    var itemKey = "ItemId"
+    @Option(help: "Name of the time column.")
+    var timeKey = "Time"
+
+    var columns: SessionColumns { SessionColumns(session: sessionKey, item: itemKey, time: timeKey) }
+}
+
+/// How evaluation ranks and reports.
+struct EvaluationOptions: ParsableArguments {
+    @Option(help: "Cutoffs K of Recall@K and MRR@K, comma-separated.")
+    var cutoffs = "1,5,10,20"
+    @Option(help: "How ties are ranked: conservative (official default), standard or median.")
+    var rankMode: String = "conservative"
+    @Option(help: "Sessions evaluated in parallel (rows of one score matrix).")
+    var evaluationBatchSize = 100
+
+    func parsedCutoffs() throws -> [Int] {
+        let values = cutoffs.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--cutoffs '\(cutoffs)' must be positive integers separated by commas")
+        }
+        return values.map { $0! }
+    }
+
+    func parsedMode() throws -> RankMode {
+        guard let mode = RankMode(rawValue: rankMode) else {
+            throw ValidationError("--rank-mode '\(rankMode)' must be conservative, standard or median")
+        }
+        return mode
+    }
+}
+
+/// Threads for BLAS and ranking.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")
+    var threads = 1
+
+    func apply() { BLASThreads.set(threads) }
+}
+
+/// Reads a session file for training.
+func readTraining(_ path: String, columns: SessionColumns) throws -> SessionData {
+    try SessionData.training(SessionTSVReader.read(URL(fileURLWithPath: path), columns: columns), source: path)
+}
+
+/// Reads a session file for testing against `itemMap`, reporting dropped events.
+func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws -> SessionData {
+    let data = SessionData.test(try SessionTSVReader.read(URL(fileURLWithPath: path), columns: columns), source: path, itemMap: itemMap)
+    if data.droppedUnknownEvents > 0 {
+        print("test data: dropped \(data.droppedUnknownEvents) events whose item the model does not know")
+    }
+    return data
+}
+
+/// Evaluates any scorer with a progress bar and returns the metrics.
+func evaluateWithProgress<Scorer: NextItemScorer>(
+    _ scorer: inout Scorer, name: String, on data: SessionData, options: EvaluationOptions, threads: Int
+) throws -> (metrics: RankingMetrics, seconds: Double) {
+    let total = data.eventCount - data.sessionCount
+    var bar = ProgressBar(title: "evaluate \(name)", total: total)
+    let start = Date()
+    let metrics = Evaluator.evaluate(&scorer, on: data, batchSize: options.evaluationBatchSize,
+                                     cutoffs: try options.parsedCutoffs(), mode: try options.parsedMode(),
+                                     threads: threads) { bar.update($0) }
+    bar.finish()
+    return (metrics, Date().timeIntervalSince(start))
+}
+
+/// Prints Recall@K and MRR@K for several models side by side.
+func printMetrics(_ results: [(name: String, metrics: RankingMetrics)]) {
+    guard let cutoffs = results.first?.metrics.cutoffs else { return }
+    let header = ["model"] + cutoffs.map { "Recall@\($0)" } + cutoffs.map { "MRR@\($0)" }
+    let rows = results.map { result in
+        [result.name] + cutoffs.map { fixed4(result.metrics.recall(at: $0)) } + cutoffs.map { fixed4(result.metrics.mrr(at: $0)) }
+    }
+    printTable(header, rows)
+}

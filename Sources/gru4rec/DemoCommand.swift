@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+import Nabla
+import NablaGraphviz
+
+/// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with
+/// POP and first-order Markov, shows recommendations, and draws the model's GRU step.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Generate the demo shop data, train GRU4Rec, evaluate it against baselines, recommend, and draw the GRU step.")
+
+    @Option(help: "Where to write the data, the model and the picture.")
+    var output = "gru4rec-output"
+
+    static let parameters = "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16,sample_alpha=0.5,n_epochs=5"
+
+    func run() throws {
+        BLASThreads.set(1)
+        let folder = URL(fileURLWithPath: output)
+        let files = try DemoShop.write(to: folder)
+        print("1. Demo shop data: \(files.train.path), \(files.test.path)")
+        let train = try readTraining(files.train.path, columns: SessionColumns())
+        let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)
+        print("   \(train.eventCount) training events in \(train.sessionCount) sessions over \(train.itemMap.count) items\n")
+
+        print("2. Training GRU4Rec (\(Self.parameters))")
+        let configuration = try GRU4RecConfiguration(parameters: Self.parameters)
+        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let summaries = try trainWithProgress(model: model, data: train)
+        printTable(["epoch", "loss", "events/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
+        let modelFile = folder.appendingPathComponent("demo-model.safetensors")
+        try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs, to: modelFile)
+        print("   saved \(modelFile.path)\n")
+
+        print("3. Next-item prediction on \(test.eventCount - test.sessionCount) test events")
+        let options = try EvaluationOptions.parse(["--cutoffs", "1,3,5"])
+        var gru = GRU4RecScorer(model: model)
+        var popularity = PopularityScorer(training: train)
+        var markov = MarkovScorer(training: train)
+        let results = [
+            ("GRU4Rec", try evaluateWithProgress(&gru, name: "GRU4Rec", on: test, options: options, threads: 1).metrics),
+            ("POP", try evaluateWithProgress(&popularity, name: "POP", on: test, options: options, threads: 1).metrics),
+            ("Markov", try evaluateWithProgress(&markov, name: "Markov", on: test, options: options, threads: 1).metrics),
+        ]
+        printMetrics(results)
+        print()
+
+        print("4. What comes after a Memory Card depends on what came before it")
+        for prefix in [["Camera", "Memory Card"], ["Phone", "Memory Card"]] {
+            let top = try Recommender.recommend(model, itemMap: train.itemMap, after: prefix, count: 3)
+            print("   [\(prefix.joined(separator: ", "))] → " + top.map { "\($0.item) (\(String(format: "%.2f", $0.score)))" }.joined(separator: ", "))
+        }
+        let markovTop = try markovRecommendation(after: "Memory Card", train: train)
+        print("   Markov, which sees only [Memory Card] → \(markovTop)\n")
+
+        print("5. The model's GRU step, drawn with Graphviz")
+        let picture = folder.appendingPathComponent("demo-gru-step.svg")
+        try drawStep(of: model, itemMap: train.itemMap, to: picture)
+        print("   wrote \(picture.path)")
+    }
+
+    /// The Markov chain's top successors of `item`, for comparison.
+    func markovRecommendation(after item: String, train: SessionData) throws -> String {
+        guard let row = train.itemMap.row(of: item) else { return "(unknown item)" }
+        let scores = MarkovScorer(training: train).scores(inputs: [row], previousSlot: [nil])
+        let best = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(3)
+        let total = scores.reduce(0, +)
+        return best.map { "\(train.itemMap.ids[$0]) (\(Int((scores[$0] / total * 100).rounded()))%)" }.joined(separator: ", ")
+    }
+
+    /// Renders one composed GRU step of `model` scoring the session [Camera] to SVG.
+    func drawStep(of model: GRU4RecModel<Float>, itemMap: ItemMap, to url: URL) throws {
+        model.implementation = .composed
+        defer { model.implementation = .fused }
+        model.eval()
+        var states = model.zeroStates(batchSize: 1)
+        let hidden = model.step([itemMap.row(of: "Camera") ?? 0], states: &states)
+        let columns = ["Memory Card", "Camera Bag", "Phone Case"].compactMap { itemMap.row(of: $0) }
+        let scores = model.scores(hidden, columns: columns)
+        try scores.renderGraph(.svg, to: url, options: DOTOptions(title: "GRU4Rec: one step for the session [Camera], scoring three items"))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A one-line progress bar with rate and time left, on standard error.
+///
+/// On a terminal it redraws itself in place; in a log (not a terminal) it prints a line at every
+/// tenth of the work instead, so logs stay readable.
+struct ProgressBar {
+    let title: String
+    let total: Int
+    let unit: String
+    private let start = Date()
+    private let interactive = isatty(STDERR_FILENO) != 0
+    private var lastTenth = -1
+
+    init(title: String, total: Int, unit: String = "events") {
+        self.title = title
+        self.total = max(total, 1)
+        self.unit = unit
+    }
+
+    /// Shows `done` of `total`, with an optional note (the running loss, say).
+    mutating func update(_ done: Int, note: String = "") {
+        let elapsed = Date().timeIntervalSince(start)
+        let fraction = min(1, Double(done) / Double(total))
+        let rate = Double(done) / max(elapsed, 1e-9)
+        let remaining = rate > 0 ? Double(total - done) / rate : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = "\(title) \(bar) \(Int(fraction * 100))% \(done)/\(total) \(unit) · \(Int(rate)) \(unit)/s · ETA \(clock(remaining))"
+            + (note.isEmpty ? "" : " · \(note)")
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else if Int(fraction * 10) > lastTenth {
+            lastTenth = Int(fraction * 10)
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// Ends the bar's line.
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return String(format: "%d:%02d", total / 60, total % 60)
+    }
+}
+
+/// Prints rows as an aligned table with a header rule.
+func printTable(_ header: [String], _ rows: [[String]]) {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { index, cell in
+            index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: widths[index] - cell.count) + cell
+        }.joined(separator: "  ")
+    }
+    print(line(header))
+    print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+    for row in rows { print(line(row)) }
+}
+
+/// A number with four decimals.
+func fixed4(_ value: Double) -> String { String(format: "%.4f", value) }
