@@ -103,6 +103,10 @@ let package = Package(
             dependencies: ["NablaTestSupport"]
         ),
         .testTarget(
+            name: "GRU4RecTests",
+            dependencies: ["GRU4Rec", "Nabla", "NablaNN", "NablaTestSupport"]
+        ),
+        .testTarget(
             name: "NablaGraphvizTests",
             dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "NablaTestSupport"]
         ),

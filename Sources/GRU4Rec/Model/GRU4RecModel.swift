@@ -97,9 +97,13 @@ public final class GRU4RecModel<Scalar: TensorScalar>: Module {
         }
     }
 
-    /// Zero hidden states for `batchSize` sessions, one per layer.
+    /// Zero hidden states for `batchSize` sessions, one per layer, named for drawings.
     public func zeroStates(batchSize: Int) -> [Tensor<Scalar>] {
-        hiddenSizes.map { Tensor(zeros: [batchSize, $0]) }
+        hiddenSizes.enumerated().map { index, size in
+            let state = Tensor<Scalar>(zeros: [batchSize, size])
+            state.name = "initial state (layer \(index))"
+            return state
+        }
     }
 
     /// One step through the network: reads `items`, updates `states` (one per layer) and returns
