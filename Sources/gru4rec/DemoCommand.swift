@@ -65,7 +65,7 @@ struct DemoCommand: ParsableCommand {
     func markovRecommendation(after item: String, train: SessionData) throws -> String {
         guard let row = train.itemMap.row(of: item) else { return "(unknown item)" }
         let scores = MarkovScorer(training: train).scores(inputs: [row], previousSlot: [nil])
-        let best = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(3)
+        let best = scores.indices.filter { scores[$0] > 0 }.sorted { scores[$0] > scores[$1] }.prefix(3)
         let total = scores.reduce(0, +)
         return best.map { "\(train.itemMap.ids[$0]) (\(Int((scores[$0] / total * 100).rounded()))%)" }.joined(separator: ", ")
     }

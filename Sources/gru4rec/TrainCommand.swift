@@ -46,6 +46,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "gru_formulation: pytorch or original.") var gruFormulation: String?
     @Option(help: "seed.") var seed: String?
 
+    @Flag(help: "Print a JSON summary (parameters, timings, metrics) as the last line.")
+    var json = false
+
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
@@ -79,6 +82,11 @@ struct TrainCommand: ParsableCommand {
             try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: configuration.epochs, to: URL(fileURLWithPath: save))
             print("saved the model to \(save)")
         }
+        var report: [String: Any] = [
+            "parameters": configuration.parameterString, "epochs": summaries.count,
+            "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
+            "final_loss": summaries.last?.meanLoss ?? 0,
+        ]
         if let test {
             let testData = try readTest(test, columns: columnOptions.columns, itemMap: data.itemMap)
             var scorer = GRU4RecScorer(model: model)
@@ -86,6 +94,16 @@ struct TrainCommand: ParsableCommand {
                                                               threads: threadOptions.threads)
             print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
             printMetrics([("GRU4Rec", metrics)])
+            report["predictions"] = metrics.predictions
+            report["eval_events_per_second"] = Double(metrics.predictions) / max(seconds, 1e-9)
+            for k in metrics.cutoffs {
+                report["recall_at_\(k)"] = metrics.recall(at: k)
+                report["mrr_at_\(k)"] = metrics.mrr(at: k)
+            }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
         }
     }
 }

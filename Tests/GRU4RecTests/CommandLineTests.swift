@@ -1,0 +1,104 @@
+import Foundation
+import NablaTestSupport
+import Testing
+
+/// The `gru4rec` command: the demo works, and bad input ends with a located error and a non-zero
+/// exit status.
+@Suite struct CommandLineTests {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `gru4rec train` on a training file with `contents`.
+    func train(_ contents: String, parameters: String = "layers=4,n_epochs=1,n_sample=2") throws -> ExampleRunner.Result {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("clicks.tsv")
+        try contents.write(to: file, atomically: true, encoding: .utf8)
+        return try ExampleRunner.run("gru4rec", arguments: ["train", "--train", file.path, "-p", parameters])
+    }
+
+    @Test func demoTrainsEvaluatesRecommendsAndDraws() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try ExampleRunner.run("gru4rec", arguments: ["demo", "--output", directory.path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("[Camera, Memory Card] → Camera Bag"))
+        #expect(result.output.contains("[Phone, Memory Card] → Phone Case"))
+        let table = result.output.split(separator: "\n")
+        let recallAt1 = { (model: String) -> Double in
+            Double(table.first { $0.hasPrefix(model) }!.split(separator: " ")[1])!
+        }
+        #expect(recallAt1("GRU4Rec") > recallAt1("Markov") + 0.05)
+        #expect(recallAt1("Markov") > recallAt1("POP"))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-gru-step.svg").path))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-model.safetensors").path))
+    }
+
+    @Test func trainSaveEvaluateAndRecommendChain() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let generated = try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path])
+        #expect(generated.status == 0)
+        let model = directory.appendingPathComponent("m.safetensors").path
+        let trained = try ExampleRunner.run("gru4rec", arguments: [
+            "train", "--train", directory.appendingPathComponent("demo_train.tsv").path,
+            "--test", directory.appendingPathComponent("demo_test.tsv").path,
+            "-p", "layers=16,n_epochs=1,n_sample=4,batch_size=16", "--learning-rate", "0.1", "--save", model])
+        #expect(trained.status == 0, "\(trained.errors)")
+        #expect(trained.output.contains("learning_rate=0.1"))
+        #expect(trained.output.contains("Recall@20"))
+        let evaluated = try ExampleRunner.run("gru4rec", arguments: [
+            "evaluate", "--model", model, "--test", directory.appendingPathComponent("demo_test.tsv").path,
+            "--train", directory.appendingPathComponent("demo_train.tsv").path, "--cutoffs", "1,5"])
+        #expect(evaluated.status == 0, "\(evaluated.errors)")
+        #expect(evaluated.output.contains("Markov") && evaluated.output.contains("POP"))
+        let recommended = try ExampleRunner.run("gru4rec", arguments: ["recommend", "--model", model, "--items", "Camera,Memory Card", "--top", "3"])
+        #expect(recommended.status == 0, "\(recommended.errors)")
+        #expect(recommended.output.split(separator: "\n").count == 5)
+    }
+
+    @Test func missingColumn() throws {
+        let result = try train("SessionId\tItem\tTime\n1\tA\t1\n")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("clicks.tsv:1: missing column 'ItemId'"))
+    }
+
+    @Test func nonNumericTime() throws {
+        let result = try train("SessionId\tItemId\tTime\n1\tA\t1\n1\tB\tlater\n")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("clicks.tsv:3:3: Time 'later' is not a number"))
+    }
+
+    @Test func emptyFile() throws {
+        let result = try train("")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("clicks.tsv:1: the file is empty"))
+    }
+
+    @Test func oneEventSession() throws {
+        let result = try train("SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n2\tC\t3\n")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("clicks.tsv:4: session '2' has a single event"))
+    }
+
+    @Test func unknownHyperparameter() throws {
+        let result = try train("SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n", parameters: "layers=4,dropout=0.5")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("parameter 'dropout': unknown parameter"))
+    }
+
+    @Test func badHyperparameterValue() throws {
+        let result = try train("SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n", parameters: "layers=4,batch_size=-3")
+        #expect(result.status != 0)
+        #expect(result.errors.contains("parameter 'batch_size': '-3' is not an integer of at least 1"))
+    }
+
+    @Test func windowsLineEndingsAndByteOrderMarkTrain() throws {
+        let result = try train("\u{FEFF}SessionId\tItemId\tTime\r\n1\tA\t1\r\n1\tB\t2\r\n2\tB\t3\r\n2\tA\t4\r\n")
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("4 events, 2 sessions, 2 items"))
+    }
+}
