@@ -7,5 +7,5 @@ struct GRU4RecCommand: ParsableCommand {
         commandName: "gru4rec",
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self,
-                      PreprocessCommand.self, GenerateCommand.self])
+                      PreprocessCommand.self, GenerateCommand.self, BenchmarkCommand.self])
 }

@@ -70,3 +70,27 @@ import Testing
         #expect(x.grad!.scalars == y.scalars.map { $0 / 3 })
     }
 }
+
+/// The fused sampled output layer equals its composed definition.
+@Suite struct SampledScoresTests {
+    @Test func fusedScoresEqualGatherMatmulAndBias() {
+        let hidden = randomInput([3, 4], seed: 91)
+        let weights = randomInput([7, 4], seed: 92), bias = randomInput([7, 1], seed: 93)
+        let columns = [2, 5, 2, 0, 6]
+        let upstream = randomInput([3, 5], seed: 94).detached()
+        let fused = sampledScores(hidden: hidden, weights: weights, bias: bias, columns: columns)
+        (fused * upstream).sum().backward()
+        let fusedGradients = [hidden, weights, bias].map { $0.grad!.scalars }
+        for tensor in [hidden, weights, bias] { tensor.zeroGrad() }
+        let composed = matmul(hidden, weights.gather(rows: columns), transposeB: true) + bias.gather(rows: columns).reshaped([1, -1])
+        (composed * upstream).sum().backward()
+        expectClose(fused.scalars, composed.scalars, tolerance: 1e-12)
+        for (a, b) in zip(fusedGradients, [hidden, weights, bias].map { $0.grad!.scalars }) { expectClose(a, b, tolerance: 1e-12) }
+        guard case .rowSparse(let sparse)? = weights.gradient else {
+            Issue.record("the weights' gradient should be row-sparse")
+            return
+        }
+        #expect(sparse.rowIndices == columns)
+        expectGradientsMatch([hidden, weights, bias]) { sampledScores(hidden: $0[0], weights: $0[1], bias: $0[2], columns: columns) }
+    }
+}

@@ -20,6 +20,9 @@ public enum Evaluator {
     ///
     /// Ranks are counted in one pass over each row of scores: the items scoring above and equal
     /// to the target, no sort. Rows are split across `threads` threads.
+    @_specialize(where Scorer == GRU4RecScorer<Float>)
+    @_specialize(where Scorer == PopularityScorer)
+    @_specialize(where Scorer == MarkovScorer)
     public static func evaluate<Scorer: NextItemScorer>(
         _ scorer: inout Scorer, on data: SessionData, batchSize: Int = 100, cutoffs: [Int] = [1, 5, 10, 20],
         mode: RankMode = .conservative, threads: Int = 1, progress: (Int) -> Void = { _ in }

@@ -16,6 +16,8 @@ public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
     public var itemCount: Int { model.itemCount }
 
     /// Scores of all items after reading `inputs`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
         withNoGrad {
             if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }

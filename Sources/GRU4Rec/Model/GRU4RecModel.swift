@@ -111,6 +111,8 @@ public final class GRU4RecModel<Scalar: TensorScalar>: Module {
     ///
     /// As in the official implementation, dropout (in training mode) is applied to the embedding
     /// and to each layer's output, and the dropped-out output is what the layer carries forward.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(_ items: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar> {
         var x: Tensor<Scalar>
         var firstCell = 0
@@ -133,14 +135,23 @@ public final class GRU4RecModel<Scalar: TensorScalar>: Module {
     }
 
     /// Scores of the given item rows for each session: `h · W[columns]ᵀ + b[columns]`,
-    /// `[batch, columns.count]`.
+    /// `[batch, columns.count]`: one fused op (NablaNN's ``sampledScores(hidden:weights:bias:columns:)``)
+    /// with the fused GRU, the same ops spelled out with the composed one (for drawing).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
         withScope("scores") {
-            matmul(hidden, itemWeights.gather(rows: columns), transposeB: true) + itemBias.gather(rows: columns).reshaped([1, -1])
+            if implementation == .fused {
+                return sampledScores(hidden: hidden, weights: itemWeights, bias: itemBias, columns: columns)
+            }
+            return matmul(hidden, itemWeights.gather(rows: columns), transposeB: true)
+                + itemBias.gather(rows: columns).reshaped([1, -1])
         }
     }
 
     /// Scores of every item for each session, `[batch, items]`, without recording a graph.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar> {
         withNoGrad { matmul(hidden, itemWeights, transposeB: true) + itemBias.reshaped([1, -1]) }
     }

@@ -48,6 +48,8 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
     public let data: SessionData
     /// How often each item occurs in the training data.
     public let support: [Int]
+    /// Its logarithm, for the logQ correction.
+    let logSupport: [Double]
     /// The optimizer (GRU4Rec's Adagrad with momentum).
     public let optimizer: Adagrad<Scalar>
     /// The negative sampler.
@@ -61,6 +63,7 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
         self.model = model
         self.data = data
         support = data.itemSupport()
+        logSupport = GRU4RecModel<Scalar>.logSupport(support)
         optimizer = Adagrad(parameters: model.parameters, learningRate: Scalar(configuration.learningRate),
                             momentum: Scalar(configuration.momentum))
         sampler = NegativeSampler(support: support, alpha: configuration.sampleAlpha, sampleCount: configuration.sampleCount,
@@ -74,6 +77,8 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
     ///
     /// - Throws: ``TrainingError`` if the loss becomes NaN or infinite.
     @discardableResult
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func trainEpoch(reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }) throws -> EpochSummary {
         let configuration = model.configuration
         model.train()
@@ -87,12 +92,12 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
             states = carry(states, along: step.previousSlot)
             let samples = sampler.next()
             let loss = model.trainingLoss(inputs: step.inputs, targets: step.targets, samples: samples,
-                                          states: &states, support: support)
+                                          states: &states, logSupport: logSupport)
             let value = Double(loss.item)
             guard value.isFinite else {
                 throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value)")
             }
-            model.zeroGrad()
+            for parameter in optimizer.parameters { parameter.zeroGrad() }
             loss.backward()
             optimizer.step()
             states = states.map { $0.detached() }
@@ -111,6 +116,8 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
 
     /// New states for the slots of a step: each slot continues the state of the slot it came
     /// from, or starts from zero.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func carry(_ states: [Tensor<Scalar>], along previousSlot: [Int?]) -> [Tensor<Scalar>] {
         states.map { state in
             let width = state.shape[1]

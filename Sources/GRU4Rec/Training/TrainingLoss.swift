@@ -9,15 +9,19 @@ extension GRU4RecModel {
     /// subtracted from column `j` is `logq · log Q(j)`, with `Q` the item's support for the
     /// in-batch targets and support^α for the samples, as in the official implementation. For
     /// BPR-max the scores first pass through ELU(`elu_param`) when it is positive.
-    public func sampledLoss(_ scores: Tensor<Scalar>, columns: [Int], batchRows: Int, support: [Int]) -> Tensor<Scalar> {
+    ///
+    /// - Parameter logSupport: `log` of each item's support (see ``logSupport(_:)``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func sampledLoss(_ scores: Tensor<Scalar>, columns: [Int], batchRows: Int, logSupport: [Double]) -> Tensor<Scalar> {
         let configuration = self.configuration
         switch configuration.loss {
         case .crossEntropy:
             guard configuration.logq > 0 else { return Losses.crossEntropy(scores) }
+            // log Q = log support for in-batch targets, α · log support for the shared samples.
+            let target = configuration.logq, sample = configuration.logq * configuration.sampleAlpha
             let correction = columns.enumerated().map { position, item -> Scalar in
-                let count = Double(max(support[item], 1))
-                let q = position < batchRows ? count : Double.pow(count, configuration.sampleAlpha)
-                return Scalar(configuration.logq * Double.log(q))
+                Scalar((position < batchRows ? target : sample) * logSupport[item])
             }
             return Losses.crossEntropy(scores, correction: Tensor(correction))
         case .bprMax:
@@ -37,9 +41,22 @@ extension GRU4RecModel {
     public func trainingLoss(
         inputs: [Int], targets: [Int], samples: some Collection<Int32>, states: inout [Tensor<Scalar>], support: [Int]
     ) -> Tensor<Scalar> {
+        trainingLoss(inputs: inputs, targets: targets, samples: samples, states: &states, logSupport: Self.logSupport(support))
+    }
+
+    /// ``trainingLoss(inputs:targets:samples:states:support:)`` with the logarithms of the
+    /// supports computed once, as the trainer does.
+    public func trainingLoss(
+        inputs: [Int], targets: [Int], samples: some Collection<Int32>, states: inout [Tensor<Scalar>], logSupport: [Double]
+    ) -> Tensor<Scalar> {
         let hidden = step(inputs, states: &states)
         let columns = targets + samples.map(Int.init)
         let scores = self.scores(hidden, columns: columns)
-        return sampledLoss(scores, columns: columns, batchRows: targets.count, support: support) / Scalar(configuration.batchSize)
+        return sampledLoss(scores, columns: columns, batchRows: targets.count, logSupport: logSupport) / Scalar(configuration.batchSize)
+    }
+
+    /// `log(max(support, 1))` of each item: the logQ correction's input.
+    public static func logSupport(_ support: [Int]) -> [Double] {
+        support.map { Double.log(Double(Swift.max($0, 1))) }
     }
 }

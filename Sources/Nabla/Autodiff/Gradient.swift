@@ -64,24 +64,34 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func coalesced() -> RowSparseGradient<Scalar> {
-        let width = rowWidth
-        let order = rowIndices.indices.sorted { rowIndices[$0] < rowIndices[$1] }
-        var indices: [Int] = []
-        var summed: [Scalar] = []
-        indices.reserveCapacity(order.count)
-        summed.reserveCapacity(order.count * width)
-        for position in order {
-            let row = rowIndices[position]
-            let source = position * width
-            if indices.last == row {
-                let target = summed.count - width
-                for j in 0..<width { summed[target + j] += values[source + j] }
-            } else {
-                indices.append(row)
-                summed.append(contentsOf: values[source..<(source + width)])
+        let width = rowWidth, rowCount = shape[0]
+        // Each distinct row's place in the result: from a table over all rows when that is cheap
+        // (the usual case: a mini-batch touches thousands of an item matrix's rows), else sorted.
+        var distinct: [Int] = []
+        var places: [Int32] = []
+        var placeOf: [Int: Int] = [:]
+        let useTable = rowCount <= 8 * rowIndices.count + 4096
+        if useTable {
+            places = [Int32](repeating: -1, count: rowCount)
+            for row in rowIndices { places[row] = 0 }
+            for row in 0..<rowCount where places[row] == 0 {
+                places[row] = Int32(distinct.count)
+                distinct.append(row)
+            }
+        } else {
+            distinct = Array(Set(rowIndices)).sorted()
+            for (position, row) in distinct.enumerated() { placeOf[row] = position }
+        }
+        var summed = [Scalar](repeating: 0, count: distinct.count * width)
+        summed.withUnsafeMutableBufferPointer { target in
+            values.withUnsafeBufferPointer { source in
+                for (position, row) in rowIndices.enumerated() {
+                    let start = (useTable ? Int(places[row]) : placeOf[row]!) * width, from = position * width
+                    for j in 0..<width { target[start + j] += source[from + j] }
+                }
             }
         }
-        return RowSparseGradient(shape: shape, rowIndices: indices, values: summed)
+        return RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
     }
 
     /// The dense tensor this gradient stands for.

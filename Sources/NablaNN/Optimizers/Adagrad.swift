@@ -55,18 +55,19 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     private func update(_ index: Int, rows: [Int]?, values: [Scalar], width: Int) {
         let lr = learningRate, mu = momentum, eps = epsilon
         let targets = rows ?? [0]
-        accumulators[index].withUnsafeMutableBufferPointer { acc in
+        accumulators[index].withUnsafeMutableBufferPointer { accumulator in
             velocities[index].withUnsafeMutableBufferPointer { velocity in
                 parameters[index].withUnsafeMutableScalars { weight in
-                    values.withUnsafeBufferPointer { g in
+                    values.withUnsafeBufferPointer { gradients in
                         for (position, row) in targets.enumerated() {
-                            let source = position * width, target = row * width
+                            let g = gradients.baseAddress! + position * width
+                            let acc = accumulator.baseAddress! + row * width
+                            let v = velocity.baseAddress! + row * width
+                            let w = weight.baseAddress! + row * width
                             for j in 0..<width {
-                                let gradient = g[source + j]
-                                acc[target + j] += gradient * gradient
-                                let v = mu * velocity[target + j] - lr * gradient / (acc[target + j] + eps).squareRoot()
-                                velocity[target + j] = v
-                                weight[target + j] += v
+                                acc[j] += g[j] * g[j]
+                                v[j] = mu * v[j] - lr * g[j] / (acc[j] + eps).squareRoot()
+                                w[j] += v[j]
                             }
                         }
                     }

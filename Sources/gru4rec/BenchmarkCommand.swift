@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+import Nabla
+import NablaNN
+
+/// `gru4rec benchmark`: training and evaluation speed, peak memory and accuracy with the
+/// official rsc15 parameters, plus micro-benchmarks of the parts, as one JSON line at the end.
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark",
+        abstract: "Measure training and evaluation speed and peak memory (build with -c release).",
+        discussion: "Example: swift run -c release gru4rec benchmark --data ../shared/data/yoochoose-1_64 --threads 1 --json")
+
+    @Option(help: "A folder with train_full.tsv and test.tsv.")
+    var data: String
+
+    @Option(help: "Training epochs.")
+    var epochs = 10
+
+    @Option(help: "Hyperparameters; default: the official rsc15 setting.")
+    var parameters = "loss=cross-entropy,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,constrained_embedding=True"
+
+    @Option(help: "Threads for matrix products and for ranking in evaluation.")
+    var threads = 1
+
+    @Flag(help: "Print the results as one JSON object on the last line.")
+    var json = false
+
+    @Flag(help: "Skip the micro-benchmarks.")
+    var skipMicro = false
+
+    func run() throws {
+        BLASThreads.set(threads)
+        var configuration = try GRU4RecConfiguration(parameters: parameters)
+        configuration.epochs = epochs
+        let folder = URL(fileURLWithPath: data)
+        let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns())
+        let test = try readTest(folder.appendingPathComponent("test.tsv").path, columns: SessionColumns(), itemMap: train.itemMap)
+        print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
+
+        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let summaries = try trainWithProgress(model: model, data: train)
+        let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
+        let trainEvents = summaries.reduce(0) { $0 + $1.events }
+        var scorer = GRU4RecScorer(model: model)
+        let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test,
+                                                              options: try EvaluationOptions.parse([]), threads: threads)
+        var report: [String: Any] = [
+            "train_events_per_second": Double(trainEvents) / trainSeconds,
+            "train_seconds": trainSeconds,
+            "eval_events_per_second": Double(metrics.predictions) / evalSeconds,
+            "eval_seconds": evalSeconds,
+            "predictions": metrics.predictions,
+            "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
+            "threads": threads, "epochs": epochs, "parameters": configuration.parameterString,
+            "cpu_model": Machine.cpuModel, "cpu_cores": ProcessInfo.processInfo.activeProcessorCount,
+            "data": data,
+        ]
+        if !skipMicro {
+            let micro = MicroBenchmarks.run(itemCount: train.itemMap.count, support: train.itemSupport())
+            for (name, microseconds) in micro { report["micro_\(name)_us"] = microseconds }
+            printTable(["part", "µs per call"], micro.map { [$0.0, String(format: "%.1f", $0.1)] })
+        }
+        report["peak_rss_bytes"] = Machine.peakResidentBytes
+        printTable(["figure", "value"], [
+            ["training events/s", String(Int(Double(trainEvents) / trainSeconds))],
+            ["evaluation events/s", String(Int(Double(metrics.predictions) / evalSeconds))],
+            ["peak resident memory (MB)", String(Machine.peakResidentBytes / 1_000_000)],
+            ["Recall@20", fixed4(metrics.recall(at: 20))], ["MRR@20", fixed4(metrics.mrr(at: 20))],
+        ])
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+}
+
+/// Facts about the machine and the process.
+enum Machine {
+    /// The CPU's model name from /proc/cpuinfo.
+    static var cpuModel: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+        return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    }
+
+    /// The peak resident set size of this process.
+    static var peakResidentBytes: Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
+
+/// Timings of the parts of a training step at GRU4Rec's rsc15 shapes.
+enum MicroBenchmarks {
+    static func run(itemCount: Int, support: [Int]) -> [(String, Double)] {
+        let batch = 32, hidden = 100, columns = batch + 2048
+        var generator = SeededRandomGenerator(seed: 1)
+        let h = Tensor<Float>.uniform([batch, hidden], in: -1..<1, using: &generator)
+        let w = Tensor<Float>.uniform([columns, hidden], in: -1..<1, using: &generator)
+        var results: [(String, Double)] = []
+        results.append(("sgemm_32x100x2080", time(200) { _ = gemm(transposeA: false, transposeB: true, m: batch, n: columns, k: hidden, a: h.scalars, b: w.scalars) }))
+        let cell = GRUCell<Float>(inputSize: hidden, hiddenSize: hidden, using: &generator)
+        let x = Tensor<Float>.uniform([batch, hidden], in: -1..<1, using: &generator)
+        results.append(("gru_step_forward_backward", time(200) {
+            let state = Tensor<Float>(h.scalars, shape: h.shape, requiresGrad: true)
+            cell(x, state).sum().backward()
+            cell.zeroGrad()
+        }))
+        var sampler = NegativeSampler(support: support, alpha: 0.5, sampleCount: 2048, seed: 2)
+        results.append(("sample_2048", time(2000) { _ = sampler.next() }))
+        let table = Tensor<Float>.uniform([itemCount, hidden], in: -1..<1, using: &generator, requiresGrad: true)
+        let adagrad = Adagrad(parameters: [table], learningRate: 0.1, momentum: 0.2)
+        let rows = (0..<columns).map { _ in generator.nextInt(below: itemCount) }
+        table.gather(rows: rows).sum().backward()
+        results.append(("sparse_adagrad_2080_rows", time(200) { adagrad.step() }))
+        let scores = Tensor<Float>.uniform([batch, columns], in: -3..<3, using: &generator, requiresGrad: true)
+        results.append(("cross_entropy_forward_backward", time(200) {
+            Losses.crossEntropy(scores).backward()
+            scores.zeroGrad()
+        }))
+        return results
+    }
+
+    /// Mean microseconds per call of `body` over `count` calls, after a warm-up.
+    static func time(_ count: Int, _ body: () -> Void) -> Double {
+        for _ in 0..<max(count / 10, 1) { body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<count { body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / Double(count) / 1000
+    }
+}
