@@ -90,7 +90,7 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
                                              minimumSlots: configuration.sampleCount == 0 ? 2 : 1)
         for step in batches {
             states = carry(states, along: step.previousSlot)
-            let samples = sampler.next()
+            let samples = sampler.next().map { Int($0) }
             let loss = model.trainingLoss(inputs: step.inputs, targets: step.targets, samples: samples,
                                           states: &states, logSupport: logSupport)
             let value = Double(loss.item)

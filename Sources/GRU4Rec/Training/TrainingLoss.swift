@@ -39,7 +39,7 @@ extension GRU4RecModel {
     /// One full training step's loss: forward through the network from `states`, score the
     /// targets and `samples`, and divide by the configured batch size. `states` is advanced.
     public func trainingLoss(
-        inputs: [Int], targets: [Int], samples: some Collection<Int32>, states: inout [Tensor<Scalar>], support: [Int]
+        inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>], support: [Int]
     ) -> Tensor<Scalar> {
         trainingLoss(inputs: inputs, targets: targets, samples: samples, states: &states, logSupport: Self.logSupport(support))
     }
@@ -47,10 +47,10 @@ extension GRU4RecModel {
     /// ``trainingLoss(inputs:targets:samples:states:support:)`` with the logarithms of the
     /// supports computed once, as the trainer does.
     public func trainingLoss(
-        inputs: [Int], targets: [Int], samples: some Collection<Int32>, states: inout [Tensor<Scalar>], logSupport: [Double]
+        inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>], logSupport: [Double]
     ) -> Tensor<Scalar> {
         let hidden = step(inputs, states: &states)
-        let columns = targets + samples.map(Int.init)
+        let columns = targets + samples
         let scores = self.scores(hidden, columns: columns)
         return sampledLoss(scores, columns: columns, batchRows: targets.count, logSupport: logSupport) / Scalar(configuration.batchSize)
     }

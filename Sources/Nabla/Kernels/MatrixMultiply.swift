@@ -11,6 +11,8 @@ public enum MatrixMultiplyKernel: Sendable {
 /// that work on arrays directly.
 ///
 /// `op(A)` is `m × k`, `op(B)` is `k × n`; the result is `m × n`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gemm<Scalar: TensorScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     a: [Scalar], b: [Scalar], kernel: MatrixMultiplyKernel = .blas
@@ -39,6 +41,8 @@ public func gemm<Scalar: TensorScalar>(
 /// The textbook triple loop `C[i][j] = Σₚ op(A)[i][p] · op(B)[p][j]`: slow, obviously right.
 ///
 /// `A` is stored `m × k` (or `k × m` when transposed) and `B` `k × n` (or `n × k`).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func referenceGemm<Scalar: TensorScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: [Scalar], b: [Scalar]
 ) -> [Scalar] {

@@ -3,9 +3,10 @@ import RealModule
 
 /// The element types a tensor can hold: `Float` and `Double`.
 ///
-/// Everything elementwise comes from swift-numerics' `Real` (`exp`, `log`, `tanh`, ...); the one
-/// thing a scalar type adds is the BLAS routine that multiplies matrices of it.
-public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible {
+/// Everything elementwise comes from swift-numerics' `Real` (`exp`, `log`, `tanh`, ...), and
+/// `SIMDScalar` lets hot loops work on vectors of them; the one thing a scalar type adds is the
+/// BLAS routine that multiplies matrices of it.
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible {
     /// The safetensors-style name of the type: `"F32"` or `"F64"`.
     static var dtypeName: String { get }
 

@@ -60,19 +60,42 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
                 parameters[index].withUnsafeMutableScalars { weight in
                     values.withUnsafeBufferPointer { gradients in
                         for (position, row) in targets.enumerated() {
-                            let g = gradients.baseAddress! + position * width
-                            let acc = accumulator.baseAddress! + row * width
-                            let v = velocity.baseAddress! + row * width
-                            let w = weight.baseAddress! + row * width
-                            for j in 0..<width {
-                                acc[j] += g[j] * g[j]
-                                v[j] = mu * v[j] - lr * g[j] / (acc[j] + eps).squareRoot()
-                                w[j] += v[j]
-                            }
+                            Self.updateRow(gradient: gradients.baseAddress! + position * width,
+                                           accumulator: accumulator.baseAddress! + row * width,
+                                           velocity: velocity.baseAddress! + row * width,
+                                           weight: weight.baseAddress! + row * width,
+                                           count: width, learningRate: lr, momentum: mu, epsilon: eps)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The update of one row, eight elements at a time with SIMD vectors, then the rest.
+    @inline(__always)
+    private static func updateRow(
+        gradient g: UnsafePointer<Scalar>, accumulator acc: UnsafeMutablePointer<Scalar>,
+        velocity v: UnsafeMutablePointer<Scalar>, weight w: UnsafeMutablePointer<Scalar>,
+        count: Int, learningRate lr: Scalar, momentum mu: Scalar, epsilon eps: Scalar
+    ) {
+        typealias Vector = SIMD8<Scalar>
+        var j = 0
+        while j + 8 <= count {
+            let gradient = UnsafeRawPointer(g + j).loadUnaligned(as: Vector.self)
+            let accumulated = UnsafeRawPointer(acc + j).loadUnaligned(as: Vector.self) + gradient * gradient
+            let step = Vector(repeating: mu) * UnsafeRawPointer(v + j).loadUnaligned(as: Vector.self)
+                - Vector(repeating: lr) * gradient / (accumulated + Vector(repeating: eps)).squareRoot()
+            UnsafeMutableRawPointer(acc + j).storeBytes(of: accumulated, as: Vector.self)
+            UnsafeMutableRawPointer(v + j).storeBytes(of: step, as: Vector.self)
+            UnsafeMutableRawPointer(w + j).storeBytes(of: UnsafeRawPointer(w + j).loadUnaligned(as: Vector.self) + step, as: Vector.self)
+            j += 8
+        }
+        while j < count {
+            acc[j] += g[j] * g[j]
+            v[j] = mu * v[j] - lr * g[j] / (acc[j] + eps).squareRoot()
+            w[j] += v[j]
+            j += 1
         }
     }
 }
