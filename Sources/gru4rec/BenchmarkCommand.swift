@@ -30,6 +30,11 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Skip the micro-benchmarks.")
     var skipMicro = false
 
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         BLASThreads.set(threads)
         var configuration = try GRU4RecConfiguration(parameters: parameters)

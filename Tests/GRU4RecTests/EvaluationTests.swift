@@ -27,6 +27,19 @@ import Testing
         }
     }
 
+    @Test func vectorisedRankingEqualsCountingOneByOne() {
+        var generator = SeededRandomGenerator(seed: 12)
+        let scores = (0..<1_003).map { _ in Float(generator.nextInt(below: 40)) / 4 }   // many ties
+        scores.withUnsafeBufferPointer { row in
+            for target in [0, 15, 16, 500, 1_002] {
+                let higher = scores.filter { $0 > scores[target] }.count, equal = scores.filter { $0 == scores[target] }.count
+                for mode in RankMode.allCases {
+                    #expect(Evaluator.rank(of: target, in: row, mode: mode) == mode.rank(higher: higher, equal: equal))
+                }
+            }
+        }
+    }
+
     @Test func recallAndMRRAtSeveralCutoffs() {
         var metrics = RankingMetrics(cutoffs: [1, 3])
         for rank in [1.0, 2, 3, 10] { metrics.add(rank: rank) }

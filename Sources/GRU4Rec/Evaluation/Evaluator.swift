@@ -53,13 +53,26 @@ public enum Evaluator {
         return metrics
     }
 
-    /// The rank of `target` in one row of scores, in one pass.
+    /// The rank of `target` in one row of scores, in one pass: sixteen comparisons at a time.
     public static func rank(of target: Int, in scores: UnsafeBufferPointer<Float>, mode: RankMode) -> Double {
         let targetScore = scores[target]
-        var higher = 0, equal = 0
-        for score in scores {
-            higher &+= score > targetScore ? 1 : 0
-            equal &+= score == targetScore ? 1 : 0
+        typealias Vector = SIMD16<Float>
+        typealias Counts = SIMD16<Int32>
+        let threshold = Vector(repeating: targetScore)
+        var higherCounts = Counts(repeating: 0), equalCounts = Counts(repeating: 0)
+        let base = UnsafeRawPointer(scores.baseAddress!)
+        var index = 0
+        while index + 16 <= scores.count {
+            let values = base.loadUnaligned(fromByteOffset: index * 4, as: Vector.self)
+            higherCounts &+= Counts(repeating: 0).replacing(with: 1, where: values .> threshold)
+            equalCounts &+= Counts(repeating: 0).replacing(with: 1, where: values .== threshold)
+            index += 16
+        }
+        var higher = Int(higherCounts.wrappedSum()), equal = Int(equalCounts.wrappedSum())
+        while index < scores.count {
+            higher += scores[index] > targetScore ? 1 : 0
+            equal += scores[index] == targetScore ? 1 : 0
+            index += 1
         }
         return mode.rank(higher: higher, equal: equal)
     }

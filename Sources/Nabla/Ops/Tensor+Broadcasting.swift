@@ -34,18 +34,41 @@ extension Tensor {
         let count = Shape.elementCount(shape)
         guard count > 0 else { return [] }
         let left = a.storage, right = b.storage
-        switch (repetition(of: a.shape, in: shape), repetition(of: b.shape, in: shape)) {
-        case (.whole, .leading(let width)):
-            return (0..<count).map { combine(left[$0], right[$0 % width]) }
-        case (.leading(let width), .whole):
-            return (0..<count).map { combine(left[$0 % width], right[$0]) }
-        case (.whole, .trailing(let run)):
-            return (0..<count).map { combine(left[$0], right[$0 / run]) }
-        case (.trailing(let run), .whole):
-            return (0..<count).map { combine(left[$0 / run], right[$0]) }
-        default:
-            return nil
+        var result = [Scalar](repeating: 0, count: count)
+        let pattern = (repetition(of: a.shape, in: shape), repetition(of: b.shape, in: shape))
+        switch pattern {
+        case (.whole, .leading), (.leading, .whole), (.whole, .trailing), (.trailing, .whole): break
+        default: return nil
         }
+        result.withUnsafeMutableBufferPointer { out in
+            left.withUnsafeBufferPointer { l in
+                right.withUnsafeBufferPointer { r in
+                    switch pattern {
+                    case (.whole, .leading(let width)):            // a row repeated under every row
+                        for start in stride(from: 0, to: count, by: width) {
+                            for j in 0..<width { out[start + j] = combine(l[start + j], r[j]) }
+                        }
+                    case (.leading(let width), .whole):
+                        for start in stride(from: 0, to: count, by: width) {
+                            for j in 0..<width { out[start + j] = combine(l[j], r[start + j]) }
+                        }
+                    case (.whole, .trailing(let run)):             // each element repeated along a run
+                        for block in 0..<(count / run) {
+                            let value = r[block], start = block * run
+                            for j in 0..<run { out[start + j] = combine(l[start + j], value) }
+                        }
+                    case (.trailing(let run), .whole):
+                        for block in 0..<(count / run) {
+                            let value = l[block], start = block * run
+                            for j in 0..<run { out[start + j] = combine(value, r[start + j]) }
+                        }
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// How an operand of `own` shape fills the broadcast `shape`.
