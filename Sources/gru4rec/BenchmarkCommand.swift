@@ -36,7 +36,7 @@ struct BenchmarkCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASThreads.set(threads)
+        ComputeThreads.set(threads)
         var configuration = try GRU4RecConfiguration(parameters: parameters)
         configuration.epochs = epochs
         let folder = URL(fileURLWithPath: data)

@@ -45,7 +45,7 @@ struct ThreadOptions: ParsableArguments {
     @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")
     var threads = 1
 
-    func apply() { BLASThreads.set(threads) }
+    func apply() { ComputeThreads.set(threads) }
 }
 
 /// Reads a session file for training.

@@ -17,7 +17,7 @@ struct DemoCommand: ParsableCommand {
     static let parameters = "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16,sample_alpha=0.5,n_epochs=5"
 
     func run() throws {
-        BLASThreads.set(1)
+        ComputeThreads.set(1)
         let folder = URL(fileURLWithPath: output)
         let files = try DemoShop.write(to: folder)
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")

@@ -23,6 +23,7 @@ public func gemm<Scalar: TensorScalar>(
     case .blas:
         var c = [Scalar](repeating: 0, count: m * n)
         if m == 0 || n == 0 || k == 0 { return c }
+        ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in

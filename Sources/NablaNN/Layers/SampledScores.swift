@@ -51,8 +51,21 @@ public func sampledScores<Scalar>(
     return Tensor(op: "sampledScores", details: "\(count) of \(rows) rows", inputs: [hidden, weights, bias],
                   shape: [batch, count], scalars: scores) { upstream in
         let g = upstream.scalars
-        let hiddenGradient = gemm(transposeA: false, transposeB: false, m: batch, n: width, k: count, a: g, b: gathered)
-        let rowGradients = gemm(transposeA: true, transposeB: false, m: count, n: width, k: batch, a: g, b: input)
+        // The two products are independent: with two threads they run at the same time.
+        var hiddenGradient: [Scalar] = [], rowGradients: [Scalar] = []
+        withUnsafeMutablePointer(to: &hiddenGradient) { first in
+            withUnsafeMutablePointer(to: &rowGradients) { second in
+                ComputeThreads.forEachRange(2) { parts in
+                    for part in parts {
+                        if part == 0 {
+                            first.pointee = gemm(transposeA: false, transposeB: false, m: batch, n: width, k: count, a: g, b: gathered)
+                        } else {
+                            second.pointee = gemm(transposeA: true, transposeB: false, m: count, n: width, k: batch, a: g, b: input)
+                        }
+                    }
+                }
+            }
+        }
         var biasGradients = [Scalar](repeating: 0, count: count)
         for b in 0..<batch { for c in 0..<count { biasGradients[c] += g[b * count + c] } }
         return [

@@ -29,20 +29,28 @@ extension Losses {
         let shift = correction?.scalars ?? [Scalar](repeating: 0, count: columns)
         let values = scores.scalars
         var probabilities = [Scalar](repeating: 0, count: rows * columns)
-        var loss: Scalar = 0
-        for i in 0..<rows {
-            let row = i * columns
-            var maximum = -Scalar.infinity
-            for j in 0..<columns { maximum = Swift.max(maximum, values[row + j] - shift[j]) }
-            var total: Scalar = 0
-            for j in 0..<columns {
-                let e = Scalar.exp(values[row + j] - shift[j] - maximum)
-                probabilities[row + j] = e
-                total += e
+        var rowLosses = [Scalar](repeating: 0, count: rows)
+        probabilities.withUnsafeMutableBufferPointer { probabilities in
+            rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+                ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
+                    for i in range {
+                        let row = i * columns
+                        var maximum = -Scalar.infinity
+                        for j in 0..<columns { maximum = Swift.max(maximum, values[row + j] - shift[j]) }
+                        var total: Scalar = 0
+                        for j in 0..<columns {
+                            let e = Scalar.exp(values[row + j] - shift[j] - maximum)
+                            probabilities[row + j] = e
+                            total += e
+                        }
+                        let scale = 1 / total
+                        for j in 0..<columns { probabilities[row + j] *= scale }
+                        rowLosses[i] = maximum + Scalar.log(total) - (values[row + i] - shift[i])
+                    }
+                }
             }
-            for j in 0..<columns { probabilities[row + j] /= total }
-            loss += maximum + Scalar.log(total) - (values[row + i] - shift[i])
         }
+        let loss = rowLosses.reduce(0, +)
         return Tensor(op: "crossEntropy", inputs: [scores], shape: [], scalars: [loss]) { upstream in
             let g = upstream.scalars[0]
             var gradient = probabilities

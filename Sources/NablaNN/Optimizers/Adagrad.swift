@@ -59,12 +59,17 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
             velocities[index].withUnsafeMutableBufferPointer { velocity in
                 parameters[index].withUnsafeMutableScalars { weight in
                     values.withUnsafeBufferPointer { gradients in
-                        for (position, row) in targets.enumerated() {
-                            Self.updateRow(gradient: gradients.baseAddress! + position * width,
-                                           accumulator: accumulator.baseAddress! + row * width,
-                                           velocity: velocity.baseAddress! + row * width,
-                                           weight: weight.baseAddress! + row * width,
-                                           count: width, learningRate: lr, momentum: mu, epsilon: eps)
+                        // Rows are distinct (coalesced), so threads can update disjoint rows at once.
+                        let (g, a, v, w) = (gradients, accumulator, velocity, weight)
+                        ComputeThreads.forEachRange(targets.count, minimumPerThread: 256) { positions in
+                            for position in positions {
+                                let row = targets[position]
+                                Self.updateRow(gradient: g.baseAddress! + position * width,
+                                               accumulator: a.baseAddress! + row * width,
+                                               velocity: v.baseAddress! + row * width,
+                                               weight: w.baseAddress! + row * width,
+                                               count: width, learningRate: lr, momentum: mu, epsilon: eps)
+                            }
                         }
                     }
                 }
