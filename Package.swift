@@ -86,6 +86,12 @@ let package = Package(
             path: "Examples/VisualizeGRU"
         ),
 
+        .executableTarget(
+            name: "CustomSequentialModel",
+            dependencies: ["Nabla", "NablaNN", "GRU4Rec"],
+            path: "Examples/CustomSequentialModel"
+        ),
+
         // MARK: - Tests
 
         /// Helpers shared by the test targets: tolerance comparisons and gradient-check expectations.
@@ -101,6 +107,10 @@ let package = Package(
         .testTarget(
             name: "ExampleTests",
             dependencies: ["NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "TutorialTests",
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "GRU4Rec", "NablaTestSupport"]
         ),
         .testTarget(
             name: "GRU4RecTests",

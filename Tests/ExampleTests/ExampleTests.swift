@@ -29,4 +29,13 @@ import Testing
         #expect(norms.count == 4)
         #expect(norms == norms.sorted())
     }
+
+    @Test func customSequentialModelPrintsWhatTutorialSixShows() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-custom-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ExampleRunner.run("CustomSequentialModel", arguments: [folder.path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("LSTM gradcheck passed: true"))
+        DocumentSnippets.expectOutput("t6-run", result.output)
+    }
 }

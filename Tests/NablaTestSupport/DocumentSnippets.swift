@@ -92,12 +92,19 @@ public enum DocumentSnippets {
     }
 
     /// Expects the Markdown `<!-- output: NAME -->` block(s) to equal `printed`.
+    ///
+    /// With the environment variable `NABLA_RECORD_OUTPUTS` set to a folder, the printed text is
+    /// also written there as `NAME.txt`, to paste into a document after changing a listing.
     public static func expectOutput(_ name: String, _ printed: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        if let folder = ProcessInfo.processInfo.environment["NABLA_RECORD_OUTPUTS"] {
+            try? printed.write(toFile: "\(folder)/\(name).txt", atomically: true, encoding: .utf8)
+        }
         let blocks = markdownBlocks(kind: "output")[name] ?? []
-        #expect(!blocks.isEmpty, "no <!-- output: \(name) --> block in the documents", sourceLocation: sourceLocation)
+        #expect(!blocks.isEmpty, "no <!-- output: \(name) --> block in the documents; the code prints:\n\(printed)",
+                sourceLocation: sourceLocation)
         for block in blocks {
             #expect(block.text == printed.trimmingCharacters(in: .newlines),
-                    "output '\(name)' in \(block.file) differs from what the code prints", sourceLocation: sourceLocation)
+                    "output '\(name)' in \(block.file) differs from what the code prints:\n\(printed)", sourceLocation: sourceLocation)
         }
     }
 

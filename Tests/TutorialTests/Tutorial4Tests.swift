@@ -1,0 +1,73 @@
+import Foundation
+import Nabla
+import NablaGraphviz
+import NablaNN
+import NablaTestSupport
+import Testing
+
+/// Tutorial 4: the GRU cell from its equations.
+@Suite struct Tutorial4Tests {
+    @Test func gruFromEquationsMatchesTheLibraryCell() throws {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: t4-equations
+        /// One GRU step in PyTorch's formulation, straight from its equations.
+        func myGRUStep(_ x: Tensor<Double>, _ h: Tensor<Double>, cell: GRUCell<Double>) -> Tensor<Double> {
+            let input = (matmul(x, cell.weightIH, transposeB: true) + cell.biasIH).chunked(into: 3, axis: 1)
+            let hidden = (matmul(h, cell.weightHH, transposeB: true) + cell.biasHH!).chunked(into: 3, axis: 1)
+            let r = (input[0] + hidden[0]).sigmoid()              // reset gate
+            let z = (input[1] + hidden[1]).sigmoid()              // update gate
+            let n = (input[2] + r * hidden[2]).tanh()             // candidate
+            return (1 - z) * n + z * h                            // keep z of the old state
+        }
+
+        var generator = SeededRandomGenerator(seed: 4)
+        let cell = GRUCell<Double>(inputSize: 3, hiddenSize: 5, formulation: .pytorch, using: &generator)
+        let x = Tensor<Double>.uniform([2, 3], in: -1..<1, using: &generator)
+        let h = Tensor<Double>.uniform([2, 5], in: -1..<1, using: &generator)
+        let mine = myGRUStep(x, h, cell: cell)
+        let fused = cell(x, h)                                    // one op, hand-written backward
+        let difference = zip(mine.scalars, fused.scalars).map { abs($0 - $1) }.max()!
+        print("largest difference:", difference < 1e-12 ? "below 1e-12" : "\(difference)")
+        let check = gradcheck([x.detached(), h.detached()].map { Tensor($0.scalars, shape: $0.shape, requiresGrad: true) }) {
+            myGRUStep($0[0], $0[1], cell: cell)
+        }
+        print("gradcheck:", check.passed)
+        // end snippet
+
+        DocumentSnippets.expectOutput("t4-equations", printer.text)
+    }
+
+    @Test func drawingAndFadingGradients() throws {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: t4-draw
+        var generator = SeededRandomGenerator(seed: 5)
+        let gru = GRU<Double>(inputSize: 3, hiddenSizes: [4], implementation: .composed, using: &generator)
+        gru.labelParameters(prefix: "gru")
+        let x = Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator)
+        let step = gru.step(x, gru.zeroState(batchSize: 1), time: 0)[0]
+        let picture = FileManager.default.temporaryDirectory.appendingPathComponent("gru-step.svg")
+        try step.sum().renderGraph(.svg, to: picture)
+        let graph = ComputationGraph.capture(step)
+        print("gates:", Set(graph.nodes.compactMap(\.scope)).sorted())
+        // end snippet
+
+        // snippet: t4-fading
+        let steps = (0..<6).map { _ in Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator) }
+        let states = gru.unrolled(steps).outputs
+        states.forEach { $0.retainGrad() }
+        states[5].sum().backward()                     // a loss on the last step only
+        for (t, state) in states.enumerated() {
+            let norm = state.grad!.scalars.map { $0 * $0 }.reduce(0, +).squareRoot()
+            print("t\(t): ‖∂loss/∂h‖ =", String(format: "%.4f", norm))
+        }
+        // end snippet
+
+        DocumentSnippets.expectOutput("t4-draw", printer.text.components(separatedBy: "\nt0:").first! + "\n")
+        DocumentSnippets.expectOutput("t4-fading", "t0:" + printer.text.components(separatedBy: "\nt0:").last!)
+        #expect(try String(contentsOf: picture, encoding: .utf8).contains(">layer0.t0.r<"))
+    }
+}

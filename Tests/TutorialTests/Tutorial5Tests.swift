@@ -1,0 +1,77 @@
+import Foundation
+import GRU4Rec
+import Nabla
+import NablaNN
+import NablaTestSupport
+import Testing
+
+/// Tutorial 5: session-based recommendation with GRU4Rec, on the demo data.
+@Suite struct Tutorial5Tests {
+    @Test func gru4recFromDataToRecommendations() throws {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+        var outputs: [String: String] = [:]
+        func section(_ name: String) { outputs[name] = printer.text; }
+
+        // snippet: t5-data
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-shop")
+        let files = try DemoShop.write(to: folder)
+        let train = try SessionData.training(SessionTSVReader.read(files.train), source: files.train.path)
+        let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)
+        print(train.eventCount, "events,", train.sessionCount, "sessions,", train.itemMap.count, "items")
+        print("first session:", train.session(0).map { train.itemMap.ids[Int($0)] })
+        // end snippet
+        section("t5-data")
+
+        // snippet: t5-batches
+        for (index, step) in SessionParallelBatches(data: train, batchSize: 3).prefix(3).enumerated() {
+            let names = { (rows: [Int]) in rows.map { train.itemMap.ids[$0] }.joined(separator: " | ") }
+            let carried = step.previousSlot.map { $0.map { "slot \($0)" } ?? "new" }
+            print("step \(index): \(names(step.inputs)) → \(names(step.targets)); states: \(carried)")
+        }
+        // end snippet
+        section("t5-batches")
+
+        // snippet: t5-sampler
+        var sampler = NegativeSampler(support: train.itemSupport(), alpha: 0.5, sampleCount: 8, seed: 1)
+        print(sampler.next().map { train.itemMap.ids[Int($0)] })
+        // end snippet
+        section("t5-sampler")
+
+        // snippet: t5-train
+        let configuration = try GRU4RecConfiguration(parameters:
+            "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16")
+        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let trainer = GRU4RecTrainer(model: model, data: train)
+        for _ in 1...3 {
+            let summary = try trainer.trainEpoch()
+            print("epoch \(summary.epoch): loss \(String(format: "%.3f", summary.meanLoss))")
+        }
+        // end snippet
+        section("t5-train")
+
+        // snippet: t5-evaluate
+        var gru = GRU4RecScorer(model: model)
+        var markov = MarkovScorer(training: train)
+        let gruMetrics = Evaluator.evaluate(&gru, on: test, cutoffs: [1, 5])
+        let markovMetrics = Evaluator.evaluate(&markov, on: test, cutoffs: [1, 5])
+        print("GRU4Rec Recall@1", String(format: "%.3f", gruMetrics.recall(at: 1)), "MRR@5", String(format: "%.3f", gruMetrics.mrr(at: 5)))
+        print("Markov  Recall@1", String(format: "%.3f", markovMetrics.recall(at: 1)), "MRR@5", String(format: "%.3f", markovMetrics.mrr(at: 5)))
+        // end snippet
+        section("t5-evaluate")
+
+        // snippet: t5-recommend
+        for session in [["Camera", "Memory Card"], ["Phone", "Memory Card"]] {
+            let top = try Recommender.recommend(model, itemMap: train.itemMap, after: session, count: 2)
+            print(session, "→", top.map(\.item))
+        }
+        // end snippet
+        section("t5-recommend")
+
+        var previous = ""
+        for name in ["t5-data", "t5-batches", "t5-sampler", "t5-train", "t5-evaluate", "t5-recommend"] {
+            DocumentSnippets.expectOutput(name, String(outputs[name]!.dropFirst(previous.count)))
+            previous = outputs[name]!
+        }
+    }
+}
