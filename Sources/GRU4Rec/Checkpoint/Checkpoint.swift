@@ -41,7 +41,7 @@ public enum Checkpoint {
     /// Reads and validates a checkpoint.
     ///
     /// - Throws: ``CheckpointError`` for a file that is not a GRU4Rec checkpoint, has another
-    ///   version, or whose metadata and tensors disagree; ``SafeTensorsError`` for a damaged file.
+    ///   version, or whose metadata and tensors disagree; `SafeTensorsError` for a damaged file.
     public static func load<Scalar>(_ url: URL, as type: Scalar.Type = Float.self) throws -> Loaded<Scalar> {
         let file = try SafeTensors.read(from: url)
         let path = url.path

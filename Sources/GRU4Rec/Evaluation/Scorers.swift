@@ -59,6 +59,7 @@ public struct PopularityScorer: NextItemScorer {
 /// `[Phone, Memory Card]`.
 public struct MarkovScorer: NextItemScorer {
     private let successors: [[Int: Float]]
+    /// The number of items.
     public let itemCount: Int
 
     /// A scorer counting transitions in the training sessions.

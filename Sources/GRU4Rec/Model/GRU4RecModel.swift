@@ -135,7 +135,7 @@ public final class GRU4RecModel<Scalar: TensorScalar>: Module {
     }
 
     /// Scores of the given item rows for each session: `h · W[columns]ᵀ + b[columns]`,
-    /// `[batch, columns.count]`: one fused op (NablaNN's ``sampledScores(hidden:weights:bias:columns:)``)
+    /// `[batch, columns.count]`: one fused op (NablaNN's `sampledScores(hidden:weights:bias:columns:)`)
     /// with the fused GRU, the same ops spelled out with the composed one (for drawing).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

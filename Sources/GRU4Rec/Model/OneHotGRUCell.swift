@@ -5,7 +5,7 @@ import NablaNN
 ///
 /// A one-hot input `x` (item `i`) times the input weights is just row `i` of them, so the input
 /// weights are stored as a table `[items, 3H]` and looked up, which keeps their gradient row-sparse.
-/// The recurrence is NablaNN's (``GRURecurrence``), in the configured formulation.
+/// The recurrence is NablaNN's (`GRURecurrence`), in the configured formulation.
 public final class OneHotGRUCell<Scalar: TensorScalar>: Module {
     /// The input weights as a lookup table, `[items, 3H]`, gate blocks (r, z, n) side by side.
     public let inputTable: Tensor<Scalar>

@@ -25,7 +25,11 @@ public struct NegativeSampler: Sendable {
     /// A sampler over items with the given support (occurrence counts).
     ///
     /// - Parameters:
+    ///   - support: how often each item occurs in the training data.
+    ///   - alpha: the exponent α.
+    ///   - sampleCount: items per batch of samples.
     ///   - cacheSize: the number of samples drawn per refill (rounded down to whole batches).
+    ///   - seed: the seed of the random stream.
     public init(support: [Int], alpha: Double, sampleCount: Int, cacheSize: Int = 1_000_000, seed: UInt64) {
         let weights = support.map { Double.pow(Double(max($0, 0)), alpha) }
         let total = weights.reduce(0, +)

@@ -10,7 +10,11 @@ extension GRU4RecModel {
     /// in-batch targets and support^α for the samples, as in the official implementation. For
     /// BPR-max the scores first pass through ELU(`elu_param`) when it is positive.
     ///
-    /// - Parameter logSupport: `log` of each item's support (see ``logSupport(_:)``).
+    /// - Parameters:
+    ///   - scores: `B × (B + S)`, targets on the diagonal.
+    ///   - columns: the item row of each column.
+    ///   - batchRows: `B`, the number of in-batch targets.
+    ///   - logSupport: `log` of each item's support (see ``logSupport(_:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func sampledLoss(_ scores: Tensor<Scalar>, columns: [Int], batchRows: Int, logSupport: [Double]) -> Tensor<Scalar> {

@@ -3,7 +3,7 @@
 /// Backed by a task-local value: a no-grad scope affects only the code it wraps, and in Swift 6
 /// strict concurrency a global mutable flag would not compile.
 public enum GradMode {
-    /// `true` unless inside ``withNoGrad(_:)``.
+    /// `true` unless inside ``withNoGrad(_:)-55f0s``.
     @TaskLocal public static var isEnabled = true
 }
 

@@ -75,7 +75,7 @@ extension Tensor {
     }
 
     /// Makes an op's output, recording `backward` only when some input requires a gradient and
-    /// gradients are enabled (see ``withNoGrad(_:)``).
+    /// gradients are enabled (see ``withNoGrad(_:)-55f0s``).
     ///
     /// Every op in Nabla ends with this call, its derivative rule written right here beside it.
     static func result(

@@ -10,6 +10,8 @@
 /// - Parameters:
 ///   - a: an `m × k` matrix (`k × m` when `transposeA`).
 ///   - b: a `k × n` matrix (`n × k` when `transposeB`).
+///   - transposeA: read `a` transposed.
+///   - transposeB: read `b` transposed.
 ///   - kernel: `.blas` (default) or the readable `.reference` loop.
 /// - Returns: an `m × n` matrix.
 @_specialize(where Scalar == Float)

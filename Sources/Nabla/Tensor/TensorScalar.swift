@@ -6,7 +6,7 @@ import RealModule
 /// Everything elementwise comes from swift-numerics' `Real` (`exp`, `log`, `tanh`, ...), and
 /// `SIMDScalar` lets hot loops work on vectors of them; the one thing a scalar type adds is the
 /// BLAS routine that multiplies matrices of it.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable, CustomStringConvertible {
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible {
     /// The safetensors-style name of the type: `"F32"` or `"F64"`.
     static var dtypeName: String { get }
 

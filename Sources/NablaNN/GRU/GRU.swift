@@ -3,7 +3,7 @@ import Nabla
 /// A stack of GRU cells: layer `i` reads the hidden state of layer `i − 1`, any number of layers
 /// of any sizes (e.g. `[200, 100]`).
 ///
-/// ``step(_:_:)`` advances every layer by one time step. ``unrolled(_:initialState:)`` runs a
+/// ``step(_:_:time:)`` advances every layer by one time step. ``unrolled(_:initialState:)`` runs a
 /// sequence and tags each step's ops with the scope `layerK.tT`, so a drawing shows one cluster
 /// per layer and time step.
 public final class GRU<Scalar: TensorScalar>: Module {

@@ -17,7 +17,7 @@ extension GRURecurrence {
     /// - Parameters:
     ///   - formulation: the equations (see ``GRUFormulation``).
     ///   - inputGates: `x · W_ihᵀ + b_ih`, `[B, 3H]`.
-    ///   - state: `h`, `[B, H]`.
+    ///   - h: the state, `[B, H]`.
     ///   - weightHH: `[3H, H]`.
     ///   - biasHH: `[3H]` for the PyTorch formulation, `nil` for the original.
     @_specialize(where Scalar == Float)

@@ -1,7 +1,7 @@
 import Nabla
 
 /// How parameters get their first values. Every random initialiser draws from a
-/// ``SeededRandomGenerator``, so a seed fixes a model's starting point on every machine.
+/// `SeededRandomGenerator`, so a seed fixes a model's starting point on every machine.
 public enum Initializer<Scalar: TensorScalar> {
     /// Uniform in `±√(6 / (fanIn + fanOut))` (Glorot & Bengio), the initialisation GRU4Rec uses.
     ///
@@ -10,6 +10,7 @@ public enum Initializer<Scalar: TensorScalar> {
     /// - Parameters:
     ///   - shape: a 2-D shape `[rows, columns]`; the fans are `columns` in and `rows / blocks` out.
     ///   - blocks: how many stacked matrices the shape holds along axis 0.
+    ///   - generator: the random stream to draw from.
     public static func uniformGlorot(
         _ shape: [Int], blocks: Int = 1, using generator: inout SeededRandomGenerator
     ) -> Tensor<Scalar> {

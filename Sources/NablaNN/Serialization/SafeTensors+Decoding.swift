@@ -11,7 +11,9 @@ extension SafeTensors {
     ///    `shape × dtype size` bytes;
     /// 4. sorted by offset, the ranges neither overlap nor leave holes, and cover the data exactly.
     ///
-    /// - Parameter source: names the file in error messages.
+    /// - Parameters:
+    ///   - bytes: the whole file.
+    ///   - source: names the file in error messages.
     /// - Throws: a ``SafeTensorsError`` saying which check failed and for which tensor.
     public init(decoding bytes: [UInt8], source: String) throws {
         guard bytes.count >= 8 else {
