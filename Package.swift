@@ -93,6 +93,12 @@ let package = Package(
             path: "Examples/CustomSequentialModel"
         ),
 
+        .executableTarget(
+            name: "TrainOnYourData",
+            dependencies: ["Nabla", "GRU4Rec"],
+            path: "Examples/TrainOnYourData"
+        ),
+
         // MARK: - Tests
 
         /// Helpers shared by the test targets: tolerance comparisons and gradient-check expectations.

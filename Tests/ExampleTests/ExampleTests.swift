@@ -38,4 +38,20 @@ import Testing
         #expect(result.output.contains("LSTM gradcheck passed: true"))
         DocumentSnippets.expectOutput("t6-run", result.output)
     }
+
+    @Test func trainOnYourDataTrainsEvaluatesAndSaves() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-own-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generated = try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", folder.path])
+        #expect(generated.status == 0)
+        let result = try ExampleRunner.run("TrainOnYourData", arguments: [folder.appendingPathComponent("demo_train.tsv").path], in: folder)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("epoch 3: loss"))
+        #expect(result.output.contains("held out:"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("my-model.safetensors").path))
+        let bad = try ExampleRunner.run("TrainOnYourData", arguments: [folder.appendingPathComponent("missing.tsv").path], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.errors.contains("missing.tsv"))
+    }
 }
