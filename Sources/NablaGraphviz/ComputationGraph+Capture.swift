@@ -6,7 +6,7 @@ extension ComputationGraph {
     /// Leaves that require a gradient become parameters, other leaves inputs; every recorded op
     /// becomes an op node. The walk is iterative, so graphs of any depth can be captured.
     public static func capture<Scalar>(_ output: Tensor<Scalar>) -> ComputationGraph {
-        let order = tensorsInputsFirst(from: output)
+        let order = output.graphTensors()
         var ids: [ObjectIdentifier: Int] = [:]
         var nodes: [Node] = []
         var edges: [Edge] = []
@@ -29,26 +29,7 @@ extension ComputationGraph {
     /// Asks every op in `output`'s graph to keep its gradient during the next `backward()`, so a
     /// drawing can colour the whole graph by gradient, not only the leaves.
     public static func retainGradients<Scalar>(of output: Tensor<Scalar>) {
-        for tensor in tensorsInputsFirst(from: output) where tensor.record != nil { tensor.retainGrad() }
-    }
-
-    /// Every tensor `output` was computed from, each once, inputs before the ops that read them.
-    static func tensorsInputsFirst<Scalar>(from output: Tensor<Scalar>) -> [Tensor<Scalar>] {
-        var order: [Tensor<Scalar>] = []
-        var expanded: Set<ObjectIdentifier> = []
-        var stack: [(tensor: Tensor<Scalar>, inputsDone: Bool)] = [(output, false)]
-        while let (tensor, inputsDone) = stack.popLast() {
-            if inputsDone {
-                order.append(tensor)
-                continue
-            }
-            guard expanded.insert(ObjectIdentifier(tensor)).inserted else { continue }
-            stack.append((tensor, true))
-            for input in (tensor.record?.inputs ?? []).reversed() where !expanded.contains(ObjectIdentifier(input)) {
-                stack.append((input, false))
-            }
-        }
-        return order
+        for tensor in output.graphTensors() where tensor.record != nil { tensor.retainGrad() }
     }
 
     /// The L2 norm of a tensor's gradient, dense or row-sparse (without densifying), if it has one.

@@ -87,11 +87,21 @@ extension Tensor {
         gradient = gradient.map { $0.adding(incoming) } ?? incoming
     }
 
+    /// Every tensor this one was computed from (constants included), each once, inputs before
+    /// the ops that read them and in the order the ops read them. Drawing code walks this.
+    public func graphTensors() -> [Tensor<Scalar>] {
+        tensorsInputsFirst { _ in true }
+    }
+
     /// Every tensor this one depends on through recorded ops, inputs before the ops that use them.
-    ///
-    /// A depth-first post-order walk with an explicit stack: a tensor is expanded the first time
-    /// it is popped and emitted when it is popped again, after everything it depends on.
     func topologicalOrder() -> [Tensor<Scalar>] {
+        tensorsInputsFirst { $0.requiresGrad }
+    }
+
+    /// A depth-first post-order walk with an explicit stack (no recursion, so graphs of any depth
+    /// work): a tensor is expanded the first time it is popped and emitted when it is popped again,
+    /// after everything it depends on. Only inputs for which `follow` holds are visited.
+    private func tensorsInputsFirst(following follow: (Tensor<Scalar>) -> Bool) -> [Tensor<Scalar>] {
         var order: [Tensor<Scalar>] = []
         var expanded: Set<ObjectIdentifier> = []
         var stack: [(tensor: Tensor<Scalar>, inputsDone: Bool)] = [(self, false)]
@@ -102,7 +112,7 @@ extension Tensor {
             }
             guard expanded.insert(ObjectIdentifier(tensor)).inserted else { continue }
             stack.append((tensor, true))
-            for input in tensor.record?.inputs ?? [] where input.requiresGrad
+            for input in (tensor.record?.inputs ?? []).reversed() where follow(input)
                 && !expanded.contains(ObjectIdentifier(input)) {
                 stack.append((input, false))
             }
