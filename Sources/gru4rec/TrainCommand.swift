@@ -49,6 +49,18 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary (parameters, timings, metrics) as the last line.")
     var json = false
 
+    @Option(help: "Write a training checkpoint here after every epoch (and on SIGINT/SIGTERM), atomically.")
+    var checkpoint: String?
+
+    @Option(help: "Also write the checkpoint every N training steps.")
+    var checkpointEvery = 0
+
+    @Option(help: "Continue from a training checkpoint (with the same --train file); its hyperparameters are used.")
+    var resume: String?
+
+    @Flag(help: "Check every op for NaN and infinity and name the first op that produces one (slow).")
+    var detectAnomaly = false
+
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
@@ -69,21 +81,43 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
-        let configuration = try resolvedConfiguration()
         let data = try readTraining(train, columns: columnOptions.columns)
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
-        print("parameters: \(configuration.parameterString)")
-        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
-        let summaries = try trainWithProgress(model: model, data: data)
+        let trainer: GRU4RecTrainer<Float>
+        var epochs: Int
+        if let resume {
+            trainer = try Checkpoint.resumeTraining(from: URL(fileURLWithPath: resume), data: data)
+            epochs = trainer.model.configuration.epochs
+            if let nEpochs, let requested = Int(nEpochs) { epochs = requested }
+            print("resuming \(resume): \(trainer.completedEpochs) epochs done"
+                + (trainer.epochInProgress.map { ", \($0.steps) steps into the next" } ?? ""))
+        } else {
+            let configuration = try resolvedConfiguration()
+            trainer = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+            epochs = configuration.epochs
+        }
+        let model = trainer.model
+        print("parameters: \(model.configuration.parameterString)")
+        Interruption.install()
+        let checkpointURL = checkpoint.map { URL(fileURLWithPath: $0) }
+        let summaries = try (detectAnomaly ? withAnomalyDetection : { try $0() }) {
+            try trainWithProgress(trainer: trainer, epochs: epochs, checkpoint: checkpointURL, checkpointEvery: checkpointEvery)
+        }
+        if Interruption.signal != 0 {
+            let saved = checkpointURL ?? URL(fileURLWithPath: "gru4rec-interrupted.safetensors")
+            try Checkpoint.saveTraining(trainer, to: saved)
+            print("interrupted by signal \(Interruption.signal): saved \(saved.path); continue with --resume \(saved.path)")
+            Foundation.exit(128 + Interruption.signal)
+        }
         printTable(["epoch", "loss", "events/s", "seconds"], summaries.map {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
         if let save {
-            try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: configuration.epochs, to: URL(fileURLWithPath: save))
+            try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: trainer.completedEpochs, to: URL(fileURLWithPath: save))
             print("saved the model to \(save)")
         }
         var report: [String: Any] = [
-            "parameters": configuration.parameterString, "epochs": summaries.count,
+            "parameters": model.configuration.parameterString, "epochs": summaries.count,
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
@@ -110,16 +144,37 @@ struct TrainCommand: ParsableCommand {
 
 /// Trains every epoch of `model.configuration` with a progress bar.
 func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData) throws -> [EpochSummary] {
-    let trainer = GRU4RecTrainer(model: model, data: data)
+    try trainWithProgress(trainer: GRU4RecTrainer(model: model, data: data), epochs: model.configuration.epochs)
+}
+
+/// Trains `trainer` until `epochs` epochs are complete, with a progress bar. Writes `checkpoint`
+/// after every epoch and every `checkpointEvery` steps; stops early (returning what it trained)
+/// when SIGINT or SIGTERM arrives.
+func trainWithProgress(trainer: GRU4RecTrainer<Float>, epochs: Int, checkpoint: URL? = nil,
+                       checkpointEvery: Int = 0) throws -> [EpochSummary] {
     var summaries: [EpochSummary] = []
-    for epoch in 1...max(model.configuration.epochs, 1) where epoch <= model.configuration.epochs {
-        var bar = ProgressBar(title: "epoch \(epoch)/\(model.configuration.epochs)", total: trainer.eventsPerEpoch)
-        let summary = try trainer.trainEpoch(reportEvery: 50) { progress in
-            bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
-        }
+    while trainer.completedEpochs < epochs && Interruption.signal == 0 {
+        let epoch = trainer.completedEpochs + 1
+        var bar = ProgressBar(title: "epoch \(epoch)/\(epochs)", total: trainer.eventsPerEpoch)
+        var stepsSincePause = 0
+        var summary: EpochSummary
+        repeat {
+            summary = try trainer.trainEpoch(reportEvery: 50, progress: { progress in
+                bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
+            }, shouldStop: {
+                stepsSincePause += 1
+                return Interruption.signal != 0 || (checkpointEvery > 0 && stepsSincePause > checkpointEvery)
+            })
+            if summary.interrupted && Interruption.signal == 0, let checkpoint {
+                try Checkpoint.saveTraining(trainer, to: checkpoint)
+                stepsSincePause = 1
+            }
+        } while summary.interrupted && Interruption.signal == 0
         bar.update(summary.events, note: "loss \(fixed4(summary.meanLoss))")
         bar.finish()
+        if summary.interrupted { break }
         summaries.append(summary)
+        if let checkpoint { try Checkpoint.saveTraining(trainer, to: checkpoint) }
     }
     return summaries
 }

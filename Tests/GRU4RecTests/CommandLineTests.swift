@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 import NablaTestSupport
 import Testing
 
@@ -100,5 +101,49 @@ import Testing
         let result = try train("\u{FEFF}SessionId\tItemId\tTime\r\n1\tA\t1\r\n1\tB\t2\r\n2\tB\t3\r\n2\tA\t4\r\n")
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("4 events, 2 sessions, 2 items"))
+    }
+
+    @Test func sigtermSavesACheckpointAndResumeGivesTheUninterruptedWeights() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
+        let train = directory.appendingPathComponent("demo_train.tsv").path
+        let parameters = "layers=32,n_epochs=4,n_sample=8,batch_size=16,dropout_p_hidden=0.2,momentum=0.2"
+        let whole = directory.appendingPathComponent("whole.safetensors").path
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", parameters, "--save", whole]).status == 0)
+
+        // The same run, stopped by SIGTERM partway, then resumed from its checkpoint.
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+        let process = Process()
+        process.executableURL = ExampleRunner.productsFolder.appendingPathComponent("gru4rec")
+        process.arguments = ["train", "--train", train, "-p", parameters, "--checkpoint", checkpoint, "--checkpoint-every", "40"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(20_000) }
+        usleep(300_000)
+        process.terminate()                                   // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGTERM, "the run should stop on SIGTERM, not finish first")
+        let resumedModel = directory.appendingPathComponent("resumed.safetensors").path
+        let resumed = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "--resume", checkpoint, "--save", resumedModel])
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        #expect(resumed.output.contains("resuming"))
+
+        let a = try SafeTensors.read(from: URL(fileURLWithPath: whole))
+        let b = try SafeTensors.read(from: URL(fileURLWithPath: resumedModel))
+        #expect(a.names == b.names)
+        for name in a.names { #expect(a.entries[name] == b.entries[name], "\(name) differs after the interruption") }
+    }
+
+    @Test func unwritableCheckpointIsAClearErrorAndTheOldOneSurvives() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
+        let train = directory.appendingPathComponent("demo_train.tsv").path
+        let blocked = directory.appendingPathComponent("demo_test.tsv").appendingPathComponent("model.safetensors").path
+        let result = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", "layers=4,n_epochs=1,n_sample=2", "--save", blocked])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("model.safetensors: cannot create a file in its folder"))
     }
 }

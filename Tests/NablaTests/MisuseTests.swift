@@ -92,3 +92,32 @@ import Testing
 private func stderr(_ result: ExitTest.Result?) -> String {
     String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
 }
+
+/// Anomaly mode names the op that first produced a non-finite value.
+@Suite struct AnomalyDetectionTests {
+    @Test func forwardAnomalyNamesTheOpAndScope() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            withAnomalyDetection {
+                let x = Tensor<Double>([1, -1], requiresGrad: true)
+                _ = withScope("layer0") { x.log() }
+            }
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("anomaly: the forward pass of 'log' in scope 'layer0' produced nan"))
+    }
+
+    @Test func backwardAnomalyNamesTheOp() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            withAnomalyDetection {
+                let x = Tensor<Double>([0, 4], requiresGrad: true)
+                x.sqrt().sum().backward()            // d√x/dx at 0 is infinite
+            }
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("anomaly: the backward pass of 'sqrt' produced inf"))
+    }
+
+    @Test func withoutAnomalyModeNonFiniteValuesPassThrough() {
+        #expect(Tensor<Double>([-1]).log().item.isNaN)
+    }
+}

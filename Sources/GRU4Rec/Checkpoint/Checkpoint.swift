@@ -67,6 +67,7 @@ public enum Checkpoint {
         let model = GRU4RecModel<Scalar>(configuration: configuration, itemCount: itemMap.count)
         try model.loadParameters(from: file, source: path)
         let extra = Set(file.names).subtracting(model.namedParameters().map(\.name))
+            .filter { !$0.hasPrefix("optimizer.") && !$0.hasPrefix("training.") }
         guard extra.isEmpty else {
             throw CheckpointError(path: path, "tensors the model does not have: \(extra.sorted().joined(separator: ", "))")
         }

@@ -19,6 +19,7 @@ public struct NegativeSampler: Sendable {
     private let alias: [Int32]
     private var cache: [Int32] = []
     private var cursor = 0
+    private var generatorAtRefill: SeededRandomGenerator?
     /// The random stream (saved in checkpoints so training can resume exactly).
     public var generator: SeededRandomGenerator
 
@@ -49,8 +50,37 @@ public struct NegativeSampler: Sendable {
         return cache[cursor..<(cursor + sampleCount)]
     }
 
+    /// Where the sampler is in its random stream: enough to continue exactly after a restart.
+    public struct Position: Sendable, Equatable {
+        /// The generator's state when the current cache was drawn (or now, if none was drawn).
+        public let generatorState: [UInt64]
+        /// How many samples of the current cache have been handed out.
+        public let cursor: Int
+        /// Whether a cache has been drawn.
+        public let hasCache: Bool
+    }
+
+    /// The current position, for checkpoints.
+    public var position: Position {
+        Position(generatorState: (generatorAtRefill ?? generator).state, cursor: cursor, hasCache: generatorAtRefill != nil)
+    }
+
+    /// Continues from a saved position: the same cache is drawn again and handed out from the
+    /// same place, so the samples that follow are exactly those an uninterrupted run would draw.
+    public mutating func restore(_ position: Position) {
+        generator = SeededRandomGenerator(state: position.generatorState)
+        cache = []
+        cursor = 0
+        generatorAtRefill = nil
+        if position.hasCache {
+            refill()
+            cursor = position.cursor
+        }
+    }
+
     /// Draws a whole cache of samples.
     private mutating func refill() {
+        generatorAtRefill = generator
         let total = cacheBatches * sampleCount
         if cache.count != total { cache = [Int32](repeating: 0, count: total) }
         let n = probabilities.count

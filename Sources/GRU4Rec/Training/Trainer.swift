@@ -16,8 +16,10 @@ public struct TrainingProgress: Sendable {
     public let elapsed: Double
 }
 
-/// The result of one epoch.
+/// The result of one epoch, or of the part of it trained before a stop was requested.
 public struct EpochSummary: Sendable {
+    /// Whether the epoch stopped early (its remaining steps run on the next call).
+    public var interrupted = false
     /// The epoch, from 1.
     public let epoch: Int
     /// The mean loss per event.
@@ -30,7 +32,7 @@ public struct EpochSummary: Sendable {
     public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
 }
 
-/// A non-finite loss: training stopped.
+/// A non-finite loss or gradient: training stopped.
 public struct TrainingError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, with the epoch and step.
     public let message: String
@@ -55,7 +57,9 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
     /// The negative sampler.
     public var sampler: NegativeSampler
     /// Epochs completed so far.
-    public private(set) var completedEpochs = 0
+    public internal(set) var completedEpochs = 0
+    /// The epoch in progress after an interruption: steps taken, hidden states, running totals.
+    public internal(set) var epochInProgress: EpochInProgress<Scalar>?
 
     /// A trainer for `model` on `data`.
     public init(model: GRU4RecModel<Scalar>, data: SessionData) {
@@ -73,32 +77,57 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
     /// The number of predictions (events after the first of each session) in one epoch.
     public var eventsPerEpoch: Int { data.eventCount - data.sessionCount }
 
-    /// Trains one epoch, calling `progress` every `reportEvery` steps.
+    /// Trains one epoch (or the rest of an interrupted one), calling `progress` every
+    /// `reportEvery` steps and `shouldStop` before every step.
     ///
-    /// - Throws: ``TrainingError`` if the loss becomes NaN or infinite.
+    /// When `shouldStop` returns `true` the epoch pauses: the summary says `interrupted`, and
+    /// ``epochInProgress`` holds what a checkpoint needs to continue exactly.
+    ///
+    /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
+    ///   the loss or a gradient becomes NaN or infinite. Parameters are then left as they were
+    ///   before the failing step's update.
     @discardableResult
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func trainEpoch(reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }) throws -> EpochSummary {
+    public func trainEpoch(
+        reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws -> EpochSummary {
         let configuration = model.configuration
         model.train()
         let epoch = completedEpochs + 1
         let start = Date()
-        var states = model.zeroStates(batchSize: configuration.batchSize)
-        var lossSum = 0.0, events = 0, stepIndex = 0
+        let resumed = epochInProgress
+        var states = resumed?.states ?? model.zeroStates(batchSize: configuration.batchSize)
+        var lossSum = resumed?.lossSum ?? 0, events = resumed?.events ?? 0, stepIndex = resumed?.steps ?? 0
+        let earlierSeconds = resumed?.seconds ?? 0
         let batches = SessionParallelBatches(data: data, batchSize: configuration.batchSize,
                                              minimumSlots: configuration.sampleCount == 0 ? 2 : 1)
-        for step in batches {
+        var iterator = batches.makeIterator()
+        for _ in 0..<stepIndex { _ = iterator.next() }
+        while let step = iterator.next() {
+            if shouldStop() {
+                epochInProgress = EpochInProgress(steps: stepIndex, states: states, lossSum: lossSum, events: events,
+                                                  seconds: earlierSeconds + Date().timeIntervalSince(start))
+                var summary = EpochSummary(epoch: epoch, meanLoss: events > 0 ? lossSum / Double(events) : 0, events: events,
+                                           seconds: earlierSeconds + Date().timeIntervalSince(start))
+                summary.interrupted = true
+                return summary
+            }
             states = carry(states, along: step.previousSlot)
             let samples = sampler.next().map { Int($0) }
             let loss = model.trainingLoss(inputs: step.inputs, targets: step.targets, samples: samples,
                                           states: &states, logSupport: logSupport)
             let value = Double(loss.item)
-            guard value.isFinite else {
-                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value)")
-            }
             for parameter in optimizer.parameters { parameter.zeroGrad() }
+            guard value.isFinite else {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value); "
+                    + nonFiniteParameterReport())
+            }
             loss.backward()
+            if let bad = optimizer.parameters.first(where: { !($0.gradient.map(Self.isFinite) ?? true) }) {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
+                    + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
+            }
             optimizer.step()
             states = states.map { $0.detached() }
             lossSum += value * Double(step.inputs.count)
@@ -106,12 +135,27 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
             stepIndex += 1
             if stepIndex % reportEvery == 0 {
                 progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
-                                          meanLoss: lossSum / Double(events), elapsed: Date().timeIntervalSince(start)))
+                                          meanLoss: lossSum / Double(events), elapsed: earlierSeconds + Date().timeIntervalSince(start)))
             }
         }
         completedEpochs += 1
+        epochInProgress = nil
         return EpochSummary(epoch: epoch, meanLoss: events > 0 ? lossSum / Double(events) : 0, events: events,
-                            seconds: Date().timeIntervalSince(start))
+                            seconds: earlierSeconds + Date().timeIntervalSince(start))
+    }
+
+    /// Names the parameters holding NaN or infinite values, for a failure message.
+    func nonFiniteParameterReport() -> String {
+        let bad = model.namedParameters().filter { !$0.tensor.scalars.allSatisfy(\.isFinite) }.map(\.name)
+        return bad.isEmpty ? "no parameter holds a non-finite value; run with --detect-anomaly to find the op"
+            : "non-finite values in \(bad.joined(separator: ", "))"
+    }
+
+    static func isFinite(_ gradient: Gradient<Scalar>) -> Bool {
+        switch gradient {
+        case .dense(let tensor): return tensor.scalars.allSatisfy(\.isFinite)
+        case .rowSparse(let sparse): return sparse.values.allSatisfy(\.isFinite)
+        }
     }
 
     /// New states for the slots of a step: each slot continues the state of the slot it came
@@ -130,4 +174,18 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
             return Tensor(values, shape: [previousSlot.count, width])
         }
     }
+}
+
+/// An epoch paused partway: what a checkpoint stores to continue it exactly.
+public struct EpochInProgress<Scalar: TensorScalar> {
+    /// Training steps already taken in this epoch.
+    public var steps: Int
+    /// The hidden states after the last step, one per layer.
+    public var states: [Tensor<Scalar>]
+    /// The sum of per-event losses so far.
+    public var lossSum: Double
+    /// Events trained so far.
+    public var events: Int
+    /// Seconds spent so far.
+    public var seconds: Double
 }

@@ -69,8 +69,20 @@ extension Tensor {
         if scalars.count != Shape.elementCount(shape) {
             misuse(op, "\(scalars.count) scalars do not fill shape \(describeShape(shape))")
         }
+        Tensor.checkAnomaly(scalars, op: op, stage: "the forward pass")
         let needsGraph = GradMode.isEnabled && inputs.contains { $0.requiresGrad }
-        let record = needsGraph ? OpRecord(op: op, details: details, inputs: inputs, backward: backward) : nil
+        let rule = AnomalyDetection.isEnabled ? { (g: Tensor<Scalar>) -> [Gradient<Scalar>?] in
+            // The rule's own arithmetic is not checked as forward ops: its result is, as this op's.
+            let gradients = AnomalyDetection.$isEnabled.withValue(false) { backward(g) }
+            for case let gradient? in gradients {
+                switch gradient {
+                case .dense(let tensor): Tensor.checkAnomaly(tensor.storage, op: op, stage: "the backward pass")
+                case .rowSparse(let sparse): Tensor.checkAnomaly(sparse.values, op: op, stage: "the backward pass")
+                }
+            }
+            return gradients
+        } : backward
+        let record = needsGraph ? OpRecord(op: op, details: details, inputs: inputs, backward: rule) : nil
         self.init(shape: shape, storage: scalars, record: record)
     }
 

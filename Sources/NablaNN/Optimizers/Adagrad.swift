@@ -34,6 +34,17 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
         velocities = zeroBuffers(for: parameters)
     }
 
+    /// Restores the accumulators and velocities saved from an optimizer over the same parameters,
+    /// to continue training exactly where it stopped.
+    public func restore(accumulators: [[Scalar]], velocities: [[Scalar]]) {
+        guard accumulators.count == parameters.count, velocities.count == parameters.count,
+              zip(parameters, zip(accumulators, velocities)).allSatisfy({ $0.count == $1.0.count && $0.count == $1.1.count }) else {
+            misuse("Adagrad.restore", "the saved state does not match the \(parameters.count) parameters' sizes")
+        }
+        self.accumulators = accumulators
+        self.velocities = velocities
+    }
+
     /// One update of every parameter with a gradient; row-sparse gradients touch their rows only.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -1,0 +1,72 @@
+import Foundation
+import GRU4Rec
+import Nabla
+import Testing
+
+/// Interrupting training, saving, and resuming gives exactly the weights of an uninterrupted run.
+@Suite struct ResumeTests {
+    func demoData() throws -> SessionData {
+        let text = DemoShop.sessions(count: 300)
+        return try SessionData.training(SessionTSVReader.parse(Data(text.utf8), source: "demo.tsv"), source: "demo.tsv")
+    }
+
+    /// Dropout, momentum and a sample cache that refills every few steps: every kind of state.
+    let parameters = "layers=8,batch_size=8,dropout_p_embed=0.2,dropout_p_hidden=0.3,momentum=0.3,n_sample=6,sample_cache_max_size=30,learning_rate=0.1,loss=bpr-max"
+
+    @Test func interruptedAndResumedRunEqualsAnUninterruptedOne() throws {
+        let data = try demoData()
+        let configuration = try GRU4RecConfiguration(parameters: parameters)
+
+        let reference = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        try reference.trainEpoch()
+        try reference.trainEpoch()
+
+        let first = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        try first.trainEpoch()
+        var steps = 0
+        let partial = try first.trainEpoch(shouldStop: { steps += 1; return steps > 37 })
+        #expect(partial.interrupted)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-resume-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint.saveTraining(first, to: url)
+
+        let resumed: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: url, data: data)
+        #expect(resumed.completedEpochs == 1)
+        #expect(resumed.epochInProgress?.steps == 37)
+        let rest = try resumed.trainEpoch()
+        #expect(!rest.interrupted && rest.epoch == 2)
+        for (a, b) in zip(resumed.model.namedParameters(), reference.model.namedParameters()) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs after resuming")
+        }
+        #expect(resumed.optimizer.accumulators == reference.optimizer.accumulators)
+    }
+
+    @Test func resumingOnOtherDataIsRefused() throws {
+        let data = try demoData()
+        let trainer = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: parameters),
+                                                                itemCount: data.itemMap.count), data: data)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-resume-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint.saveTraining(trainer, to: url)
+        let other = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 200, firstSession: 900).utf8), source: "other.tsv"),
+                                             source: "other.tsv")
+        #expect(throws: CheckpointError.self) { let _: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: url, data: other) }
+        // A training checkpoint is also a model: it loads for evaluation and recommendation.
+        #expect(try Checkpoint.load(url, as: Float.self).itemMap == data.itemMap)
+    }
+
+    @Test func aNonFiniteLossNamesEpochStepAndParameter() throws {
+        let data = try demoData()
+        let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=4,batch_size=4,n_sample=2"),
+                                        itemCount: data.itemMap.count)
+        model.itemWeights.withUnsafeMutableScalars { $0[0...].update(repeating: .nan) }
+        let trainer = GRU4RecTrainer(model: model, data: data)
+        do {
+            try trainer.trainEpoch()
+            Issue.record("training with NaN weights did not stop")
+        } catch let error as TrainingError {
+            #expect(error.message.hasPrefix("epoch 1, step 1: the loss is nan"))
+            #expect(error.message.contains("non-finite values in items.weight"))
+        }
+    }
+}
