@@ -66,6 +66,12 @@ let package = Package(
             ]
         ),
 
+        /// Mutation fuzzing of every parser of outside input.
+        .executableTarget(
+            name: "NablaFuzz",
+            dependencies: ["GRU4Rec", "Nabla", "NablaNN"]
+        ),
+
         // MARK: - Drawing computation graphs
 
         .target(

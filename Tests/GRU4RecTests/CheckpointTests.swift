@@ -64,18 +64,33 @@ import Testing
             "parameters": "layers=8,loss=bpr-max", "epochs_completed": "1",
         ])
         try file.write(to: url)
-        #expect(throws: SafeTensorsError.self) { try Checkpoint.load(url, as: Float.self) }
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(url, as: Float.self) }
         file.metadata["parameters"] = "layers=6,loss=bpr-max,learnig_rate=1"
         try file.write(to: url)
         #expect(throws: CheckpointError.self) { try Checkpoint.load(url, as: Float.self) }
         file.metadata["parameters"] = model.configuration.parameterString
         file.metadata["item_ids"] = #"["apple","pear","fig"]"#
         try file.write(to: url)
-        #expect(throws: SafeTensorsError.self) { try Checkpoint.load(url, as: Float.self) }
+        #expect(throws: CheckpointError.self) { try Checkpoint.load(url, as: Float.self) }
         file.metadata["format_version"] = "2"
         try file.write(to: url)
         #expect(throws: CheckpointError.self) { try Checkpoint.load(url, as: Float.self) }
         _ = items
+    }
+
+    @Test func metadataClaimingAHugeModelIsRefusedBeforeAllocating() throws {
+        let (model, _) = try trainedModel()
+        var file = model.safeTensors(metadata: [
+            "format": Checkpoint.formatName, "format_version": "1", "item_ids": #"["a","b","c","d"]"#,
+            "parameters": "layers=6/200000,loss=bpr-max", "epochs_completed": "1",
+        ])
+        file.metadata["parameters"] = "layers=200000/6,loss=bpr-max"
+        do {
+            _ = try Checkpoint.load(file, path: "huge.safetensors", as: Float.self)
+            Issue.record("a checkpoint claiming a 200,000-unit layer was accepted")
+        } catch let error as CheckpointError {
+            #expect(error.message.contains("'gru.layer0.weightHH' as [600000, 200000]"))
+        }
     }
 
     @Test func recommendMapsBackToItemIDsAndRefusesUnknownItems() throws {

@@ -43,8 +43,11 @@ public enum Checkpoint {
     /// - Throws: ``CheckpointError`` for a file that is not a GRU4Rec checkpoint, has another
     ///   version, or whose metadata and tensors disagree; `SafeTensorsError` for a damaged file.
     public static func load<Scalar>(_ url: URL, as type: Scalar.Type = Float.self) throws -> Loaded<Scalar> {
-        let file = try SafeTensors.read(from: url)
-        let path = url.path
+        try load(SafeTensors.read(from: url), path: url.path, as: type)
+    }
+
+    /// Validates a checkpoint already read into memory; `path` names it in errors.
+    public static func load<Scalar>(_ file: SafeTensors, path: String, as type: Scalar.Type = Float.self) throws -> Loaded<Scalar> {
         guard file.metadata["format"] == formatName else {
             throw CheckpointError(path: path, "not a GRU4Rec checkpoint (format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
         }
@@ -64,6 +67,7 @@ public enum Checkpoint {
         guard let epochs = Int(file.metadata["epochs_completed"] ?? ""), epochs >= 0 else {
             throw CheckpointError(path: path, "epochs_completed is missing or not a count")
         }
+        try checkShapesBeforeAllocating(file, configuration: configuration, itemCount: itemMap.count, path: path)
         let model = GRU4RecModel<Scalar>(configuration: configuration, itemCount: itemMap.count)
         try model.loadParameters(from: file, source: path)
         let extra = Set(file.names).subtracting(model.namedParameters().map(\.name))
@@ -73,6 +77,25 @@ public enum Checkpoint {
         }
         model.eval()
         return Loaded(model: model, itemMap: itemMap, epochsCompleted: epochs)
+    }
+}
+
+extension Checkpoint {
+    /// Checks the largest tensors against the metadata before a model is built, so a file whose
+    /// metadata claims a huge model cannot make the loader allocate more than the file holds.
+    static func checkShapesBeforeAllocating(_ file: SafeTensors, configuration: GRU4RecConfiguration, itemCount: Int, path: String) throws {
+        let layers = configuration.layers
+        var expected = [("items.weight", [itemCount, layers[layers.count - 1]])]
+        for (index, size) in layers.enumerated() { expected.append(("gru.layer\(index).weightHH", [3 * size, size])) }
+        switch configuration.inputMode {
+        case .constrained: break
+        case .embedding(let size): expected.append(("embedding.weight", [itemCount, size]))
+        case .oneHot: expected.append(("gru.layer0.inputTable", [itemCount, 3 * layers[0]]))
+        }
+        for (name, shape) in expected where file.entries[name]?.shape != shape {
+            let found = file.entries[name].map { "shape \($0.shape)" } ?? "no such tensor"
+            throw CheckpointError(path: path, "the metadata describes '\(name)' as \(shape), the file has \(found)")
+        }
     }
 }
 

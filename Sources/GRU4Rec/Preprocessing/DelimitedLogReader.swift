@@ -7,6 +7,11 @@ enum DelimitedLogReader {
         do { data = try Data(contentsOf: url) } catch {
             throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
         }
+        return try parse(data, format: format, source: url.path)
+    }
+
+    static func parse(_ data: Data, format: Preprocessor.Format, source: String) throws -> [SessionEvent] {
+        let url = URL(fileURLWithPath: source)
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
@@ -49,7 +54,7 @@ enum DelimitedLogReader {
                 events.append(SessionEvent(session: fields[positions[0]], item: fields[positions[1]], time: day + frame / 1000, line: index + 1))
             }
         case .tsv:
-            return try SessionTSVReader.read(url)
+            return try SessionTSVReader.parse(data, source: source)
         }
         return events
     }

@@ -53,6 +53,13 @@ public enum Preprocessor {
         return Summary(files: files)
     }
 
+    /// Parses a raw log held in memory into events (the first stage of ``run(input:format:testDays:minimumItemSupport:to:)``).
+    ///
+    /// - Throws: ``DataError`` with the line and column of the first malformed field.
+    public static func parse(_ data: Data, format: Format, source: String) throws -> [SessionEvent] {
+        try DelimitedLogReader.parse(data, format: format, source: source)
+    }
+
     /// A session: its id and its events (item, time), in time order.
     struct Session {
         let id: String
