@@ -61,6 +61,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Check every op for NaN and infinity and name the first op that produces one (slow).")
     var detectAnomaly = false
 
+    @Option(help: "Memory training may use, in MB (default: what the system reports available).")
+    var memoryLimit: Int?
+
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
@@ -81,7 +84,16 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
+        let available = memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: train)[.size] as? Int) ?? 0
+        try MemoryEstimate.check(MemoryEstimate.readingBytes(fileBytes: fileBytes), available: available,
+                                 for: "reading this file", source: train)
         let data = try readTraining(train, columns: columnOptions.columns)
+        if resume == nil {
+            let configuration = try resolvedConfiguration()
+            try MemoryEstimate.check(MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count), available: available,
+                                     for: "training \(data.itemMap.count) items with layers \(configuration.layers)", source: train)
+        }
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
         let trainer: GRU4RecTrainer<Float>
         var epochs: Int

@@ -97,6 +97,17 @@ import Testing
         #expect(result.errors.contains("parameter 'batch_size': '-3' is not an integer of at least 1"))
     }
 
+    @Test func aModelTooLargeForMemoryIsRefusedUpFrontWithTheEstimate() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("clicks.tsv")
+        try "SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", file.path, "-p", "layers=20000/20000,n_epochs=1", "--memory-limit", "100"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("training 2 items with layers [20000, 20000] would need about"))
+        #expect(result.errors.contains("but 100 MB are available"))
+    }
+
     @Test func windowsLineEndingsAndByteOrderMarkTrain() throws {
         let result = try train("\u{FEFF}SessionId\tItemId\tTime\r\n1\tA\t1\r\n1\tB\t2\r\n2\tB\t3\r\n2\tA\t4\r\n")
         #expect(result.status == 0, "\(result.errors)")
