@@ -64,6 +64,15 @@ import Testing
         }
     }
 
+    @Test func absurdYearsAreRejectedNotOverflowed() {
+        // Found by fuzzing: a 16-digit year overflowed the day arithmetic and crashed.
+        for text in ["5049999999999999-01-01", "0-01-01", "-5-01-01"] {
+            #expect(throws: DataError.self) {
+                _ = try Preprocessor.parse(Data("1,\(text)T10:00:00Z,1,0\n".utf8), format: .yoochoose, source: "clicks.dat")
+            }
+        }
+    }
+
     @Test func digineticaSampleFromTheSharedData() throws {
         guard let sample = sharedData("raw-samples/diginetica-sample_train-item-views.csv") else {
             print("skipped: ../shared/data/raw-samples is absent")

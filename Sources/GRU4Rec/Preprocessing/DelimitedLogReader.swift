@@ -75,7 +75,7 @@ enum DelimitedLogReader {
     static func parseDate(_ text: String) -> Double? {
         let fields = text.split(separator: "-").map { Int($0) }
         guard fields.count == 3, let year = fields[0], let month = fields[1], let day = fields[2],
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+              (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
         // Days from the civil date (proleptic Gregorian), Howard Hinnant's algorithm.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
