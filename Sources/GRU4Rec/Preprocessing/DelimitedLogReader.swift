@@ -73,7 +73,7 @@ enum DelimitedLogReader {
 
     /// Seconds since 1970 of midnight UTC on `2016-05-09`.
     static func parseDate(_ text: String) -> Double? {
-        let fields = text.split(separator: "-").map { Int($0) }
+        let fields = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard fields.count == 3, let year = fields[0], let month = fields[1], let day = fields[2],
               (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
         // Days from the civil date (proleptic Gregorian), Howard Hinnant's algorithm.
