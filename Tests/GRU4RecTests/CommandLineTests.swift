@@ -30,7 +30,7 @@ import Testing
         #expect(result.output.contains("[Phone, Memory Card] → Phone Case"))
         let table = result.output.split(separator: "\n")
         let recallAt1 = { (model: String) -> Double in
-            Double(table.first { $0.hasPrefix(model) }!.split(separator: " ")[1])!
+            table.first { $0.hasPrefix(model) }.flatMap { Double($0.split(separator: " ")[1]) } ?? -1
         }
         #expect(recallAt1("GRU4Rec") > recallAt1("Markov") + 0.05)
         #expect(recallAt1("Markov") > recallAt1("POP"))
