@@ -21,15 +21,7 @@ public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
     public mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
         withNoGrad {
             if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
-            states = states.map { state in
-                let width = state.shape[1], old = state.scalars
-                var values = [Scalar](repeating: 0, count: previousSlot.count * width)
-                for (slot, source) in previousSlot.enumerated() {
-                    guard let source else { continue }
-                    for j in 0..<width { values[slot * width + j] = old[source * width + j] }
-                }
-                return Tensor(values, shape: [previousSlot.count, width])
-            }
+            states = carryStates(states, along: previousSlot)
             let hidden = model.step(inputs, states: &states)
             return model.allScores(hidden).scalars.map { Float($0) }
         }

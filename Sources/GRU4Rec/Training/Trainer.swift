@@ -158,21 +158,26 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
         }
     }
 
-    /// New states for the slots of a step: each slot continues the state of the slot it came
-    /// from, or starts from zero.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
+    /// New states for the slots of a step (see ``SessionParallelBatches/Step/previousSlot``).
     func carry(_ states: [Tensor<Scalar>], along previousSlot: [Int?]) -> [Tensor<Scalar>] {
-        states.map { state in
-            let width = state.shape[1]
-            let old = state.scalars
-            var values = [Scalar](repeating: 0, count: previousSlot.count * width)
-            for (slot, source) in previousSlot.enumerated() {
-                guard let source else { continue }
-                for j in 0..<width { values[slot * width + j] = old[source * width + j] }
-            }
-            return Tensor(values, shape: [previousSlot.count, width])
+        carryStates(states, along: previousSlot)
+    }
+}
+
+/// Hidden states for the slots of a new step: each slot continues the state of the slot it came
+/// from, or starts from zero. Shared by training and evaluation.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func carryStates<Scalar: TensorScalar>(_ states: [Tensor<Scalar>], along previousSlot: [Int?]) -> [Tensor<Scalar>] {
+    states.map { state in
+        let width = state.shape[1]
+        let old = state.scalars
+        var values = [Scalar](repeating: 0, count: previousSlot.count * width)
+        for (slot, source) in previousSlot.enumerated() {
+            guard let source else { continue }
+            for j in 0..<width { values[slot * width + j] = old[source * width + j] }
         }
+        return Tensor(values, shape: [previousSlot.count, width])
     }
 }
 
