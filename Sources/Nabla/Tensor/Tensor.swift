@@ -26,7 +26,22 @@ public final class Tensor<Scalar: TensorScalar> {
     /// The accumulated gradient, dense or row-sparse, after `backward()`.
     ///
     /// Leaves that require a gradient receive one; intermediate tensors only after ``retainGrad()``.
-    public internal(set) var gradient: Gradient<Scalar>?
+    public internal(set) var gradient: Gradient<Scalar>? {
+        get { denseGradient.map { .dense($0) } ?? sparseGradient.map { .rowSparse($0) } }
+        set {
+            switch newValue {
+            case .dense(let tensor)?: (denseGradient, sparseGradient) = (tensor, nil)
+            case .rowSparse(let sparse)?: (denseGradient, sparseGradient) = (nil, sparse)
+            case nil: (denseGradient, sparseGradient) = (nil, nil)
+            }
+        }
+    }
+
+    // The gradient is stored as two optionals rather than as a `Gradient?`: Swift keeps the case of
+    // a multi-payload enum in spare high bits of a payload pointer, which hides the pointer from
+    // leak checkers that scan memory (LeakSanitizer reported the arrays as leaked).
+    private var denseGradient: Tensor<Scalar>?
+    private var sparseGradient: RowSparseGradient<Scalar>?
 
     /// A human-readable name, such as a parameter's `"gru.layer0.weightIH"`; drawn in graphs.
     public var name: String?
