@@ -48,4 +48,12 @@ import Testing
         let steps = Array(SessionParallelBatches(data: data, batchSize: 2, minimumSlots: 2))
         #expect(steps.map(\.inputs) == [[0, 2]])
     }
+
+    @Test func aBatchSizeBelowOneIsAClearMisuse() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = SessionParallelBatches(data: try! sessions([[0, 1]]), batchSize: 0)
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("SessionParallelBatches: batch size must be positive, got 0"))
+    }
 }

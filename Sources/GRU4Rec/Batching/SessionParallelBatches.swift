@@ -1,3 +1,5 @@
+import Nabla
+
 /// GRU4Rec's session-parallel mini-batches.
 ///
 /// Each of `batchSize` slots holds one session. A step feeds every slot its session's current item
@@ -32,7 +34,7 @@ public struct SessionParallelBatches: Sequence {
 
     /// Batches over `data` with `batchSize` slots.
     public init(data: SessionData, batchSize: Int, minimumSlots: Int = 1) {
-        if batchSize < 1 { misuseBatches("batch size must be positive, got \(batchSize)") }
+        if batchSize < 1 { misuse("SessionParallelBatches", "batch size must be positive, got \(batchSize)") }
         self.data = data
         self.batchSize = batchSize
         self.minimumSlots = minimumSlots
@@ -108,8 +110,4 @@ public struct SessionParallelBatches: Sequence {
             if session.count < Swift.max(1, minimumSlots) { finished = true }
         }
     }
-}
-
-private func misuseBatches(_ message: String) -> Never {
-    fatalError("SessionParallelBatches: \(message)")
 }
