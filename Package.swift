@@ -33,12 +33,17 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
 
+        /// Nabla's vector kernels in C (Adagrad rows, softmax cross-entropy rows, e^x, finiteness,
+        /// row moves), built for AVX2+FMA and for the baseline CPU, chosen at run time.
+        .target(name: "CNablaKernels"),
+
         // MARK: - Core: tensors and reverse-mode autodiff
 
         .target(
             name: "Nabla",
             dependencies: [
                 "COpenBLAS",
+                "CNablaKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

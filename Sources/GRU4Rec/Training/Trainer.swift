@@ -153,8 +153,8 @@ public final class GRU4RecTrainer<Scalar: TensorScalar> {
 
     static func isFinite(_ gradient: Gradient<Scalar>) -> Bool {
         switch gradient {
-        case .dense(let tensor): return tensor.scalars.allSatisfy(\.isFinite)
-        case .rowSparse(let sparse): return sparse.values.allSatisfy(\.isFinite)
+        case .dense(let tensor): return tensor.withUnsafeScalars { VectorKernels.allFinite($0) }
+        case .rowSparse(let sparse): return VectorKernels.allFinite(sparse.values)
         }
     }
 

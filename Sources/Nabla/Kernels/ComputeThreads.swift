@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import Synchronization
 
 /// How many threads Nabla computes with: OpenBLAS's matrix products and Nabla's own
@@ -14,12 +13,23 @@ public enum ComputeThreads {
     public static var count: Int { stored.load(ordering: .relaxed) }
 
     /// Makes Nabla and OpenBLAS use `count` threads (at least 1).
+    ///
+    /// With more than one, Nabla keeps `count − 1` worker threads (a ``WorkerPool``) that wait
+    /// for parallel loops, spinning briefly between them.
     public static func set(_ count: Int) {
-        let threads = Swift.max(1, count)
+        let threads = Swift.min(Swift.max(1, count), WorkerPool.maximumThreads)
+        pool.withLock { current in
+            guard (current?.threadCount ?? 1) != threads else { return }
+            current?.shutDown()
+            current = threads > 1 ? WorkerPool(workerCount: threads - 1) : nil
+        }
         stored.store(threads, ordering: .relaxed)
         blasThreads.store(1, ordering: .relaxed)
         openblas_set_num_threads(1)
     }
+
+    /// The worker threads, when ``count`` is above 1.
+    private static let pool = Mutex<WorkerPool?>(nil)
 
     /// Products smaller than this many multiply-adds run on one BLAS thread: handing a small
     /// product to a second thread costs more than it saves (measured on GRU4Rec's shapes).
@@ -45,17 +55,14 @@ public enum ComputeThreads {
             body(0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let shared = SendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                shared.value(part * count / threads ..< (part + 1) * count / threads)
-            }
+        let workers = pool.withLock { $0 }
+        guard let workers, workers.threadCount >= threads else {
+            body(0..<count)
+            return
         }
+        let ran = workers.run(parts: threads) { part in
+            body(part * count / threads ..< (part + 1) * count / threads)
+        }
+        if !ran { body(0..<count) }
     }
-}
-
-/// Carries a value into concurrent code that only uses it in ways that do not race.
-private struct SendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -35,8 +35,9 @@ public func sampledScores<Scalar>(
     let biasValues = bias.scalars
     weights.withUnsafeScalars { source in
         gathered.withUnsafeMutableBufferPointer { target in
-            for (position, row) in columns.enumerated() {
-                (target.baseAddress! + position * width).update(from: source.baseAddress! + row * width, count: width)
+            columns.withUnsafeBufferPointer { rows in
+                VectorKernels.gatherRows(from: source.baseAddress!, rows: rows.baseAddress!, count: count, width: width,
+                                         into: target.baseAddress!)
             }
         }
     }

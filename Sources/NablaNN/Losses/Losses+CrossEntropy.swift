@@ -26,26 +26,23 @@ extension Losses {
         if let correction, correction.shape != [columns] {
             misuse("crossEntropy", "correction \(correction.shape) must have one value per column of scores \(scores.shape)")
         }
-        let shift = correction?.scalars ?? [Scalar](repeating: 0, count: columns)
+        let shift = correction?.scalars
         let values = scores.scalars
         var probabilities = [Scalar](repeating: 0, count: rows * columns)
         var rowLosses = [Scalar](repeating: 0, count: rows)
-        probabilities.withUnsafeMutableBufferPointer { probabilities in
-            rowLosses.withUnsafeMutableBufferPointer { rowLosses in
-                ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
-                    for i in range {
-                        let row = i * columns
-                        var maximum = -Scalar.infinity
-                        for j in 0..<columns { maximum = Swift.max(maximum, values[row + j] - shift[j]) }
-                        var total: Scalar = 0
-                        for j in 0..<columns {
-                            let e = Scalar.exp(values[row + j] - shift[j] - maximum)
-                            probabilities[row + j] = e
-                            total += e
+        values.withUnsafeBufferPointer { values in
+            probabilities.withUnsafeMutableBufferPointer { probabilities in
+                rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+                    (shift ?? []).withUnsafeBufferPointer { shift in
+                        let shift = correction == nil ? nil : shift.baseAddress
+                        let (scores, output, losses) = (values.baseAddress!, probabilities.baseAddress!, rowLosses)
+                        ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
+                            for i in range {
+                                losses[i] = VectorKernels.softmaxCrossEntropyRow(
+                                    scores: scores + i * columns, shift: shift, columns: columns, target: i,
+                                    probabilities: output + i * columns)
+                            }
                         }
-                        let scale = 1 / total
-                        for j in 0..<columns { probabilities[row + j] *= scale }
-                        rowLosses[i] = maximum + Scalar.log(total) - (values[row + i] - shift[i])
                     }
                 }
             }

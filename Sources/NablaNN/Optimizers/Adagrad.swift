@@ -62,56 +62,31 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
         }
     }
 
-    /// Applies the update to the given rows (all of the parameter when `rows` is `nil`).
+    /// Applies the update to the given rows (all of the parameter when `rows` is `nil`), with
+    /// ``VectorKernels/adagradRows(gradients:rows:count:width:accumulators:velocities:weights:learningRate:momentum:epsilon:)``;
+    /// distinct rows are split between the compute threads.
     private func update(_ index: Int, rows: [Int]?, values: [Scalar], width: Int) {
         let lr = learningRate, mu = momentum, eps = epsilon
-        let targets = rows ?? [0]
+        let rowCount = rows?.count ?? 1
+        guard rowCount > 0 else { return }
         accumulators[index].withUnsafeMutableBufferPointer { accumulator in
             velocities[index].withUnsafeMutableBufferPointer { velocity in
                 parameters[index].withUnsafeMutableScalars { weight in
                     values.withUnsafeBufferPointer { gradients in
-                        // Rows are distinct (coalesced), so threads can update disjoint rows at once.
-                        let (g, a, v, w) = (gradients, accumulator, velocity, weight)
-                        ComputeThreads.forEachRange(targets.count, minimumPerThread: 256) { positions in
-                            for position in positions {
-                                let row = targets[position]
-                                Self.updateRow(gradient: g.baseAddress! + position * width,
-                                               accumulator: a.baseAddress! + row * width,
-                                               velocity: v.baseAddress! + row * width,
-                                               weight: w.baseAddress! + row * width,
-                                               count: width, learningRate: lr, momentum: mu, epsilon: eps)
+                        (rows ?? []).withUnsafeBufferPointer { rowIndices in
+                            let (g, a, v, w) = (gradients.baseAddress!, accumulator.baseAddress!, velocity.baseAddress!, weight.baseAddress!)
+                            ComputeThreads.forEachRange(rowCount, minimumPerThread: 256) { positions in
+                                VectorKernels.adagradRows(
+                                    gradients: g + positions.lowerBound * width,
+                                    rows: rows == nil ? nil : rowIndices.baseAddress! + positions.lowerBound,
+                                    count: positions.count, width: width,
+                                    accumulators: a, velocities: v, weights: w,
+                                    learningRate: lr, momentum: mu, epsilon: eps)
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// The update of one row, eight elements at a time with SIMD vectors, then the rest.
-    @inline(__always)
-    private static func updateRow(
-        gradient g: UnsafePointer<Scalar>, accumulator acc: UnsafeMutablePointer<Scalar>,
-        velocity v: UnsafeMutablePointer<Scalar>, weight w: UnsafeMutablePointer<Scalar>,
-        count: Int, learningRate lr: Scalar, momentum mu: Scalar, epsilon eps: Scalar
-    ) {
-        typealias Vector = SIMD8<Scalar>
-        var j = 0
-        while j + 8 <= count {
-            let gradient = UnsafeRawPointer(g + j).loadUnaligned(as: Vector.self)
-            let accumulated = UnsafeRawPointer(acc + j).loadUnaligned(as: Vector.self) + gradient * gradient
-            let step = Vector(repeating: mu) * UnsafeRawPointer(v + j).loadUnaligned(as: Vector.self)
-                - Vector(repeating: lr) * gradient / (accumulated + Vector(repeating: eps)).squareRoot()
-            UnsafeMutableRawPointer(acc + j).storeBytes(of: accumulated, as: Vector.self)
-            UnsafeMutableRawPointer(v + j).storeBytes(of: step, as: Vector.self)
-            UnsafeMutableRawPointer(w + j).storeBytes(of: UnsafeRawPointer(w + j).loadUnaligned(as: Vector.self) + step, as: Vector.self)
-            j += 8
-        }
-        while j < count {
-            acc[j] += g[j] * g[j]
-            v[j] = mu * v[j] - lr * g[j] / (acc[j] + eps).squareRoot()
-            w[j] += v[j]
-            j += 1
         }
     }
 }

@@ -1,0 +1,47 @@
+#ifndef NABLA_KERNEL_LIST_H
+#define NABLA_KERNEL_LIST_H
+// The kernels as X-macro lists (return type, name, parameters, arguments), so that the variant
+// declarations and the dispatching entry points are written once.
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NABLA_VOID_KERNELS(X)                                                                                         \
+    X(nabla_adagrad_rows_f32,                                                                                        \
+      (const float *g, const int64_t *rows, int64_t count, int64_t width, float *acc, float *vel, float *w, float lr, \
+       float mu, float eps),                                                                                         \
+      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
+    X(nabla_adagrad_rows_f64,                                                                                        \
+      (const double *g, const int64_t *rows, int64_t count, int64_t width, double *acc, double *vel, double *w,      \
+       double lr, double mu, double eps),                                                                            \
+      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
+    X(nabla_exp_f32, (const float *x, int64_t count, float *result), (x, count, result))                             \
+    X(nabla_gather_rows_f32, (const float *source, const int64_t *rows, int64_t count, int64_t width, float *target), \
+      (source, rows, count, width, target))                                                                          \
+    X(nabla_gather_rows_f64,                                                                                         \
+      (const double *source, const int64_t *rows, int64_t count, int64_t width, double *target),                     \
+      (source, rows, count, width, target))                                                                          \
+    X(nabla_scatter_add_rows_f32,                                                                                    \
+      (const float *source, const int32_t *places, int64_t count, int64_t width, float *target),                     \
+      (source, places, count, width, target))                                                                        \
+    X(nabla_scatter_add_rows_f64,                                                                                    \
+      (const double *source, const int32_t *places, int64_t count, int64_t width, double *target),                   \
+      (source, places, count, width, target))
+
+#define NABLA_VALUE_KERNELS(X)                                                                                        \
+    X(float, nabla_softmax_cross_entropy_row_f32,                                                                    \
+      (const float *scores, const float *shift, int64_t columns, int64_t target, float *probabilities),              \
+      (scores, shift, columns, target, probabilities))                                                               \
+    X(double, nabla_softmax_cross_entropy_row_f64,                                                                   \
+      (const double *scores, const double *shift, int64_t columns, int64_t target, double *probabilities),           \
+      (scores, shift, columns, target, probabilities))                                                               \
+    X(bool, nabla_all_finite_f32, (const float *values, int64_t count), (values, count))                            \
+    X(bool, nabla_all_finite_f64, (const double *values, int64_t count), (values, count))
+
+#if defined(__x86_64__)
+#define NABLA_HAS_AVX2_VARIANT 1
+#else
+#define NABLA_HAS_AVX2_VARIANT 0
+#endif
+
+#endif

@@ -1,0 +1,62 @@
+// Adagrad with momentum, GRU4Rec's optimizer, over rows of a parameter.
+
+void KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
+                            float *accumulators, float *velocities, float *weights,
+                            float learning_rate, float momentum, float epsilon) {
+    const f32x8 lr = splat_f32x8(learning_rate), mu = splat_f32x8(momentum), eps = splat_f32x8(epsilon);
+    for (int64_t i = 0; i < count; i++) {
+        const int64_t row = rows ? rows[i] : i;
+        if (rows && i + 4 < count) {
+            // Rows are scattered over a large table: ask for the row four ahead early.
+            const int64_t ahead = rows[i + 4] * width;
+            __builtin_prefetch(accumulators + ahead, 1);
+            __builtin_prefetch(velocities + ahead, 1);
+            __builtin_prefetch(weights + ahead, 1);
+        }
+        const float *g = gradients + i * width;
+        float *acc = accumulators + row * width, *v = velocities + row * width, *w = weights + row * width;
+        int64_t j = 0;
+        for (; j + 8 <= width; j += 8) {
+            const f32x8 gradient = load_f32x8(g + j);
+            const f32x8 accumulated = load_f32x8(acc + j) + gradient * gradient;
+            const f32x8 step = mu * load_f32x8(v + j) - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
+            store_f32x8(acc + j, accumulated);
+            store_f32x8(v + j, step);
+            store_f32x8(w + j, load_f32x8(w + j) + step);
+        }
+        for (; j < width; j++) {
+            const float accumulated = acc[j] + g[j] * g[j];
+            const float step = momentum * v[j] - learning_rate * g[j] / __builtin_elementwise_sqrt(accumulated + epsilon);
+            acc[j] = accumulated;
+            v[j] = step;
+            w[j] += step;
+        }
+    }
+}
+
+void KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows, int64_t count, int64_t width,
+                            double *accumulators, double *velocities, double *weights,
+                            double learning_rate, double momentum, double epsilon) {
+    const f64x4 lr = splat_f64x4(learning_rate), mu = splat_f64x4(momentum), eps = splat_f64x4(epsilon);
+    for (int64_t i = 0; i < count; i++) {
+        const int64_t row = rows ? rows[i] : i;
+        const double *g = gradients + i * width;
+        double *acc = accumulators + row * width, *v = velocities + row * width, *w = weights + row * width;
+        int64_t j = 0;
+        for (; j + 4 <= width; j += 4) {
+            const f64x4 gradient = load_f64x4(g + j);
+            const f64x4 accumulated = load_f64x4(acc + j) + gradient * gradient;
+            const f64x4 step = mu * load_f64x4(v + j) - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
+            store_f64x4(acc + j, accumulated);
+            store_f64x4(v + j, step);
+            store_f64x4(w + j, load_f64x4(w + j) + step);
+        }
+        for (; j < width; j++) {
+            const double accumulated = acc[j] + g[j] * g[j];
+            const double step = momentum * v[j] - learning_rate * g[j] / __builtin_elementwise_sqrt(accumulated + epsilon);
+            acc[j] = accumulated;
+            v[j] = step;
+            w[j] += step;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Dispatch
+import Nabla
+import Synchronization
+import Testing
+
+/// Parallel loops: every index once, whatever the thread count, nesting or concurrent callers.
+@Suite(.serialized) struct ComputeThreadsTests {
+    /// Runs `forEachRange(count)` and returns how often each index was visited.
+    static func visits(count: Int, minimumPerThread: Int = 1) -> [Int] {
+        var visits = [Int](repeating: 0, count: count)
+        visits.withUnsafeMutableBufferPointer { visits in
+            let visits = visits
+            ComputeThreads.forEachRange(count, minimumPerThread: minimumPerThread) { range in
+                for index in range { visits[index] += 1 }
+            }
+        }
+        return visits
+    }
+
+    @Test(arguments: [1, 2, 3, 4])
+    func everyIndexIsVisitedOnce(threads: Int) {
+        ComputeThreads.set(threads)
+        defer { ComputeThreads.set(1) }
+        #expect(ComputeThreads.count == threads)
+        for count in [0, 1, 2, 3, 7, 100, 1001] {
+            for _ in 0..<50 {
+                #expect(Self.visits(count: count) == [Int](repeating: 1, count: count), "count \(count)")
+            }
+        }
+    }
+
+    @Test func smallLoopsStayOnTheCallingThread() {
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        let ranges = Mutex<[Range<Int>]>([])
+        ComputeThreads.forEachRange(10, minimumPerThread: 8) { range in ranges.withLock { $0.append(range) } }
+        #expect(ranges.withLock { $0 } == [0..<10])
+    }
+
+    @Test func nestedLoopsRunSeriallyInsideAPart() {
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        let total = Atomic<Int>(0)
+        ComputeThreads.forEachRange(4) { outer in
+            for _ in outer {
+                ComputeThreads.forEachRange(100) { inner in total.add(inner.count, ordering: .relaxed) }
+            }
+        }
+        #expect(total.load(ordering: .relaxed) == 400)
+    }
+
+    @Test func concurrentCallersEachGetTheirWholeLoop() {
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for count in 0..<200 where Self.visits(count: count) != [Int](repeating: 1, count: count) {
+                failures.add(1, ordering: .relaxed)
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func changingTheThreadCountRepeatedlyKeepsLoopsWhole() {
+        defer { ComputeThreads.set(1) }
+        for round in 0..<40 {
+            ComputeThreads.set(1 + round % 3)
+            #expect(Self.visits(count: 333) == [Int](repeating: 1, count: 333))
+        }
+    }
+}

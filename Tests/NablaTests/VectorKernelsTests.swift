@@ -1,0 +1,162 @@
+import Foundation
+import Nabla
+import Testing
+
+/// The C vector kernels against plain Swift loops that compute the same thing.
+@Suite struct VectorKernelsTests {
+    /// Deterministic pseudo-random values in `range`.
+    static func values<Scalar: TensorScalar>(_ count: Int, in range: ClosedRange<Double>, seed: UInt64) -> [Scalar] {
+        var generator = SeededRandomGenerator(seed: seed)
+        return (0..<count).map { _ in Scalar(Double.random(in: range, using: &generator)) }
+    }
+
+    /// GRU4Rec's Adagrad update written out for one element.
+    static func referenceAdagrad<Scalar: TensorScalar>(
+        gradient g: Scalar, accumulator: inout Scalar, velocity: inout Scalar, weight: inout Scalar,
+        learningRate: Scalar, momentum: Scalar, epsilon: Scalar
+    ) {
+        accumulator += g * g
+        velocity = momentum * velocity - learningRate * g / (accumulator + epsilon).squareRoot()
+        weight += velocity
+    }
+
+    func checkAdagradRows<Scalar: TensorScalar>(_: Scalar.Type, width: Int) {
+        let tableRows = 40, rows = [31, 2, 17, 39, 0, 8, 25]
+        var accumulators: [Scalar] = Self.values(tableRows * width, in: 0...2, seed: 1)
+        var velocities: [Scalar] = Self.values(tableRows * width, in: -0.1...0.1, seed: 2)
+        var weights: [Scalar] = Self.values(tableRows * width, in: -1...1, seed: 3)
+        let gradients: [Scalar] = Self.values(rows.count * width, in: -0.5...0.5, seed: 4)
+        var expected = (accumulators, velocities, weights)
+        for (position, row) in rows.enumerated() {
+            for j in 0..<width {
+                Self.referenceAdagrad(gradient: gradients[position * width + j], accumulator: &expected.0[row * width + j],
+                                      velocity: &expected.1[row * width + j], weight: &expected.2[row * width + j],
+                                      learningRate: 0.2, momentum: 0.3, epsilon: 1e-6)
+            }
+        }
+        gradients.withUnsafeBufferPointer { g in
+            rows.withUnsafeBufferPointer { r in
+                VectorKernels.adagradRows(gradients: g.baseAddress!, rows: r.baseAddress!, count: rows.count, width: width,
+                                          accumulators: &accumulators, velocities: &velocities, weights: &weights,
+                                          learningRate: 0.2, momentum: 0.3, epsilon: 1e-6)
+            }
+        }
+        // Same operations in the same order, no fused multiply-add: equal to the last bit.
+        #expect(accumulators == expected.0)
+        #expect(velocities == expected.1)
+        #expect(weights == expected.2)
+    }
+
+    @Test(arguments: [1, 8, 13, 100])
+    func adagradRowsEqualTheFormulaExactly(width: Int) {
+        checkAdagradRows(Float.self, width: width)
+        checkAdagradRows(Double.self, width: width)
+    }
+
+    @Test func adagradWithoutRowIndicesUpdatesRowsInOrder() {
+        var accumulators: [Float] = [1, 2, 3], velocities: [Float] = [0, 0, 0], weights: [Float] = [0, 0, 0]
+        let gradients: [Float] = [1, 0, -2]
+        VectorKernels.adagradRows(gradients: gradients, rows: nil, count: 1, width: 3, accumulators: &accumulators,
+                                  velocities: &velocities, weights: &weights, learningRate: 1, momentum: 0, epsilon: 0)
+        #expect(accumulators == [2, 2, 7])
+        #expect(weights == [-1 / Float(2).squareRoot(), 0, 2 / Float(7).squareRoot()])
+    }
+
+    /// Softmax and cross-entropy of one row in Double, the obvious way.
+    static func referenceSoftmax(_ scores: [Double], shift: [Double]?, target: Int) -> (probabilities: [Double], loss: Double) {
+        let shifted = scores.indices.map { scores[$0] - (shift?[$0] ?? 0) }
+        let maximum = shifted.max()!
+        let exponentials = shifted.map { Foundation.exp($0 - maximum) }
+        let total = exponentials.reduce(0, +)
+        return (exponentials.map { $0 / total }, maximum + Foundation.log(total) - shifted[target])
+    }
+
+    @Test(arguments: [1, 7, 8, 37, 2080])
+    func softmaxCrossEntropyRowMatchesDoubleReference(columns: Int) {
+        let scores: [Double] = Self.values(columns, in: -20...20, seed: UInt64(columns))
+        let shift: [Double] = Self.values(columns, in: 0...5, seed: 99)
+        for useShift in [false, true] {
+            let target = columns / 2
+            let reference = Self.referenceSoftmax(scores, shift: useShift ? shift : nil, target: target)
+
+            var doubles = [Double](repeating: 0, count: columns)
+            let doubleLoss = VectorKernels.softmaxCrossEntropyRow(
+                scores: scores, shift: useShift ? shift : nil, columns: columns, target: target, probabilities: &doubles)
+            #expect(abs(doubleLoss - reference.loss) <= 1e-12 * max(1, abs(reference.loss)))
+            #expect(zip(doubles, reference.probabilities).allSatisfy { abs($0 - $1) <= 1e-14 })
+
+            let floatScores = scores.map(Float.init), floatShift = shift.map(Float.init)
+            var floats = [Float](repeating: 0, count: columns)
+            let floatLoss = VectorKernels.softmaxCrossEntropyRow(
+                scores: floatScores, shift: useShift ? floatShift : nil, columns: columns, target: target, probabilities: &floats)
+            #expect(abs(Double(floatLoss) - reference.loss) <= 1e-5 * max(1, abs(reference.loss)))
+            #expect(zip(floats, reference.probabilities).allSatisfy { abs(Double($0) - $1) <= 1e-6 * max($1, 1e-3) })
+        }
+    }
+
+    @Test func softmaxCrossEntropyIsFiniteForHugeScores() {
+        let scores: [Float] = [1e30, -1e30, 0, 3e38, 5, 6, 7, 8, 9]
+        var probabilities = [Float](repeating: 0, count: scores.count)
+        let loss = VectorKernels.softmaxCrossEntropyRow(scores: scores, shift: nil, columns: scores.count, target: 3,
+                                                        probabilities: &probabilities)
+        #expect(loss == 0)
+        #expect(probabilities[3] == 1)
+        #expect(probabilities.reduce(0, +) == 1)
+    }
+
+    /// Distance in units in the last place between two floats of the same sign.
+    static func ulps(_ a: Float, _ b: Float) -> Int {
+        abs(Int(Int32(bitPattern: a.bitPattern)) - Int(Int32(bitPattern: b.bitPattern)))
+    }
+
+    @Test func expIsWithinOneUlpAcrossTheWholeRange() {
+        // Every 1/512 from −110 to 95: the underflow, subnormal, normal and overflow ranges.
+        let inputs = stride(from: Float(-110), to: 95, by: 1 / 512).map { $0 }
+        var results = [Float](repeating: 0, count: inputs.count)
+        VectorKernels.exp(inputs, count: inputs.count, into: &results)
+        var worst = (ulps: 0, at: Float(0))
+        for (x, result) in zip(inputs, results) {
+            let exact = Float(Foundation.exp(Double(x)))
+            let distance = Self.ulps(exact, result)
+            if distance > worst.ulps { worst = (distance, x) }
+        }
+        #expect(worst.ulps <= 1, "worst: \(worst.ulps) ulps at x = \(worst.at)")
+    }
+
+    @Test func expHandlesSpecialValuesInVectorAndTail() {
+        let inputs: [Float] = [.nan, .infinity, -.infinity, 0, 1, -200, 200, 88, .nan, -.infinity, 0]
+        var results = [Float](repeating: -1, count: inputs.count)
+        VectorKernels.exp(inputs, count: inputs.count, into: &results)
+        #expect(results[0].isNaN && results[8].isNaN)
+        #expect(results[1] == .infinity && results[6] == .infinity)
+        #expect(results[2] == 0 && results[5] == 0 && results[9] == 0)
+        #expect(results[3] == 1 && results[10] == 1)
+        #expect(results[4] == Float(Foundation.exp(1.0)))
+    }
+
+    @Test func allFiniteFindsABadValueAtAnyPosition() {
+        for bad in [Float.nan, .infinity, -.infinity] {
+            for position in 0..<19 {
+                var values = [Float](repeating: 3e38, count: 19)
+                values[position] = bad
+                #expect(!VectorKernels.allFinite(values), "missed \(bad) at \(position)")
+                #expect(!VectorKernels.allFinite(values.map(Double.init)), "missed \(bad) at \(position) in Double")
+            }
+        }
+        #expect(VectorKernels.allFinite([Float](repeating: 3e38, count: 19)))
+        #expect(VectorKernels.allFinite([Double](repeating: -1.7e308, count: 19)))
+        #expect(VectorKernels.allFinite([Float]()))
+    }
+
+    @Test func gatherAndScatterAddMoveWholeRows() {
+        let table: [Double] = (0..<15).map(Double.init)              // 5 rows of 3
+        var gathered = [Double](repeating: 0, count: 9)
+        VectorKernels.gatherRows(from: table, rows: [4, 0, 4], count: 3, width: 3, into: &gathered)
+        #expect(gathered == [12, 13, 14, 0, 1, 2, 12, 13, 14])
+
+        var sums = [Float](repeating: 0, count: 6)
+        VectorKernels.scatterAddRows(from: [1, 2, 3, 4, 5, 6, 7, 8, 9] as [Float], places: [1, 0, 1], count: 3, width: 3,
+                                     into: &sums)
+        #expect(sums == [4, 5, 6, 8, 10, 12])
+    }
+}
