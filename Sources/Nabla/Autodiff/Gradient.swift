@@ -68,26 +68,27 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
         // Each distinct row's place in the result: from a table over all rows when that is cheap
         // (the usual case: a mini-batch touches thousands of an item matrix's rows), else sorted.
         var distinct: [Int] = []
-        var places: [Int32] = []
-        var placeOf: [Int: Int] = [:]
-        let useTable = rowCount <= 8 * rowIndices.count + 4096
-        if useTable {
-            places = [Int32](repeating: -1, count: rowCount)
+        var entryPlaces = [Int32](repeating: 0, count: rowIndices.count)
+        if rowCount <= 8 * rowIndices.count + 4096 {
+            var places = [Int32](repeating: -1, count: rowCount)
             for row in rowIndices { places[row] = 0 }
             for row in 0..<rowCount where places[row] == 0 {
                 places[row] = Int32(distinct.count)
                 distinct.append(row)
             }
+            for (position, row) in rowIndices.enumerated() { entryPlaces[position] = places[row] }
         } else {
             distinct = Array(Set(rowIndices)).sorted()
-            for (position, row) in distinct.enumerated() { placeOf[row] = position }
+            var placeOf: [Int: Int32] = [:]
+            for (position, row) in distinct.enumerated() { placeOf[row] = Int32(position) }
+            for (position, row) in rowIndices.enumerated() { entryPlaces[position] = placeOf[row]! }
         }
         var summed = [Scalar](repeating: 0, count: distinct.count * width)
-        summed.withUnsafeMutableBufferPointer { target in
+        if !rowIndices.isEmpty, width > 0 {
             values.withUnsafeBufferPointer { source in
-                for (position, row) in rowIndices.enumerated() {
-                    let start = (useTable ? Int(places[row]) : placeOf[row]!) * width, from = position * width
-                    for j in 0..<width { target[start + j] += source[from + j] }
+                summed.withUnsafeMutableBufferPointer { target in
+                    VectorKernels.scatterAddRows(from: source.baseAddress!, places: entryPlaces, count: rowIndices.count,
+                                                 width: width, into: target.baseAddress!)
                 }
             }
         }

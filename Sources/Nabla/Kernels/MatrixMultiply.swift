@@ -21,8 +21,9 @@ public func gemm<Scalar: TensorScalar>(
     case .reference:
         return referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b)
     case .blas:
-        var c = [Scalar](repeating: 0, count: m * n)
-        if m == 0 || n == 0 || k == 0 { return c }
+        if m == 0 || n == 0 || k == 0 { return [Scalar](repeating: 0, count: m * n) }
+        // With beta = 0 BLAS writes every element of C without reading it: no need to zero it.
+        var c = [Scalar](unsafeUninitializedCapacity: m * n) { _, initialized in initialized = m * n }
         ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in

@@ -31,22 +31,25 @@ public func sampledScores<Scalar>(
     if let bad = columns.first(where: { $0 < 0 || $0 >= rows }) {
         misuse("sampledScores", "column \(bad) is out of range for \(rows) rows")
     }
-    var gathered = [Scalar](repeating: 0, count: count * width)
-    let biasValues = bias.scalars
-    weights.withUnsafeScalars { source in
-        gathered.withUnsafeMutableBufferPointer { target in
-            columns.withUnsafeBufferPointer { rows in
-                VectorKernels.gatherRows(from: source.baseAddress!, rows: rows.baseAddress!, count: count, width: width,
-                                         into: target.baseAddress!)
+    // Gathered rows and scores are written in full before being read, so they start uninitialised.
+    var gathered = [Scalar](unsafeUninitializedCapacity: count * width) { _, initialized in initialized = count * width }
+    var scores = [Scalar](unsafeUninitializedCapacity: batch * count) { _, initialized in initialized = batch * count }
+    let input = hidden.scalars, biasValues = bias.scalars
+    // Columns go in blocks of a fixed size, whatever the thread count, so every product has the
+    // same shape and the scores the same rounding; each thread gathers and scores whole blocks.
+    let blockCount = (count + sampledScoresBlock - 1) / sampledScoresBlock
+    weights.withUnsafeScalars { weights in
+        gathered.withUnsafeMutableBufferPointer { gathered in
+            scores.withUnsafeMutableBufferPointer { scores in
+                let (table, gatheredRows, scoresOut) = (weights, gathered, scores)
+                ComputeThreads.forEachRange(blockCount, minimumPerThread: 2) { blocks in
+                    for block in blocks {
+                        scoreBlock(block * sampledScoresBlock ..< Swift.min(count, (block + 1) * sampledScoresBlock),
+                                   batch: batch, width: width, columns: columns, hidden: input, table: table, bias: biasValues,
+                                   gathered: gatheredRows, scores: scoresOut)
+                    }
+                }
             }
-        }
-    }
-    let input = hidden.scalars
-    var scores = gemm(transposeA: false, transposeB: true, m: batch, n: count, k: width, a: input, b: gathered)
-    scores.withUnsafeMutableBufferPointer { scores in
-        for b in 0..<batch {
-            let row = scores.baseAddress! + b * count
-            for (c, column) in columns.enumerated() { row[c] += biasValues[column] }
         }
     }
     return Tensor(op: "sampledScores", details: "\(count) of \(rows) rows", inputs: [hidden, weights, bias],
@@ -74,5 +77,35 @@ public func sampledScores<Scalar>(
             .rowSparse(RowSparseGradient(shape: weights.shape, rowIndices: columns, values: rowGradients)),
             .rowSparse(RowSparseGradient(shape: bias.shape, rowIndices: columns, values: biasGradients)),
         ]
+    }
+}
+
+/// The columns ``sampledScores(hidden:weights:bias:columns:)`` scores with one product.
+let sampledScoresBlock = 256
+
+/// Gathers the rows of `columns[block]` into their place in `gathered`, and fills those columns of
+/// `scores` (`[batch, columns.count]`) with `hidden · rowsᵀ + bias` by one product.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+private func scoreBlock<Scalar: TensorScalar>(
+    _ block: Range<Int>, batch: Int, width: Int, columns: [Int], hidden: [Scalar], table: UnsafeBufferPointer<Scalar>,
+    bias: [Scalar], gathered: UnsafeMutableBufferPointer<Scalar>, scores: UnsafeMutableBufferPointer<Scalar>
+) {
+    let count = columns.count
+    guard !block.isEmpty, batch > 0, width > 0 else { return }
+    let blockRows = gathered.baseAddress! + block.lowerBound * width
+    columns.withUnsafeBufferPointer { columns in
+        VectorKernels.gatherRows(from: table.baseAddress!, rows: columns.baseAddress! + block.lowerBound, count: block.count,
+                                 width: width, into: blockRows)
+    }
+    hidden.withUnsafeBufferPointer { hidden in
+        Scalar.blasGemm(transposeA: false, transposeB: true, m: batch, n: block.count, k: width,
+                        alpha: 1, a: hidden.baseAddress!, lda: width, b: blockRows, ldb: width,
+                        beta: 0, c: scores.baseAddress! + block.lowerBound, ldc: count)
+    }
+    let blockBias = block.map { bias[columns[$0]] }
+    for b in 0..<batch {
+        let row = scores.baseAddress! + b * count + block.lowerBound
+        for c in 0..<block.count { row[c] += blockBias[c] }
     }
 }
