@@ -55,7 +55,7 @@ func readTraining(_ path: String, columns: SessionColumns) throws -> SessionData
 
 /// Reads a session file for testing against `itemMap`, reporting dropped events.
 func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws -> SessionData {
-    let data = SessionData.test(try SessionTSVReader.read(URL(fileURLWithPath: path), columns: columns), source: path, itemMap: itemMap)
+    let data = try SessionData.test(streamingFrom: URL(fileURLWithPath: path), columns: columns, itemMap: itemMap)
     if data.droppedUnknownEvents > 0 {
         print("test data: dropped \(data.droppedUnknownEvents) events whose item the model does not know")
     }

@@ -55,29 +55,6 @@ public struct SessionData: Sendable {
                            sessionIDs: grouped.map(\.id), droppedUnknownEvents: 0)
     }
 
-    /// Test data against a trained model's items: events whose item the model does not know are
-    /// dropped (and counted), as the official evaluation does.
-    public static func test(_ events: [SessionEvent], source: String, itemMap: ItemMap) -> SessionData {
-        var dropped = 0
-        var items: [Int32] = []
-        var lengths: [Int] = []
-        var ids: [String] = []
-        for session in group(events) {
-            var length = 0
-            for event in session.events {
-                guard let row = itemMap.row(of: event.item) else { dropped += 1; continue }
-                items.append(Int32(row))
-                length += 1
-            }
-            if length > 0 {
-                lengths.append(length)
-                ids.append(session.id)
-            }
-        }
-        return SessionData(source: source, itemMap: itemMap, items: items, sessionStarts: starts(lengths),
-                           sessionIDs: ids, droppedUnknownEvents: dropped)
-    }
-
     /// Events grouped by session, each session sorted by time, sessions by their first event.
     private static func group(_ events: [SessionEvent]) -> [(id: String, events: [SessionEvent])] {
         var positions: [String: Int] = [:]
@@ -98,7 +75,7 @@ public struct SessionData: Sendable {
         return order.map { sessions[$0] }
     }
 
-    private static func starts(_ lengths: [Int]) -> [Int] {
+    static func starts(_ lengths: [Int]) -> [Int] {
         var starts = [0]
         starts.reserveCapacity(lengths.count + 1)
         for length in lengths { starts.append(starts[starts.count - 1] + length) }

@@ -33,69 +33,64 @@ public struct SessionEvent: Sendable, Equatable {
 /// line. Extra columns are ignored. Windows line endings (CRLF) and a UTF-8 byte-order mark are
 /// accepted; everything else that is wrong stops with a ``DataError`` naming file, line and column.
 public enum SessionTSVReader {
-    /// Reads every event of the file at `url`.
+    /// Reads every event of the file at `url` (streamed: the file is never held in memory whole).
     public static func read(_ url: URL, columns: SessionColumns = SessionColumns()) throws -> [SessionEvent] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
-        }
-        return try parse(data, source: url.path, columns: columns)
-    }
-
-    /// Parses the bytes of a session file; `source` names it in errors.
-    public static func parse(_ data: Data, source: String, columns: SessionColumns = SessionColumns()) throws -> [SessionEvent] {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard !bytes.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 }) else {
-            throw DataError(file: source, line: 1, "the file is empty: expected a header line with \(columns.session), \(columns.item) and \(columns.time)")
-        }
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-
-        let header = fields(of: lines[0])
-        func position(of name: String) throws -> Int {
-            guard let index = header.firstIndex(of: name) else {
-                throw DataError(file: source, line: 1, "missing column '\(name)'; the header has: \(header.joined(separator: ", "))")
-            }
-            return index
-        }
-        let sessionColumn = try position(of: columns.session)
-        let itemColumn = try position(of: columns.item)
-        let timeColumn = try position(of: columns.time)
-        let needed = max(sessionColumn, itemColumn, timeColumn) + 1
-
         var events: [SessionEvent] = []
-        events.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated().dropFirst() {
-            let lineNumber = index + 1
-            let values = fields(of: line)
-            if values.count == 1 && values[0].isEmpty { continue }
-            guard values.count >= needed else {
-                throw DataError(file: source, line: lineNumber, column: values.count + 1,
-                                "expected \(header.count) tab-separated fields, found \(values.count)")
-            }
-            guard let time = Double(values[timeColumn]), time.isFinite else {
-                throw DataError(file: source, line: lineNumber, column: timeColumn + 1,
-                                "\(columns.time) '\(values[timeColumn])' is not a number")
-            }
-            if values[sessionColumn].isEmpty {
-                throw DataError(file: source, line: lineNumber, column: sessionColumn + 1, "empty \(columns.session)")
-            }
-            if values[itemColumn].isEmpty {
-                throw DataError(file: source, line: lineNumber, column: itemColumn + 1, "empty \(columns.item)")
-            }
-            events.append(SessionEvent(session: values[sessionColumn], item: values[itemColumn], time: time, line: lineNumber))
-        }
-        if events.isEmpty {
-            throw DataError(file: source, line: 2, "the file has a header but no events")
-        }
+        try forEachEvent(in: url, columns: columns) { events.append($0) }
         return events
     }
 
-    /// The tab-separated fields of one line, without a trailing carriage return.
-    private static func fields(of line: ArraySlice<UInt8>) -> [String] {
-        var line = line
-        if line.last == 0x0D { line.removeLast() }
-        return line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    /// Streams the file at `url`: reads it in blocks of `blockSize` bytes and hands each event to
+    /// `body` as soon as its line is complete, so memory does not grow with the file.
+    ///
+    /// - Throws: ``DataError`` naming file, line and column for malformed input (as
+    ///   ``parse(_:source:columns:)`` does), or for a file that cannot be read; errors thrown by
+    ///   `body` are passed on.
+    public static func forEachEvent(
+        in url: URL, columns: SessionColumns = SessionColumns(), blockSize: Int = 1 << 20,
+        _ body: (SessionEvent) throws -> Void
+    ) throws {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        var parser = SessionLineParser(source: url.path, columns: columns)
+        var pending: [UInt8] = []     // the start of a line that continues in the next block
+        var lineNumber = 0
+        while true {
+            let block: Data?
+            do { block = try handle.read(upToCount: Swift.max(blockSize, 1)) } catch {
+                throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
+            }
+            guard let block, !block.isEmpty else { break }
+            pending.append(contentsOf: block)
+            var lineStart = pending.startIndex
+            while let newline = pending[lineStart...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                if let event = try parser.consume(pending[lineStart..<newline], number: lineNumber) { try body(event) }
+                lineStart = newline + 1
+            }
+            pending.removeSubrange(..<lineStart)
+        }
+        if !pending.isEmpty {
+            lineNumber += 1
+            if let event = try parser.consume(pending[...], number: lineNumber) { try body(event) }
+        }
+        try parser.finish()
+    }
+
+    /// Parses the bytes of a session file held in memory; `source` names it in errors.
+    public static func parse(_ data: Data, source: String, columns: SessionColumns = SessionColumns()) throws -> [SessionEvent] {
+        let bytes = [UInt8](data)
+        var parser = SessionLineParser(source: source, columns: columns)
+        var events: [SessionEvent] = []
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for (index, line) in lines.enumerated() {
+            if let event = try parser.consume(line, number: index + 1) { events.append(event) }
+        }
+        try parser.finish()
+        return events
     }
 }

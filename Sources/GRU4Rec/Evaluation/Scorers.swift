@@ -23,7 +23,8 @@ public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
             if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
             states = carryStates(states, along: previousSlot)
             let hidden = model.step(inputs, states: &states)
-            return model.allScores(hidden).scalars.map { Float($0) }
+            let scores = model.allScores(hidden).scalars
+            return scores as? [Float] ?? scores.map { Float($0) }
         }
     }
 }

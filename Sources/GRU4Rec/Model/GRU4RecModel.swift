@@ -149,10 +149,18 @@ public final class GRU4RecModel<Scalar: TensorScalar>: Module {
         }
     }
 
-    /// Scores of every item for each session, `[batch, items]`, without recording a graph.
+    /// Scores of every item for each session, `[batch, items]`: `h · Wᵀ + b`, without recording a
+    /// graph.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar> {
-        withNoGrad { matmul(hidden, itemWeights, transposeB: true) + itemBias.reshaped([1, -1]) }
+        // Every row starts as the bias and the product is added onto it: one pass over the result.
+        let batch = hidden.shape[0], width = hidden.shape[1], bias = itemBias.scalars
+        var scores = [Scalar]()
+        scores.reserveCapacity(batch * itemCount)
+        for _ in 0..<batch { scores.append(contentsOf: bias) }
+        gemm(transposeA: false, transposeB: true, m: batch, n: itemCount, k: width, a: hidden.scalars, b: itemWeights.scalars,
+             accumulatingInto: &scores)
+        return Tensor(scores, shape: [batch, itemCount])
     }
 }

@@ -40,6 +40,30 @@ public func gemm<Scalar: TensorScalar>(
     }
 }
 
+/// `C += op(A) · op(B)` into an existing row-major `m × n` array, through BLAS: for products
+/// that start from something other than zero (a bias, an earlier sum) without a separate pass.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func gemm<Scalar: TensorScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    a: [Scalar], b: [Scalar], accumulatingInto c: inout [Scalar]
+) {
+    precondition(c.count == m * n, "gemm: C has \(c.count) elements, expected \(m) × \(n)")
+    if m == 0 || n == 0 || k == 0 { return }
+    ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                Scalar.blasGemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    alpha: 1, a: a.baseAddress!, lda: transposeA ? m : k,
+                    b: b.baseAddress!, ldb: transposeB ? k : n,
+                    beta: 1, c: c.baseAddress!, ldc: n)
+            }
+        }
+    }
+}
+
 /// The textbook triple loop `C[i][j] = Σₚ op(A)[i][p] · op(B)[p][j]`: slow, obviously right.
 ///
 /// `A` is stored `m × k` (or `k × m` when transposed) and `B` `k × n` (or `n × k`).
