@@ -1,0 +1,102 @@
+import Foundation
+import GRU4Rec
+import Nabla
+import NablaTestSupport
+import Testing
+
+/// A disk that fills up, or a file that may not grow, while a checkpoint or model is written:
+/// a clear error, and the previous file is still there, whole.
+@Suite struct DiskFaultTests {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-disk-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs a system command, returning its exit status (or `nil` if it could not start).
+    @discardableResult
+    func system(_ path: String, _ arguments: [String]) -> Int32? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func trainer(layers: Int) throws -> GRU4RecTrainer<Float> {
+        let data = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 200).utf8), source: "demo.tsv"),
+                                            source: "demo.tsv")
+        let configuration = try GRU4RecConfiguration(parameters: "layers=\(layers),n_sample=8,batch_size=16,momentum=0.2")
+        return GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+    }
+
+    @Test func aFullDiskLeavesThePreviousCheckpointIntact() throws {
+        let trainer = try trainer(layers: 48)
+        try trainer.trainEpoch()
+        // Learn the checkpoint's size, then mount a filesystem with room for one and a half.
+        let scratch = try folder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let probe = scratch.appendingPathComponent("probe.safetensors")
+        try Checkpoint.saveTraining(trainer, to: probe)
+        let size = try FileManager.default.attributesOfItem(atPath: probe.path)[.size] as! Int
+        let disk = scratch.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        guard system("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size * 3 / 2)", "tmpfs", disk.path]) == 0 else {
+            print("skipped: cannot mount a tmpfs here (needs root); the file-size-limit test covers a write failing midway")
+            return
+        }
+        defer { system("/bin/umount", [disk.path]) }
+
+        let checkpoint = disk.appendingPathComponent("training.safetensors")
+        try Checkpoint.saveTraining(trainer, to: checkpoint)
+        let saved = try Data(contentsOf: checkpoint)
+        try trainer.trainEpoch()
+        do {
+            try Checkpoint.saveTraining(trainer, to: checkpoint)
+            Issue.record("saving a second checkpoint onto a full disk succeeded")
+        } catch {
+            #expect("\(error)".contains("No space left on device"), "\(error)")
+            #expect("\(error)".contains("the previous file is unchanged"), "\(error)")
+        }
+        #expect(try Data(contentsOf: checkpoint) == saved)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path) == ["training.safetensors"])
+        let resumed: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: checkpoint, data: trainer.data)
+        #expect(resumed.completedEpochs == 1)
+    }
+
+    @Test func aWriteFailingMidwayLeavesThePreviousModelIntact() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
+        let train = directory.appendingPathComponent("demo_train.tsv").path
+        let model = directory.appendingPathComponent("model.safetensors").path
+        let parameters = "layers=64,n_epochs=1,n_sample=8,batch_size=16"
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", parameters, "--save", model]).status == 0)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: model))
+        #expect(saved.count > 40 * 1024)
+
+        // The same command again, allowed to write files of at most 16 KiB (SIGXFSZ ignored, so
+        // the write fails with EFBIG instead of killing the process).
+        let command = ExampleRunner.productsFolder.appendingPathComponent("gru4rec").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", command,
+                             "train", "--train", train, "-p", parameters + ",seed=7", "--save", model]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains(model), "\(message)")
+        #expect(message.contains("File too large"), "\(message)")
+        #expect(message.contains("the previous file is unchanged"), "\(message)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == saved)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+}
