@@ -17,7 +17,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-shop")
         let files = try DemoShop.write(to: folder)
         let train = try SessionData.training(SessionTSVReader.read(files.train), source: files.train.path)
-        let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)
+        let test = try SessionData.test(streamingFrom: files.test, itemMap: train.itemMap)
         print(train.eventCount, "events,", train.sessionCount, "sessions,", train.itemMap.count, "items")
         print("first session:", train.session(0).map { train.itemMap.ids[Int($0)] })
         // end snippet
