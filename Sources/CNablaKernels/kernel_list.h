@@ -16,6 +16,10 @@
        double lr, double mu, double eps),                                                                            \
       (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
     X(nabla_exp_f32, (const float *x, int64_t count, float *result), (x, count, result))                             \
+    X(nabla_tanh_f32, (const float *x, int64_t count, float *result), (x, count, result))                            \
+    X(nabla_tanh_f64, (const double *x, int64_t count, double *result), (x, count, result))                          \
+    X(nabla_sigmoid_f32, (const float *x, int64_t count, float *result), (x, count, result))                         \
+    X(nabla_sigmoid_f64, (const double *x, int64_t count, double *result), (x, count, result))                       \
     X(nabla_gather_rows_f32, (const float *source, const int64_t *rows, int64_t count, int64_t width, float *target), \
       (source, rows, count, width, target))                                                                          \
     X(nabla_gather_rows_f64,                                                                                         \

@@ -137,6 +137,46 @@ import Testing
         #expect(results[4] == Float(Foundation.exp(1.0)))
     }
 
+    @Test func tanhAndSigmoidAreWithinTwoUlpsAcrossTheWholeRange() {
+        let inputs = stride(from: Float(-100), to: 100, by: 1 / 256).map { $0 } + [0.49999997, 0.5, 1e-30, .leastNonzeroMagnitude]
+        var tanhs = [Float](repeating: 0, count: inputs.count), sigmoids = tanhs
+        VectorKernels.tanh(inputs, count: inputs.count, into: &tanhs)
+        VectorKernels.sigmoid(inputs, count: inputs.count, into: &sigmoids)
+        var worst = (tanh: 0, sigmoid: 0)
+        for (index, x) in inputs.enumerated() {
+            worst.tanh = max(worst.tanh, Self.ulps(Float(Foundation.tanh(Double(x))), tanhs[index]))
+            let exact = 1 / (1 + Foundation.exp(-Double(x)))
+            // Below about −87 the exact value is near or under the smallest normal float; there
+            // the kernel is held to an absolute bound instead.
+            if exact > 1e-37 {
+                worst.sigmoid = max(worst.sigmoid, Self.ulps(Float(exact), sigmoids[index]))
+            } else {
+                #expect(abs(Double(sigmoids[index]) - exact) <= 1e-38)
+            }
+        }
+        #expect(worst.tanh <= 2 && worst.sigmoid <= 2, "worst: tanh \(worst.tanh), sigmoid \(worst.sigmoid) ulps")
+    }
+
+    @Test func tanhAndSigmoidHandleSpecialValuesAndWorkInPlace() {
+        var values: [Float] = [.nan, .infinity, -.infinity, -0.0, 0, 20, -20, .nan, 1e-30]
+        VectorKernels.tanh(values, count: values.count, into: &values)
+        #expect(values[0].isNaN && values[7].isNaN)
+        #expect(values[1] == 1 && values[2] == -1 && values[5] == 1 && values[6] == -1)
+        #expect(values[3] == 0 && values[3].sign == .minus && values[4] == 0 && values[8] == 1e-30)
+        var gates: [Float] = [.infinity, -.infinity, 0, 100, -100]
+        VectorKernels.sigmoid(gates, count: gates.count, into: &gates)
+        #expect(gates == [1, 0, 0.5, 1, 0])
+    }
+
+    @Test func doubleTanhAndSigmoidAreTheCLibrarys() {
+        let inputs: [Double] = Self.values(37, in: -30...30, seed: 8) + [-800, 800]
+        var tanhs = [Double](repeating: 0, count: inputs.count), sigmoids = tanhs
+        VectorKernels.tanh(inputs, count: inputs.count, into: &tanhs)
+        VectorKernels.sigmoid(inputs, count: inputs.count, into: &sigmoids)
+        #expect(tanhs == inputs.map { Foundation.tanh($0) })
+        #expect(sigmoids == inputs.map { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) })
+    }
+
     @Test func allFiniteFindsABadValueAtAnyPosition() {
         for bad in [Float.nan, .infinity, -.infinity] {
             for position in 0..<19 {

@@ -29,6 +29,13 @@ double nabla_softmax_cross_entropy_row_f64(const double *scores, const double *s
 /// `e^x` of `count` values, to within 2 units in the last place (exact libm `exp` for doubles).
 void nabla_exp_f32(const float *x, int64_t count, float *result);
 
+/// tanh and the logistic sigmoid 1/(1 + e^−x) of `count` values: for floats vectorised, within a
+/// few units in the last place; for doubles the C library's `tanh` and `exp`.
+void nabla_tanh_f32(const float *x, int64_t count, float *result);
+void nabla_tanh_f64(const double *x, int64_t count, double *result);
+void nabla_sigmoid_f32(const float *x, int64_t count, float *result);
+void nabla_sigmoid_f64(const double *x, int64_t count, double *result);
+
 /// Whether all `count` values are finite (no NaN, no ±∞).
 bool nabla_all_finite_f32(const float *values, int64_t count);
 bool nabla_all_finite_f64(const double *values, int64_t count);

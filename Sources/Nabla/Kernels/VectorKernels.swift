@@ -1,8 +1,8 @@
 import CNablaKernels
 
 /// The inner loops that decide training speed, as vector code: GRU4Rec's Adagrad update over
-/// rows, one row of softmax cross-entropy, `eˣ` over an array, a finiteness check, and row
-/// gathers and scatter-adds.
+/// rows, one row of softmax cross-entropy, `eˣ`, `tanh` and the sigmoid over arrays, a
+/// finiteness check, and row gathers and scatter-adds.
 ///
 /// They run in C (`Sources/CNablaKernels`) compiled twice, for AVX2 with FMA and for the
 /// baseline CPU, and pick the variant once at run time, so the same binary is fast where the
@@ -62,6 +62,30 @@ public enum VectorKernels {
     /// included; `−∞` and anything below −103.98 give 0, above 88.73 give `+∞`, NaN stays NaN.
     public static func exp(_ x: UnsafePointer<Float>, count: Int, into result: UnsafeMutablePointer<Float>) {
         nabla_exp_f32(x, Int64(count), result)
+    }
+
+    /// `tanh` of `count` values into `result` (which may be `x` itself). For `Float` a vector
+    /// routine within 2 units in the last place (a Taylor series below 0.5 in magnitude,
+    /// `1 − 2/(e^{2|x|} + 1)` above); for `Double` the C library's `tanh`.
+    @inlinable
+    public static func tanh<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int, into result: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            nabla_tanh_f32(raw(x, as: Float.self), Int64(count), raw(result, as: Float.self))
+        } else {
+            nabla_tanh_f64(raw(x, as: Double.self), Int64(count), raw(result, as: Double.self))
+        }
+    }
+
+    /// The logistic sigmoid `1/(1 + e^−x)` of `count` values into `result` (which may be `x`
+    /// itself). For `Float` vectorised, within 2 units in the last place; for `Double` computed
+    /// with the C library's `exp` in the form that cannot overflow.
+    @inlinable
+    public static func sigmoid<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, count: Int, into result: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            nabla_sigmoid_f32(raw(x, as: Float.self), Int64(count), raw(result, as: Float.self))
+        } else {
+            nabla_sigmoid_f64(raw(x, as: Double.self), Int64(count), raw(result, as: Double.self))
+        }
     }
 
     /// Whether every value is finite (no NaN, no ±∞): one vectorised pass.

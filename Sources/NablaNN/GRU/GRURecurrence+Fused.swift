@@ -41,17 +41,26 @@ extension GRURecurrence {
         addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
 
         let state = h.scalars
+        // Pre-activations first, then the nonlinearities over whole arrays (vector kernels).
         var r = [Scalar](repeating: 0, count: batch * size), z = r, n = r, hiddenN = r, output = r
         for b in 0..<batch {
             for j in 0..<size {
                 let gate = b * 3 * size + j, cell = b * size + j
-                r[cell] = logistic(inputGates[gate] + hiddenGates[gate])
-                z[cell] = logistic(inputGates[gate + size] + hiddenGates[gate + size])
+                r[cell] = inputGates[gate] + hiddenGates[gate]
+                z[cell] = inputGates[gate + size] + hiddenGates[gate + size]
                 hiddenN[cell] = hiddenGates[gate + 2 * size]
-                n[cell] = Scalar.tanh(inputGates[gate + 2 * size] + r[cell] * hiddenN[cell])
-                output[cell] = (1 - z[cell]) * n[cell] + z[cell] * state[cell]
             }
         }
+        applySigmoid(&r)
+        applySigmoid(&z)
+        for b in 0..<batch {
+            for j in 0..<size {
+                let cell = b * size + j
+                n[cell] = inputGates[b * 3 * size + 2 * size + j] + r[cell] * hiddenN[cell]
+            }
+        }
+        applyTanh(&n)
+        for cell in output.indices { output[cell] = (1 - z[cell]) * n[cell] + z[cell] * state[cell] }
 
         return Tensor(op: "gru.pytorch", inputs: [gatesTensor, h, weightHH, biasHH],
                       shape: [batch, size], scalars: output) { upstream in
@@ -109,21 +118,24 @@ extension GRURecurrence {
         for b in 0..<batch {
             for j in 0..<size {
                 let cell = b * size + j
-                r[cell] = logistic(inputGates[b * 3 * size + j] + hiddenGates[b * 2 * size + j])
-                z[cell] = logistic(inputGates[b * 3 * size + size + j] + hiddenGates[b * 2 * size + size + j])
-                resetState[cell] = r[cell] * state[cell]
+                r[cell] = inputGates[b * 3 * size + j] + hiddenGates[b * 2 * size + j]
+                z[cell] = inputGates[b * 3 * size + size + j] + hiddenGates[b * 2 * size + size + j]
             }
         }
+        applySigmoid(&r)
+        applySigmoid(&z)
+        for cell in resetState.indices { resetState[cell] = r[cell] * state[cell] }
         let candidateRecurrentPart = gemm(transposeA: false, transposeB: true, m: batch, n: size, k: size,
                                           a: resetState, b: candidateRecurrent)
         var candidate = r, output = r
         for b in 0..<batch {
             for j in 0..<size {
                 let cell = b * size + j
-                candidate[cell] = Scalar.tanh(inputGates[b * 3 * size + 2 * size + j] + candidateRecurrentPart[cell])
-                output[cell] = (1 - z[cell]) * state[cell] + z[cell] * candidate[cell]
+                candidate[cell] = inputGates[b * 3 * size + 2 * size + j] + candidateRecurrentPart[cell]
             }
         }
+        applyTanh(&candidate)
+        for cell in output.indices { output[cell] = (1 - z[cell]) * state[cell] + z[cell] * candidate[cell] }
 
         return Tensor(op: "gru.original", inputs: [gatesTensor, h, weightHH],
                       shape: [batch, size], scalars: output) { upstream in
@@ -188,9 +200,18 @@ func columnSums<Scalar: TensorScalar>(_ matrix: [Scalar], columns: Int) -> [Scal
     return sums
 }
 
-/// `σ(x)` without overflow.
-func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
-    if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
-    let e = Scalar.exp(x)
-    return e / (1 + e)
+/// Replaces every value by its logistic sigmoid, with ``VectorKernels/sigmoid(_:count:into:)``.
+func applySigmoid<Scalar: TensorScalar>(_ values: inout [Scalar]) {
+    values.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        VectorKernels.sigmoid(base, count: buffer.count, into: base)
+    }
+}
+
+/// Replaces every value by its tanh, with ``VectorKernels/tanh(_:count:into:)``.
+func applyTanh<Scalar: TensorScalar>(_ values: inout [Scalar]) {
+    values.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        VectorKernels.tanh(base, count: buffer.count, into: base)
+    }
 }

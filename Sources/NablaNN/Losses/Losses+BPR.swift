@@ -86,3 +86,10 @@ extension Losses {
         return (ranking + regulariser).sum()
     }
 }
+
+/// `σ(x)` without overflow.
+func logistic<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+    if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
+    let e = Scalar.exp(x)
+    return e / (1 + e)
+}
