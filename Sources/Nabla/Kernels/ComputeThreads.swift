@@ -14,7 +14,7 @@ public enum ComputeThreads {
 
     /// Makes Nabla and OpenBLAS use `count` threads (at least 1).
     ///
-    /// With more than one, Nabla keeps `count − 1` worker threads (a ``WorkerPool``) that wait
+    /// With more than one, Nabla keeps `count − 1` worker threads (a worker pool) that wait
     /// for parallel loops, spinning briefly between them.
     public static func set(_ count: Int) {
         let threads = Swift.min(Swift.max(1, count), WorkerPool.maximumThreads)
