@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Nabla
 import Synchronization
 import Testing
@@ -59,6 +60,16 @@ import Testing
             }
         }
         #expect(failures.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func workersThatFellAsleepWakeForTheNextLoop() {
+        ComputeThreads.set(3)
+        defer { ComputeThreads.set(1) }
+        for pause in [0, 1, 3, 10, 30] {
+            // Workers spin for 2 ms after a loop, then sleep: longer pauses test the wake-up.
+            usleep(UInt32(pause * 1000))
+            #expect(Self.visits(count: 999) == [Int](repeating: 1, count: 999), "after \(pause) ms")
+        }
     }
 
     @Test func changingTheThreadCountRepeatedlyKeepsLoopsWhole() {
