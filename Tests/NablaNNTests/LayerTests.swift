@@ -93,4 +93,18 @@ import Testing
         #expect(sparse.rowIndices == columns)
         expectGradientsMatch([hidden, weights, bias]) { sampledScores(hidden: $0[0], weights: $0[1], bias: $0[2], columns: columns) }
     }
+
+    @Test(arguments: [1, 2])
+    func manyColumnsScoredInBlocksEqualTheComposedLayer(threads: Int) {
+        ComputeThreads.set(threads)
+        defer { ComputeThreads.set(1) }
+        // 700 columns: two full blocks of 256 and a partial one, spread over the threads.
+        var generator = SeededRandomGenerator(seed: 95)
+        let hidden = randomInput([6, 8], seed: 96)
+        let weights = randomInput([900, 8], seed: 97), bias = randomInput([900, 1], seed: 98)
+        let columns = (0..<700).map { _ in Int.random(in: 0..<900, using: &generator) }
+        let fused = sampledScores(hidden: hidden, weights: weights, bias: bias, columns: columns)
+        let composed = matmul(hidden, weights.gather(rows: columns), transposeB: true) + bias.gather(rows: columns).reshaped([1, -1])
+        expectClose(fused.scalars, composed.scalars, tolerance: 1e-12)
+    }
 }

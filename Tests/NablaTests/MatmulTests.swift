@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    @Test func accumulatingGemmAddsTheProductOntoWhatIsThere() {
+        var generator = SeededRandomGenerator(seed: 41)
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let (m, n, k) = (5, 7, 3)
+                let a = Tensor<Double>.uniform(transposeA ? [k, m] : [m, k], in: -1..<1, using: &generator).scalars
+                let b = Tensor<Double>.uniform(transposeB ? [n, k] : [k, n], in: -1..<1, using: &generator).scalars
+                let start = Tensor<Double>.uniform([m, n], in: -1..<1, using: &generator).scalars
+                var c = start
+                gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b, accumulatingInto: &c)
+                let product = referenceGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b)
+                expectClose(c, zip(start, product).map { $0 + $1 }, tolerance: 1e-12)
+            }
+        }
+        var untouched: [Float] = [1, 2]
+        gemm(transposeA: false, transposeB: false, m: 2, n: 1, k: 0, a: [], b: [], accumulatingInto: &untouched)
+        #expect(untouched == [1, 2])
+    }
+
     @Test func emptyInnerDimensionGivesZeros() {
         let a = Tensor<Double>(zeros: [2, 0]), b = Tensor<Double>(zeros: [0, 3])
         expectTensor(matmul(a, b), shape: [2, 3], [0, 0, 0, 0, 0, 0])

@@ -1,4 +1,4 @@
-// Adagrad with momentum, GRU4Rec's optimizer, over rows of a parameter.
+// Adagrad with momentum over rows of a parameter.
 
 void KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
                             float *accumulators, float *velocities, float *weights,

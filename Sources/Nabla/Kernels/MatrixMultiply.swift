@@ -24,18 +24,7 @@ public func gemm<Scalar: TensorScalar>(
         if m == 0 || n == 0 || k == 0 { return [Scalar](repeating: 0, count: m * n) }
         // With beta = 0 BLAS writes every element of C without reading it: no need to zero it.
         var c = [Scalar](unsafeUninitializedCapacity: m * n) { _, initialized in initialized = m * n }
-        ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    Scalar.blasGemm(
-                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                        alpha: 1, a: a.baseAddress!, lda: transposeA ? m : k,
-                        b: b.baseAddress!, ldb: transposeB ? k : n,
-                        beta: 0, c: c.baseAddress!, ldc: n)
-                }
-            }
-        }
+        blasProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b, beta: 0, c: &c)
         return c
     }
 }
@@ -50,6 +39,15 @@ public func gemm<Scalar: TensorScalar>(
 ) {
     precondition(c.count == m * n, "gemm: C has \(c.count) elements, expected \(m) × \(n)")
     if m == 0 || n == 0 || k == 0 { return }
+    blasProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b, beta: 1, c: &c)
+}
+
+/// `C = op(A) · op(B) + beta · C` through BLAS, with the thread count chosen for the product's size.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+private func blasProduct<Scalar: TensorScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: [Scalar], b: [Scalar], beta: Scalar, c: inout [Scalar]
+) {
     ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
     a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
@@ -58,7 +56,7 @@ public func gemm<Scalar: TensorScalar>(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                     alpha: 1, a: a.baseAddress!, lda: transposeA ? m : k,
                     b: b.baseAddress!, ldb: transposeB ? k : n,
-                    beta: 1, c: c.baseAddress!, ldc: n)
+                    beta: beta, c: c.baseAddress!, ldc: n)
             }
         }
     }

@@ -1,6 +1,6 @@
 import CNablaKernels
 
-/// The inner loops that decide training speed, as vector code: GRU4Rec's Adagrad update over
+/// The inner loops that decide training speed, as vector code: the Adagrad update over
 /// rows, one row of softmax cross-entropy, `eˣ`, `tanh` and the sigmoid over arrays, a
 /// finiteness check, and row gathers and scatter-adds.
 ///
@@ -13,7 +13,7 @@ import CNablaKernels
 /// For `Double` the exponentials come from the C library; for `Float` from a vector routine
 /// accurate to 1 unit in the last place (``exp(_:count:into:)``).
 public enum VectorKernels {
-    /// GRU4Rec's Adagrad-with-momentum update of `count` rows of `width` values:
+    /// The Adagrad-with-momentum update of `count` rows of `width` values:
     /// `acc += g²; v = μ·v − lr·g/√(acc + ε); w += v`.
     ///
     /// Row `i` of `gradients` updates row `rows[i]` of the three tables (row `i` when `rows` is
