@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Nabla", targets: ["Nabla"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
         .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
+        .library(name: "NablaSessions", targets: ["NablaSessions"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
         .executable(name: "gru4rec", targets: ["gru4rec"]),
     ],
@@ -55,11 +56,19 @@ let package = Package(
             dependencies: ["Nabla"]
         ),
 
-        // MARK: - GRU4Rec
+        // MARK: - Session machinery: data, batches, sampling, the session-model protocol, training,
+        // evaluation, recommendation, checkpoints, preprocessing; for any sequential model
+
+        .target(
+            name: "NablaSessions",
+            dependencies: ["Nabla", "NablaNN"]
+        ),
+
+        // MARK: - GRU4Rec: the model, its configuration with the official option names
 
         .target(
             name: "GRU4Rec",
-            dependencies: ["Nabla", "NablaNN"]
+            dependencies: ["Nabla", "NablaNN", "NablaSessions"]
         ),
 
         /// The `gru4rec` command: train, evaluate, recommend, preprocess, generate, demo, benchmark.
@@ -100,7 +109,7 @@ let package = Package(
 
         .executableTarget(
             name: "CustomSequentialModel",
-            dependencies: ["Nabla", "NablaNN", "GRU4Rec"],
+            dependencies: ["Nabla", "NablaNN", "NablaSessions", "GRU4Rec"],
             path: "Examples/CustomSequentialModel"
         ),
 

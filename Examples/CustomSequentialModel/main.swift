@@ -36,11 +36,11 @@ for epoch in 1...3 {
 
 let configuration = try GRU4RecConfiguration(parameters: "loss=cross-entropy,layers=64,batch_size=32,learning_rate=0.1,momentum=0.2,n_sample=16,n_epochs=3")
 let gru = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-let trainer = GRU4RecTrainer(model: gru, data: train)
+let trainer = SessionTrainer(model: gru, data: train)
 for _ in 1...3 { try trainer.trainEpoch() }
 
 var lstmScorer = LSTMScorer(model: lstm)
-var gruScorer = GRU4RecScorer(model: gru)
+var gruScorer = SessionModelScorer(model: gru)
 for (name, metrics) in [("LSTM", Evaluator.evaluate(&lstmScorer, on: test, cutoffs: [1, 5])),
                         ("GRU4Rec", Evaluator.evaluate(&gruScorer, on: test, cutoffs: [1, 5]))] {
     print("\(name): Recall@1 \(String(format: "%.3f", metrics.recall(at: 1))), MRR@5 \(String(format: "%.3f", metrics.mrr(at: 5)))")

@@ -34,13 +34,13 @@ do {
     let configuration = try GRU4RecConfiguration(parameters:
         "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=\(min(2048, train.itemMap.count)),n_epochs=3")
     let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-    let trainer = GRU4RecTrainer(model: model, data: train)
+    let trainer = SessionTrainer(model: model, data: train)
     for _ in 0..<configuration.epochs {
         let summary = try trainer.trainEpoch()
         print("epoch \(summary.epoch): loss \(String(format: "%.4f", summary.meanLoss)), \(Int(summary.eventsPerSecond)) events/s")
     }
 
-    var scorer = GRU4RecScorer(model: model)
+    var scorer = SessionModelScorer(model: model)
     let metrics = Evaluator.evaluate(&scorer, on: test, cutoffs: [5, 20])
     print("held out: \(metrics.predictions) predictions, Recall@20 \(String(format: "%.4f", metrics.recall(at: 20))), MRR@20 \(String(format: "%.4f", metrics.mrr(at: 20)))")
 

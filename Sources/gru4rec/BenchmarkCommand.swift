@@ -48,7 +48,7 @@ struct BenchmarkCommand: ParsableCommand {
         let summaries = try trainWithProgress(model: model, data: train)
         let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
-        var scorer = GRU4RecScorer(model: model)
+        var scorer = SessionModelScorer(model: model)
         let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test,
                                                               options: try EvaluationOptions.parse([]), threads: threads)
         var report: [String: Any] = [

@@ -36,7 +36,7 @@ struct DemoCommand: ParsableCommand {
 
         print("3. Next-item prediction on \(test.eventCount - test.sessionCount) test events")
         let options = try EvaluationOptions.parse(["--cutoffs", "1,3,5"])
-        var gru = GRU4RecScorer(model: model)
+        var gru = SessionModelScorer(model: model)
         var popularity = PopularityScorer(training: train)
         var markov = MarkovScorer(training: train)
         let results = [

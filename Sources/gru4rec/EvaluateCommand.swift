@@ -26,7 +26,7 @@ struct EvaluateCommand: ParsableCommand {
         threadOptions.apply()
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         let testData = try readTest(test, columns: columnOptions.columns, itemMap: loaded.itemMap)
-        var scorer = GRU4RecScorer(model: loaded.model)
+        var scorer = SessionModelScorer(model: loaded.model)
         var results = [("GRU4Rec", try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                              threads: threadOptions.threads).metrics)]
         if let train {

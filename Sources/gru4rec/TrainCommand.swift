@@ -95,7 +95,7 @@ struct TrainCommand: ParsableCommand {
                                      for: "training \(data.itemMap.count) items with layers \(configuration.layers)", source: train)
         }
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
-        let trainer: GRU4RecTrainer<Float>
+        let trainer: SessionTrainer<GRU4RecModel<Float>>
         var epochs: Int
         if let resume {
             trainer = try Checkpoint.resumeTraining(from: URL(fileURLWithPath: resume), data: data)
@@ -105,7 +105,7 @@ struct TrainCommand: ParsableCommand {
                 + (trainer.epochInProgress.map { ", \($0.steps) steps into the next" } ?? ""))
         } else {
             let configuration = try resolvedConfiguration()
-            trainer = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+            trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
             epochs = configuration.epochs
         }
         let model = trainer.model
@@ -135,7 +135,7 @@ struct TrainCommand: ParsableCommand {
         ]
         if let test {
             let testData = try readTest(test, columns: columnOptions.columns, itemMap: data.itemMap)
-            var scorer = GRU4RecScorer(model: model)
+            var scorer = SessionModelScorer(model: model)
             let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                               threads: threadOptions.threads)
             print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
@@ -156,13 +156,13 @@ struct TrainCommand: ParsableCommand {
 
 /// Trains every epoch of `model.configuration` with a progress bar.
 func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData) throws -> [EpochSummary] {
-    try trainWithProgress(trainer: GRU4RecTrainer(model: model, data: data), epochs: model.configuration.epochs)
+    try trainWithProgress(trainer: SessionTrainer(model: model, data: data), epochs: model.configuration.epochs)
 }
 
 /// Trains `trainer` until `epochs` epochs are complete, with a progress bar. Writes `checkpoint`
 /// after every epoch and every `checkpointEvery` steps; stops early (returning what it trained)
 /// when SIGINT or SIGTERM arrives.
-func trainWithProgress(trainer: GRU4RecTrainer<Float>, epochs: Int, checkpoint: URL? = nil,
+func trainWithProgress(trainer: SessionTrainer<GRU4RecModel<Float>>, epochs: Int, checkpoint: URL? = nil,
                        checkpointEvery: Int = 0) throws -> [EpochSummary] {
     var summaries: [EpochSummary] = []
     while trainer.completedEpochs < epochs && Interruption.signal == 0 {

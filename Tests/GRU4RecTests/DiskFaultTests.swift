@@ -26,11 +26,11 @@ import Testing
         return process.terminationStatus
     }
 
-    func trainer(layers: Int) throws -> GRU4RecTrainer<Float> {
+    func trainer(layers: Int) throws -> SessionTrainer<GRU4RecModel<Float>> {
         let data = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 200).utf8), source: "demo.tsv"),
                                             source: "demo.tsv")
         let configuration = try GRU4RecConfiguration(parameters: "layers=\(layers),n_sample=8,batch_size=16,momentum=0.2")
-        return GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        return SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
     }
 
     @Test func aFullDiskLeavesThePreviousCheckpointIntact() throws {
@@ -63,7 +63,7 @@ import Testing
         }
         #expect(try Data(contentsOf: checkpoint) == saved)
         #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path) == ["training.safetensors"])
-        let resumed: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: checkpoint, data: trainer.data)
+        let resumed: SessionTrainer<GRU4RecModel<Float>> = try Checkpoint.resumeTraining(from: checkpoint, data: trainer.data)
         #expect(resumed.completedEpochs == 1)
     }
 

@@ -66,7 +66,7 @@ import Testing
         // Two identical sessions evaluated in different slots and at different times score identically.
         let configuration = try GRU4RecConfiguration(parameters: "layers=4,batch_size=2,n_sample=0")
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: 5)
-        var scorer = GRU4RecScorer(model: model)
+        var scorer = SessionModelScorer(model: model)
         let first = scorer.scores(inputs: [1, 2], previousSlot: [nil, nil])
         _ = scorer.scores(inputs: [3, 4], previousSlot: [0, 1])
         let again = scorer.scores(inputs: [2, 1], previousSlot: [nil, nil])

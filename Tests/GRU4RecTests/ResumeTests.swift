@@ -17,11 +17,11 @@ import Testing
         let data = try demoData()
         let configuration = try GRU4RecConfiguration(parameters: parameters)
 
-        let reference = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        let reference = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
         try reference.trainEpoch()
         try reference.trainEpoch()
 
-        let first = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        let first = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
         try first.trainEpoch()
         var steps = 0
         let partial = try first.trainEpoch(shouldStop: { steps += 1; return steps > 37 })
@@ -30,7 +30,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         try Checkpoint.saveTraining(first, to: url)
 
-        let resumed: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: url, data: data)
+        let resumed: SessionTrainer<GRU4RecModel<Float>> = try Checkpoint.resumeTraining(from: url, data: data)
         #expect(resumed.completedEpochs == 1)
         #expect(resumed.epochInProgress?.steps == 37)
         let rest = try resumed.trainEpoch()
@@ -43,14 +43,14 @@ import Testing
 
     @Test func resumingOnOtherDataIsRefused() throws {
         let data = try demoData()
-        let trainer = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: parameters),
+        let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: parameters),
                                                                 itemCount: data.itemMap.count), data: data)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-resume-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try Checkpoint.saveTraining(trainer, to: url)
         let other = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 200, firstSession: 900).utf8), source: "other.tsv"),
                                              source: "other.tsv")
-        #expect(throws: CheckpointError.self) { let _: GRU4RecTrainer<Float> = try Checkpoint.resumeTraining(from: url, data: other) }
+        #expect(throws: CheckpointError.self) { let _: SessionTrainer<GRU4RecModel<Float>> = try Checkpoint.resumeTraining(from: url, data: other) }
         // A training checkpoint is also a model: it loads for evaluation and recommendation.
         #expect(try Checkpoint.load(url, as: Float.self).itemMap == data.itemMap)
     }
@@ -60,7 +60,7 @@ import Testing
         let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=4,batch_size=4,n_sample=2"),
                                         itemCount: data.itemMap.count)
         model.itemWeights.withUnsafeMutableScalars { $0[0...].update(repeating: .nan) }
-        let trainer = GRU4RecTrainer(model: model, data: data)
+        let trainer = SessionTrainer(model: model, data: data)
         do {
             try trainer.trainEpoch()
             Issue.record("training with NaN weights did not stop")

@@ -17,7 +17,7 @@ import Testing
         defer { ComputeThreads.set(1) }
         let configuration = try GRU4RecConfiguration(
             parameters: "layers=16,batch_size=32,n_sample=600,dropout_p_hidden=0.3,momentum=0.2,learning_rate=0.2,loss=cross-entropy,logq=1.0")
-        let trainer = GRU4RecTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
         try trainer.trainEpoch()
         return trainer.model.namedParameters().map(\.tensor.scalars)
     }

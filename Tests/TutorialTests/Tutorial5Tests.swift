@@ -42,7 +42,7 @@ import Testing
         let configuration = try GRU4RecConfiguration(parameters:
             "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16")
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-        let trainer = GRU4RecTrainer(model: model, data: train)
+        let trainer = SessionTrainer(model: model, data: train)
         for _ in 1...3 {
             let summary = try trainer.trainEpoch()
             print("epoch \(summary.epoch): loss \(String(format: "%.3f", summary.meanLoss))")
@@ -51,7 +51,7 @@ import Testing
         section("t5-train")
 
         // snippet: t5-evaluate
-        var gru = GRU4RecScorer(model: model)
+        var gru = SessionModelScorer(model: model)
         var markov = MarkovScorer(training: train)
         let gruMetrics = Evaluator.evaluate(&gru, on: test, cutoffs: [1, 5])
         let markovMetrics = Evaluator.evaluate(&markov, on: test, cutoffs: [1, 5])

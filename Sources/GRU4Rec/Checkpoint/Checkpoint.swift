@@ -1,14 +1,17 @@
 import Foundation
 import Nabla
 import NablaNN
+import NablaSessions
 
-/// A trained GRU4Rec model on disk: the weights as safetensors, plus metadata in the same file.
+/// A GRU4Rec model on disk: a ``SessionCheckpoint`` model file whose metadata also says what it
+/// is and how it was configured.
 ///
 /// Metadata keys: `format` (`nabla-gru4rec`), `format_version` (`1`), `parameters` (the
-/// hyperparameter string), `item_ids` (a JSON array of the user's item ids, by row) and, for
-/// training checkpoints, `epochs_completed`. Files are written atomically (temporary file, flush,
-/// rename). Loading validates the safetensors layout, the metadata and every tensor's shape
-/// before the model is used.
+/// hyperparameter string), `item_ids` (a JSON array of the user's item ids, by row),
+/// `epochs_completed` and, for training checkpoints, `kind` (`training`) and `training`.
+/// Loading validates the safetensors layout, the metadata and every tensor's shape before the
+/// model is used. Files from earlier versions, whose original-formulation GRU layers named
+/// their bias `bias`, load as they are.
 public enum Checkpoint {
     /// The format name stored in every file.
     public static let formatName = "nabla-gru4rec"
@@ -27,18 +30,28 @@ public enum Checkpoint {
 
     /// Writes `model` with its item map to `url`, atomically.
     public static func save<Scalar>(_ model: GRU4RecModel<Scalar>, itemMap: ItemMap, epochsCompleted: Int, to url: URL) throws {
-        let ids = try JSONSerialization.data(withJSONObject: itemMap.ids)
-        let file = model.safeTensors(metadata: [
-            "format": formatName,
-            "format_version": String(formatVersion),
-            "parameters": model.configuration.parameterString,
-            "item_ids": String(decoding: ids, as: UTF8.self),
-            "epochs_completed": String(epochsCompleted),
-        ])
-        try file.write(to: url)
+        try SessionCheckpoint.save(model, itemMap: itemMap, metadata: metadata(model, epochsCompleted: epochsCompleted), to: url)
     }
 
-    /// Reads and validates a checkpoint.
+    /// Writes a training checkpoint of a GRU4Rec trainer (see ``SessionCheckpoint/saveTraining(_:metadata:to:)``).
+    public static func saveTraining<Scalar>(_ trainer: SessionTrainer<GRU4RecModel<Scalar>>, to url: URL) throws {
+        try SessionCheckpoint.saveTraining(trainer, metadata: metadata(trainer.model, epochsCompleted: trainer.completedEpochs), to: url)
+    }
+
+    /// A trainer that continues a training checkpoint on `data`, the same training data.
+    ///
+    /// - Throws: ``CheckpointError`` when the file is not a training checkpoint or was made on
+    ///   other data; errors of ``load(_:as:)`` for a damaged file.
+    public static func resumeTraining<Scalar>(from url: URL, data: SessionData, as type: Scalar.Type = Float.self) throws
+        -> SessionTrainer<GRU4RecModel<Scalar>> {
+        let file = try SafeTensors.read(from: url)
+        let loaded = try load(file, path: url.path, as: Scalar.self)
+        let trainer = SessionTrainer(model: loaded.model, data: data)
+        try SessionCheckpoint.resume(trainer, from: file, path: url.path)
+        return trainer
+    }
+
+    /// Reads and validates a model file or checkpoint.
     ///
     /// - Throws: ``CheckpointError`` for a file that is not a GRU4Rec checkpoint, has another
     ///   version, or whose metadata and tensors disagree; `SafeTensorsError` for a damaged file.
@@ -58,15 +71,11 @@ public enum Checkpoint {
         do { configuration = try GRU4RecConfiguration(parameters: file.metadata["parameters"] ?? "") } catch {
             throw CheckpointError(path: path, "stored hyperparameters are invalid: \(error)")
         }
-        guard let idsText = file.metadata["item_ids"],
-              let ids = try? JSONSerialization.jsonObject(with: Data(idsText.utf8)) as? [String] else {
-            throw CheckpointError(path: path, "the item id list is missing or not a JSON array of strings")
-        }
-        let itemMap: ItemMap
-        do { itemMap = try ItemMap(ids: ids) } catch { throw CheckpointError(path: path, "\(error)") }
+        let itemMap = try SessionCheckpoint.itemMap(in: file, path: path)
         guard let epochs = Int(file.metadata["epochs_completed"] ?? ""), epochs >= 0 else {
             throw CheckpointError(path: path, "epochs_completed is missing or not a count")
         }
+        let file = renamingEarlierParameterNames(file, layers: configuration.layers.count)
         try checkShapesBeforeAllocating(file, configuration: configuration, itemCount: itemMap.count, path: path)
         let model = GRU4RecModel<Scalar>(configuration: configuration, itemCount: itemMap.count)
         try model.loadParameters(from: file, source: path)
@@ -77,6 +86,22 @@ public enum Checkpoint {
         }
         model.eval()
         return Loaded(model: model, itemMap: itemMap, epochsCompleted: epochs)
+    }
+
+    /// The metadata every GRU4Rec file carries.
+    static func metadata<Scalar>(_ model: GRU4RecModel<Scalar>, epochsCompleted: Int) -> [String: String] {
+        ["format": formatName, "format_version": String(formatVersion), "parameters": model.configuration.parameterString,
+         "epochs_completed": String(epochsCompleted)]
+    }
+
+    /// Files written before GRU layers named their input bias `biasIH` in both formulations
+    /// called it `bias` in the original formulation; those names are read as the new ones.
+    static func renamingEarlierParameterNames(_ file: SafeTensors, layers: Int) -> SafeTensors {
+        var file = file
+        for layer in 0..<layers where file.entries["gru.layer\(layer).biasIH"] == nil {
+            file.renameTensor("gru.layer\(layer).bias", to: "gru.layer\(layer).biasIH")
+        }
+        return file
     }
 }
 
@@ -97,21 +122,4 @@ extension Checkpoint {
             throw CheckpointError(path: path, "the metadata describes '\(name)' as \(shape), the file has \(found)")
         }
     }
-}
-
-/// A checkpoint that cannot be used, and why.
-public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The file.
-    public let path: String
-    /// What is wrong.
-    public let message: String
-
-    /// An error about the checkpoint at `path`.
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    /// `path: message`.
-    public var description: String { "\(path): \(message)" }
 }

@@ -3,37 +3,74 @@ import Nabla
 /// A stack of GRU cells: layer `i` reads the hidden state of layer `i − 1`, any number of layers
 /// of any sizes (e.g. `[200, 100]`).
 ///
-/// ``step(_:_:time:)`` advances every layer by one time step. ``unrolled(_:initialState:)`` runs a
-/// sequence and tags each step's ops with the scope `layerK.tT`, so a drawing shows one cluster
-/// per layer and time step.
+/// The first layer reads vectors or item indices (``GRUInput``). Each layer's output can pass
+/// through a dropout, and the dropped-out output is the state that layer carries to the next
+/// step, as in GRU4Rec. ``step(_:_:time:)`` advances every layer by one time step;
+/// ``unrolled(_:initialState:)`` runs a sequence and tags each step's ops with the scope
+/// `layerK.tT`, so a drawing shows one cluster per layer and time step.
+///
+/// ```swift
+/// var generator = SeededRandomGenerator(seed: 1)
+/// let gru = GRU<Float>(input: .items(count: 1_000), hiddenSizes: [100], dropout: 0.25, using: &generator)
+/// var states = gru.zeroState(batchSize: 32)
+/// let output = gru.step(items: batchOfItems, &states)      // [32, 100]
+/// ```
 public final class GRU<Scalar: TensorScalar>: Module {
     /// The cells, first layer first.
     public let layers: [GRUCell<Scalar>]
-    /// Whether in training mode.
+    /// The dropout after each layer, one per layer.
+    public let dropouts: [Dropout<Scalar>]
+    /// Whether in training mode (dropout active).
     public var isTraining = true
 
-    /// A stack of cells with the given hidden sizes.
-    public init(
+    /// A stack of cells with the given hidden sizes reading vectors of `inputSize`, without dropout.
+    public convenience init(
         inputSize: Int, hiddenSizes: [Int], formulation: GRUFormulation = .pytorch,
         implementation: GRUImplementation = .fused, using generator: inout SeededRandomGenerator
+    ) {
+        self.init(input: .vectors(size: inputSize), hiddenSizes: hiddenSizes, formulation: formulation,
+                  implementation: implementation, dropout: 0, using: &generator)
+    }
+
+    /// A stack of cells reading `input`, with dropout of probability `dropout` after every layer
+    /// (masks drawn from a stream seeded with `dropoutSeed + layer`).
+    public convenience init(
+        input: GRUInput, hiddenSizes: [Int], formulation: GRUFormulation = .pytorch,
+        implementation: GRUImplementation = .fused, dropout: Double = 0, dropoutSeed: UInt64 = 0,
+        using generator: inout SeededRandomGenerator
+    ) {
+        let dropouts = hiddenSizes.indices.map { Dropout<Scalar>(probability: dropout, seed: dropoutSeed &+ UInt64($0)) }
+        self.init(input: input, hiddenSizes: hiddenSizes, formulation: formulation, implementation: implementation,
+                  dropouts: dropouts, using: &generator)
+    }
+
+    /// A stack of cells reading `input`, with the given dropout after each layer (one per layer).
+    public init(
+        input: GRUInput, hiddenSizes: [Int], formulation: GRUFormulation = .pytorch,
+        implementation: GRUImplementation = .fused, dropouts: [Dropout<Scalar>], using generator: inout SeededRandomGenerator
     ) {
         if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 <= 0 }) {
             misuse("GRU", "needs at least one layer, each of positive size; got \(hiddenSizes)")
         }
+        if dropouts.count != hiddenSizes.count {
+            misuse("GRU", "\(dropouts.count) dropouts for \(hiddenSizes.count) layers")
+        }
         var layers: [GRUCell<Scalar>] = []
-        var size = inputSize
+        var layerInput = input
         for hidden in hiddenSizes {
-            layers.append(GRUCell(inputSize: size, hiddenSize: hidden, formulation: formulation,
+            layers.append(GRUCell(input: layerInput, hiddenSize: hidden, formulation: formulation,
                                   implementation: implementation, using: &generator))
-            size = hidden
+            layerInput = .vectors(size: hidden)
         }
         self.layers = layers
+        self.dropouts = dropouts
         labelParameters()
     }
 
-    /// The cells, named `layer0`, `layer1`, ...
+    /// The cells, named `layer0`, `layer1`, ..., and the dropouts, `dropout0`, `dropout1`, ...
     public var submodules: [(name: String, module: any Module<Scalar>)] {
-        layers.enumerated().map { ("layer\($0.offset)", $0.element) }
+        layers.enumerated().map { ("layer\($0.offset)", $0.element as any Module<Scalar>) }
+            + dropouts.enumerated().map { ("dropout\($0.offset)", $0.element as any Module<Scalar>) }
     }
 
     /// The hidden sizes of the layers.
@@ -54,23 +91,51 @@ public final class GRU<Scalar: TensorScalar>: Module {
         }
     }
 
-    /// One time step through every layer: returns the new states; the last is the output.
+    /// One time step through every layer from vectors `x`: returns the new states; the last is
+    /// the output.
     ///
     /// Each layer's ops are tagged with the scope `layerK`, or `layerK.tT` when `time` is given.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(_ x: Tensor<Scalar>, _ states: [Tensor<Scalar>], time: Int? = nil) -> [Tensor<Scalar>] {
+        var newStates = states
+        _ = advance(states: &newStates, time: time) { layer, state in layer(x, state) }
+        return newStates
+    }
+
+    /// One time step from vectors `x`, updating `states` in place; returns the last layer's output.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func step(_ x: Tensor<Scalar>, _ states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
+        advance(states: &states, time: time) { layer, state in layer(x, state) }
+    }
+
+    /// One time step from item indices (a stack whose first layer reads ``GRUInput/items(count:)``),
+    /// updating `states` in place; returns the last layer's output.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func step(items: [Int], _ states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
+        advance(states: &states, time: time) { layer, state in layer(items, state) }
+    }
+
+    /// Runs every layer once: the first through `firstLayer`, the others on the layer below's output.
+    private func advance(
+        states: inout [Tensor<Scalar>], time: Int?, firstLayer: (GRUCell<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>
+    ) -> Tensor<Scalar> {
         if states.count != layers.count {
             misuse("GRU.step", "\(states.count) states for \(layers.count) layers")
         }
-        var input = x
-        var newStates: [Tensor<Scalar>] = []
-        for (index, (layer, state)) in zip(layers, states).enumerated() {
+        var output: Tensor<Scalar>? = nil
+        for index in layers.indices {
             let scope = time.map { "layer\(index).t\($0)" } ?? "layer\(index)"
-            input = withScope(scope) { layer(input, state) }
-            newStates.append(input)
+            let next = withScope(scope) {
+                let raw = output.map { layers[index]($0, states[index]) } ?? firstLayer(layers[index], states[index])
+                return dropouts[index](raw)
+            }
+            states[index] = next
+            output = next
         }
-        return newStates
+        return output!
     }
 
     /// Runs a sequence of inputs from `initialState` (zeros by default), each layer's step tagged
@@ -82,8 +147,7 @@ public final class GRU<Scalar: TensorScalar>: Module {
         var states = initialState ?? zeroState(batchSize: first.shape[0])
         var outputs: [Tensor<Scalar>] = []
         for (t, x) in inputs.enumerated() {
-            states = step(x, states, time: t)
-            outputs.append(states[states.count - 1])
+            outputs.append(step(x, &states, time: t))
         }
         return (outputs, states)
     }

@@ -34,13 +34,15 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
         velocities = zeroBuffers(for: parameters)
     }
 
-    /// Restores the accumulators and velocities saved from an optimizer over the same parameters,
-    /// to continue training exactly where it stopped.
-    public func restore(accumulators: [[Scalar]], velocities: [[Scalar]]) {
-        guard accumulators.count == parameters.count, velocities.count == parameters.count,
-              zip(parameters, zip(accumulators, velocities)).allSatisfy({ $0.count == $1.0.count && $0.count == $1.1.count }) else {
-            misuse("Adagrad.restore", "the saved state does not match the \(parameters.count) parameters' sizes")
-        }
+    /// `accumulator` and `velocity` buffers.
+    public var state: OptimizerState<Scalar> {
+        OptimizerState(buffers: ["accumulator": accumulators, "velocity": velocities])
+    }
+
+    /// Puts back the accumulators and velocities saved from an optimizer over the same parameters.
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        let accumulators = try state.buffers("accumulator", fitting: parameters)
+        let velocities = try state.buffers("velocity", fitting: parameters)
         self.accumulators = accumulators
         self.velocities = velocities
     }

@@ -33,6 +33,21 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
         secondMoments = zeroBuffers(for: parameters)
     }
 
+    /// The `firstMoment` and `secondMoment` buffers and the `step` counter.
+    public var state: OptimizerState<Scalar> {
+        OptimizerState(buffers: ["firstMoment": firstMoments, "secondMoment": secondMoments], counters: ["step": stepCount])
+    }
+
+    /// Puts back moments and the step count saved from an optimizer over the same parameters.
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        let first = try state.buffers("firstMoment", fitting: parameters)
+        let second = try state.buffers("secondMoment", fitting: parameters)
+        guard let steps = state.counters["step"], steps >= 0 else {
+            throw OptimizerStateError(message: "the saved state has no valid 'step' counter")
+        }
+        (firstMoments, secondMoments, stepCount) = (first, second, steps)
+    }
+
     /// One update of every parameter with a gradient.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

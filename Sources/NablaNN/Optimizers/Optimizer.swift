@@ -10,6 +10,52 @@ public protocol Optimizer<Scalar>: AnyObject {
     var parameters: [Tensor<Scalar>] { get }
     /// Applies one update to every parameter that has a gradient.
     func step()
+    /// Everything the optimizer remembers between steps, so a checkpoint can continue training
+    /// exactly.
+    var state: OptimizerState<Scalar> { get }
+    /// Puts back a state saved from an optimizer of the same kind over the same parameters.
+    ///
+    /// - Throws: ``OptimizerStateError`` when a buffer is missing or has another size.
+    func restore(_ state: OptimizerState<Scalar>) throws
+}
+
+/// What an optimizer remembers between steps: per-parameter buffers by kind (Adagrad's
+/// `accumulator` and `velocity`, Adam's `firstMoment` and `secondMoment`), in the order of the
+/// optimizer's parameters, and counters (Adam's `step`).
+public struct OptimizerState<Scalar: TensorScalar> {
+    /// For each kind of buffer, one array per parameter.
+    public var buffers: [String: [[Scalar]]]
+    /// Whole-number counters.
+    public var counters: [String: Int]
+
+    /// A state with the given buffers and counters.
+    public init(buffers: [String: [[Scalar]]], counters: [String: Int] = [:]) {
+        self.buffers = buffers
+        self.counters = counters
+    }
+
+    /// The buffers of `kind` after checking they fit `parameters`.
+    ///
+    /// - Throws: ``OptimizerStateError`` naming the buffer that is missing or of the wrong size.
+    public func buffers(_ kind: String, fitting parameters: [Tensor<Scalar>]) throws -> [[Scalar]] {
+        guard let values = buffers[kind] else { throw OptimizerStateError(message: "the saved state has no '\(kind)' buffers") }
+        guard values.count == parameters.count else {
+            throw OptimizerStateError(message: "\(values.count) '\(kind)' buffers for \(parameters.count) parameters")
+        }
+        for (index, (buffer, parameter)) in zip(values, parameters).enumerated() where buffer.count != parameter.count {
+            throw OptimizerStateError(message: "'\(kind)' buffer \(index) (\(parameter.name ?? "unnamed")) has \(buffer.count) values "
+                + "for a parameter of \(parameter.count)")
+        }
+        return values
+    }
+}
+
+/// A saved optimizer state that does not fit the optimizer.
+public struct OptimizerStateError: Error, CustomStringConvertible, Sendable {
+    /// What does not fit.
+    public let message: String
+    /// The message.
+    public var description: String { message }
 }
 
 /// The per-parameter buffers an optimizer keeps (momentum, accumulators), one array per

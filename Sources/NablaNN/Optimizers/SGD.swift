@@ -29,6 +29,14 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
         velocities = zeroBuffers(for: parameters)
     }
 
+    /// The `velocity` buffers.
+    public var state: OptimizerState<Scalar> { OptimizerState(buffers: ["velocity": velocities]) }
+
+    /// Puts back velocities saved from an optimizer over the same parameters.
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        velocities = try state.buffers("velocity", fitting: parameters)
+    }
+
     /// One update of every parameter with a gradient.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

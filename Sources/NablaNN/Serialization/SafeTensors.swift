@@ -63,7 +63,13 @@ public struct SafeTensors: Sendable {
         }
     }
 
-    /// Stores integers as I64.
+    /// Gives the tensor `name` the name `newName` (nothing happens when there is no such tensor).
+    public mutating func renameTensor(_ name: String, to newName: String) {
+        guard let entry = entries.removeValue(forKey: name) else { return }
+        entries[newName] = entry
+    }
+
+    /// Stores a tensor of 64-bit integers.
     public mutating func add(int64s values: [Int64], shape: [Int], named name: String) {
         if values.count != shape.reduce(1, *) {
             misuse("SafeTensors.add", "\(values.count) values do not fill shape \(shape)")

@@ -40,8 +40,57 @@ public struct SessionParallelBatches: Sequence {
         self.minimumSlots = minimumSlots
     }
 
-    /// Walks the batches.
+    /// Walks the batches from the start.
     public func makeIterator() -> Iterator { Iterator(self) }
+
+    /// Walks the batches from a position saved with ``Iterator/position``: the step that would
+    /// have come next is the first one returned.
+    ///
+    /// - Throws: ``BatchPositionError`` when the position does not fit this data and batch size.
+    public func makeIterator(resumingAt position: Position) throws -> Iterator {
+        try position.validate(for: self)
+        var iterator = Iterator(self)
+        iterator.position = position
+        return iterator
+    }
+
+    /// Where an iterator stands: every slot's session and event, which sessions are still to
+    /// come, and how each slot maps to the previous step's. A checkpoint stores it, so training
+    /// resumes at its step without walking the batches again.
+    public struct Position: Codable, Equatable, Sendable {
+        /// Per slot: the session it holds, the position of its current event, and its session's end.
+        public var sessions: [Int], events: [Int], ends: [Int]
+        /// The next session to take a slot.
+        public var nextSession: Int
+        /// Per slot, the previous step's slot it continues (`nil`: a new session).
+        public var previousSlot: [Int?]
+        /// Steps left before the shortest session in a slot ends.
+        public var remainingInRound: Int
+        /// Whether every session has been walked.
+        public var finished: Bool
+
+        func validate(for batches: SessionParallelBatches) throws {
+            let starts = batches.data.sessionStarts, sessionCount = batches.data.sessionCount
+            let slots = sessions.count
+            guard events.count == slots, ends.count == slots, previousSlot.count == slots, slots <= batches.batchSize else {
+                throw BatchPositionError("the slot lists have different lengths or exceed the batch size \(batches.batchSize)")
+            }
+            guard (0...sessionCount).contains(nextSession), remainingInRound >= 0 else {
+                throw BatchPositionError("the next session \(nextSession) or the steps left \(remainingInRound) are out of range")
+            }
+            for slot in 0..<slots {
+                let session = sessions[slot]
+                guard (0..<sessionCount).contains(session), session < nextSession, ends[slot] == starts[session + 1],
+                      (starts[session]..<ends[slot]).contains(events[slot]),
+                      events[slot] + remainingInRound < ends[slot] || finished else {
+                    throw BatchPositionError("slot \(slot) does not point into a session of the data")
+                }
+                if let source = previousSlot[slot], !(0..<batches.batchSize).contains(source) {
+                    throw BatchPositionError("slot \(slot) continues slot \(source), which does not exist")
+                }
+            }
+        }
+    }
 
     /// Produces the steps one by one.
     public struct Iterator: IteratorProtocol {
@@ -49,7 +98,7 @@ public struct SessionParallelBatches: Sequence {
         private let items: [Int32]
         private let minimumSlots: Int
         /// Per slot: session, position of its current item, end of its session.
-        private var session: [Int], position: [Int], end: [Int]
+        private var session: [Int], eventIndex: [Int], end: [Int]
         private var nextSession: Int
         private var pendingMapping: [Int?]
         private var remainingInRound = 0
@@ -61,12 +110,24 @@ public struct SessionParallelBatches: Sequence {
             minimumSlots = batches.minimumSlots
             let initial = Swift.min(batches.batchSize, batches.data.sessionCount)
             session = Array(0..<initial)
-            position = session.map { batches.data.sessionStarts[$0] }
+            eventIndex = session.map { batches.data.sessionStarts[$0] }
             end = session.map { batches.data.sessionStarts[$0 + 1] }
             nextSession = initial
             pendingMapping = Array(repeating: nil, count: initial)
             finished = initial < Swift.max(1, minimumSlots)
             startRound()
+        }
+
+        /// Where the iterator stands; set it to continue from a saved position.
+        public internal(set) var position: Position {
+            get {
+                Position(sessions: session, events: eventIndex, ends: end, nextSession: nextSession,
+                         previousSlot: pendingMapping, remainingInRound: remainingInRound, finished: finished)
+            }
+            set {
+                (session, eventIndex, end, nextSession) = (newValue.sessions, newValue.events, newValue.ends, newValue.nextSession)
+                (pendingMapping, remainingInRound, finished) = (newValue.previousSlot, newValue.remainingInRound, newValue.finished)
+            }
         }
 
         /// The next step, or `nil` when every session has been walked.
@@ -76,17 +137,17 @@ public struct SessionParallelBatches: Sequence {
                 if !finished { startRound() }
             }
             guard !finished else { return nil }
-            let step = Step(inputs: position.map { Int(items[$0]) }, targets: position.map { Int(items[$0 + 1]) },
+            let step = Step(inputs: eventIndex.map { Int(items[$0]) }, targets: eventIndex.map { Int(items[$0 + 1]) },
                             previousSlot: pendingMapping, sessions: session)
             pendingMapping = session.indices.map { $0 }
-            for slot in position.indices { position[slot] += 1 }
+            for slot in eventIndex.indices { eventIndex[slot] += 1 }
             remainingInRound -= 1
             return step
         }
 
         /// The number of steps every slot can take before the shortest session ends.
         private mutating func startRound() {
-            remainingInRound = zip(position, end).map { $1 - $0 - 1 }.min() ?? 0
+            remainingInRound = zip(eventIndex, end).map { $1 - $0 - 1 }.min() ?? 0
         }
 
         /// Gives finished slots the next sessions; drops slots when no sessions are left.
@@ -94,9 +155,9 @@ public struct SessionParallelBatches: Sequence {
             var mapping: [Int?] = []
             var newSession: [Int] = [], newPosition: [Int] = [], newEnd: [Int] = []
             for slot in session.indices {
-                if end[slot] - position[slot] > 1 {
+                if end[slot] - eventIndex[slot] > 1 {
                     mapping.append(pendingMapping[slot])
-                    newSession.append(session[slot]); newPosition.append(position[slot]); newEnd.append(end[slot])
+                    newSession.append(session[slot]); newPosition.append(eventIndex[slot]); newEnd.append(end[slot])
                 } else if nextSession < starts.count - 1 {
                     mapping.append(nil)
                     newSession.append(nextSession)
@@ -105,9 +166,18 @@ public struct SessionParallelBatches: Sequence {
                     nextSession += 1
                 }
             }
-            session = newSession; position = newPosition; end = newEnd
+            session = newSession; eventIndex = newPosition; end = newEnd
             pendingMapping = mapping
             if session.count < Swift.max(1, minimumSlots) { finished = true }
         }
     }
+}
+
+/// A saved batch position that does not fit the data it is resumed on.
+public struct BatchPositionError: Error, CustomStringConvertible, Sendable {
+    /// What does not fit.
+    public let message: String
+    init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { "the saved batch position does not fit the data: \(message)" }
 }

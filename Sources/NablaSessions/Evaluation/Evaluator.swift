@@ -20,7 +20,6 @@ public enum Evaluator {
     ///
     /// Ranks are counted in one pass over each row of scores: the items scoring above and equal
     /// to the target, no sort. Rows are split across `threads` threads.
-    @_specialize(where Scorer == GRU4RecScorer<Float>)
     @_specialize(where Scorer == PopularityScorer)
     @_specialize(where Scorer == MarkovScorer)
     public static func evaluate<Scorer: NextItemScorer>(

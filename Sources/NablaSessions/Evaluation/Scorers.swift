@@ -1,13 +1,14 @@
 import Nabla
 
-/// Scores with a trained GRU4Rec model; each new session starts from a zero hidden state.
-public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
+/// Scores every item with any trained ``SessionModel``; each new session starts from the
+/// model's zero state.
+public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     /// The model.
-    public let model: GRU4RecModel<Scalar>
-    private var states: [Tensor<Scalar>] = []
+    public let model: Model
+    private var states: [Tensor<Model.Scalar>] = []
 
     /// A scorer for `model` (put in evaluation mode: no dropout).
-    public init(model: GRU4RecModel<Scalar>) {
+    public init(model: Model) {
         self.model = model
         model.eval()
     }
@@ -16,14 +17,12 @@ public struct GRU4RecScorer<Scalar: TensorScalar>: NextItemScorer {
     public var itemCount: Int { model.itemCount }
 
     /// Scores of all items after reading `inputs`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
         withNoGrad {
             if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
             states = carryStates(states, along: previousSlot)
-            let hidden = model.step(inputs, states: &states)
-            let scores = model.allScores(hidden).scalars
+            let output = model.step(inputs, states: &states)
+            let scores = model.allScores(output).scalars
             return scores as? [Float] ?? scores.map { Float($0) }
         }
     }

@@ -11,11 +11,11 @@ public enum Recommender {
     }
 
     /// The `count` best next items after the session `prefix` (the user's item ids, oldest first),
-    /// starting from a zero hidden state.
+    /// by any ``SessionModel``, starting from its zero state.
     ///
     /// - Throws: ``DataError`` naming an item the model does not know.
-    public static func recommend<Scalar>(
-        _ model: GRU4RecModel<Scalar>, itemMap: ItemMap, after prefix: [String], count: Int = 10
+    public static func recommend<Model: SessionModel>(
+        _ model: Model, itemMap: ItemMap, after prefix: [String], count: Int = 10
     ) throws -> [Recommendation] {
         guard !prefix.isEmpty else { throw DataError(file: "session", "the session prefix is empty") }
         let rows = try prefix.map { id -> Int in
@@ -25,11 +25,11 @@ public enum Recommender {
             return row
         }
         model.eval()
-        let scores: [Scalar] = withNoGrad {
+        let scores: [Model.Scalar] = withNoGrad {
             var states = model.zeroStates(batchSize: 1)
-            var hidden = Tensor<Scalar>(zeros: [1, model.hiddenSizes.last!])
-            for row in rows { hidden = model.step([row], states: &states) }
-            return model.allScores(hidden).scalars
+            var output: Tensor<Model.Scalar>? = nil
+            for row in rows { output = model.step([row], states: &states) }
+            return model.allScores(output!).scalars
         }
         let best = scores.indices.sorted { (scores[$0], -$0) > (scores[$1], -$1) }.prefix(count)
         return best.map { Recommendation(item: itemMap.ids[$0], score: Double(scores[$0])) }

@@ -1,0 +1,189 @@
+import Foundation
+import Nabla
+import NablaNN
+
+/// Model files and training checkpoints for any ``SessionModel``, as safetensors.
+///
+/// A **model file** holds every parameter under its dotted name and, in the metadata, the item
+/// ids (`item_ids`, a JSON array by row) with whatever the model adds (GRU4Rec stores its
+/// hyperparameters). A **training checkpoint** adds everything needed to continue exactly: the
+/// optimizer's buffers (`optimizer.KIND.PARAMETER`), the states of an epoch in progress
+/// (`training.state.K`), and in the `training` metadata the epoch, the batch position, the
+/// sampler and every random stream of the model (dropout masks) by module name. Files are
+/// written atomically (temporary file, flush, rename): an interrupted write leaves the previous
+/// file as it was.
+///
+/// ```swift
+/// try SessionCheckpoint.saveTraining(trainer, to: url)           // e.g. on SIGTERM
+/// let resumed = SessionTrainer(model: MyModel(...), data: train, options: options, optimizer: ...)
+/// try SessionCheckpoint.resume(resumed, from: url)                 // continues bit for bit
+/// ```
+public enum SessionCheckpoint {
+    /// The version of the `training` metadata this build writes and reads.
+    public static let trainingStateVersion = 2
+
+    /// Writes `model`'s parameters with the item ids and `metadata`, atomically.
+    public static func save<Model: Module>(_ model: Model, itemMap: ItemMap, metadata: [String: String] = [:], to url: URL) throws {
+        try modelFile(model, itemMap: itemMap, metadata: metadata).write(to: url)
+    }
+
+    /// Writes a training checkpoint of `trainer`, atomically.
+    public static func saveTraining<Model>(_ trainer: SessionTrainer<Model>, metadata: [String: String] = [:], to url: URL) throws {
+        let model = trainer.model
+        var file = try modelFile(model, itemMap: trainer.data.itemMap, metadata: metadata)
+        let optimizerState = trainer.optimizer.state
+        let parameterNames = names(of: trainer.optimizer.parameters, in: model)
+        for (kind, buffers) in optimizerState.buffers {
+            for ((name, parameter), values) in zip(zip(parameterNames, trainer.optimizer.parameters), buffers) {
+                file.add(Tensor(values, shape: parameter.shape), named: "optimizer.\(kind).\(name)")
+            }
+        }
+        let progress = trainer.epochInProgress
+        for (index, state) in (progress?.states ?? []).enumerated() { file.add(state, named: "training.state.\(index)") }
+        let sampler = trainer.sampler.position
+        var training: [String: Any] = [
+            "version": trainingStateVersion,
+            "epochs_completed": trainer.completedEpochs,
+            "steps": progress?.steps ?? 0, "loss_sum": progress?.lossSum ?? 0, "events": progress?.events ?? 0,
+            "seconds": progress?.seconds ?? 0, "state_count": progress?.states.count ?? 0,
+            "sampler_state": sampler.generatorState.map(hex), "sampler_cursor": sampler.cursor, "sampler_has_cache": sampler.hasCache,
+            "random_streams": Dictionary(uniqueKeysWithValues: model.randomStreamOwners.map { ($0.name, $0.owner.generator.state.map(hex)) }),
+            "optimizer_counters": optimizerState.counters,
+            "data_events": trainer.data.eventCount, "data_sessions": trainer.data.sessionCount,
+        ]
+        if let position = progress?.batchPosition {
+            training["batch_position"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(position))
+        }
+        file.metadata["kind"] = "training"
+        file.metadata["epochs_completed"] = String(trainer.completedEpochs)
+        file.metadata["training"] = String(decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
+        try file.write(to: url)
+    }
+
+    /// The item ids stored in a model file or checkpoint.
+    ///
+    /// - Throws: ``CheckpointError`` when they are missing, not a JSON array of strings, or repeat.
+    public static func itemMap(in file: SafeTensors, path: String) throws -> ItemMap {
+        guard let idsText = file.metadata["item_ids"],
+              let ids = try? JSONSerialization.jsonObject(with: Data(idsText.utf8)) as? [String] else {
+            throw CheckpointError(path: path, "the item id list is missing or not a JSON array of strings")
+        }
+        do { return try ItemMap(ids: ids) } catch { throw CheckpointError(path: path, "\(error)") }
+    }
+
+    /// Continues training from the checkpoint at `url`: `trainer` must be new, over a model of
+    /// the same architecture and the same training data. The model's weights, the optimizer, the
+    /// sampler, every random stream and the position in the data are restored, so training goes
+    /// on exactly as if it had never stopped.
+    public static func resume<Model>(_ trainer: SessionTrainer<Model>, from url: URL) throws {
+        try resume(trainer, from: SafeTensors.read(from: url), path: url.path)
+    }
+
+    /// ``resume(_:from:)`` from a file already read; `path` names it in errors.
+    ///
+    /// - Throws: ``CheckpointError`` when the file is not a training checkpoint, was made on other
+    ///   data or by an earlier version, or its state does not fit the trainer; errors of
+    ///   `SafeTensors` for missing or misshapen tensors. Nothing is changed when it throws.
+    public static func resume<Model>(_ trainer: SessionTrainer<Model>, from file: SafeTensors, path: String) throws {
+        typealias Scalar = Model.Scalar
+        guard file.metadata["kind"] == "training", let text = file.metadata["training"],
+              let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CheckpointError(path: path, "not a training checkpoint (save one with --checkpoint)")
+        }
+        guard training["version"] as? Int == trainingStateVersion else {
+            throw CheckpointError(path: path, "its training state has version \(training["version"].map { "\($0)" } ?? "1"); "
+                + "this build continues version \(trainingStateVersion) only (the model in it still loads as a model file)")
+        }
+        let data = trainer.data
+        guard try itemMap(in: file, path: path) == data.itemMap, training["data_events"] as? Int == data.eventCount,
+              training["data_sessions"] as? Int == data.sessionCount else {
+            throw CheckpointError(path: path, "was made on other training data than \(data.source)")
+        }
+        func field<T>(_ name: String, as type: T.Type = T.self) throws -> T {
+            guard let value = training[name] as? T else { throw CheckpointError(path: path, "training state lacks '\(name)'") }
+            return value
+        }
+        func words(_ texts: [String]) throws -> [UInt64] {
+            let values = texts.compactMap { UInt64($0, radix: 16) }
+            guard values.count == 4, values.contains(where: { $0 != 0 }) else {
+                throw CheckpointError(path: path, "a random generator state is malformed")
+            }
+            return values
+        }
+        let model = trainer.model
+        // Read and check everything before changing anything.
+        let optimizer = trainer.optimizer
+        let parameterNames = names(of: optimizer.parameters, in: model)
+        var buffers: [String: [[Scalar]]] = [:]
+        for kind in optimizer.state.buffers.keys {
+            buffers[kind] = try zip(parameterNames, optimizer.parameters).map { name, parameter in
+                let stored = try file.tensor(named: "optimizer.\(kind).\(name)", as: Scalar.self, source: path)
+                guard stored.shape == parameter.shape else {
+                    throw CheckpointError(path: path, "optimizer state '\(kind)' of '\(name)' has the wrong shape")
+                }
+                return stored.scalars
+            }
+        }
+        let counters: [String: Int] = try field("optimizer_counters")
+        let samplerPosition = NegativeSampler.Position(
+            generatorState: try words(try field("sampler_state")), cursor: try field("sampler_cursor"),
+            hasCache: try field("sampler_has_cache"))
+        let storedStreams: [String: [String]] = try field("random_streams")
+        let owners = model.randomStreamOwners
+        guard Set(storedStreams.keys) == Set(owners.map(\.name)) else {
+            throw CheckpointError(path: path, "random streams \(storedStreams.keys.sorted()) do not match the model's "
+                + "\(owners.map(\.name).sorted())")
+        }
+        let streams = try owners.map { ($0.owner, SeededRandomGenerator(state: try words(storedStreams[$0.name]!))) }
+        let completedEpochs: Int = try field("epochs_completed")
+        guard completedEpochs >= 0 else { throw CheckpointError(path: path, "epochs_completed is negative") }
+        let steps: Int = try field("steps")
+        var epochInProgress: EpochInProgress<Scalar>? = nil
+        if steps > 0 {
+            let count: Int = try field("state_count")
+            let states = try (0..<count).map { try file.tensor(named: "training.state.\($0)", as: Scalar.self, source: path) }
+            let expected = model.zeroStates(batchSize: 1).map { $0.shape[1] }
+            guard states.map({ $0.shape.count == 2 ? $0.shape[1] : -1 }) == expected else {
+                throw CheckpointError(path: path, "the saved states do not fit the model's")
+            }
+            let positionObject: Any = try field("batch_position")
+            let position: SessionParallelBatches.Position
+            do {
+                position = try JSONDecoder().decode(SessionParallelBatches.Position.self,
+                                                    from: JSONSerialization.data(withJSONObject: positionObject))
+                _ = try trainer.batches.makeIterator(resumingAt: position)
+            } catch {
+                throw CheckpointError(path: path, "\(error)")
+            }
+            guard states.allSatisfy({ $0.shape[0] == position.sessions.count }) else {
+                throw CheckpointError(path: path, "the saved states do not have one row per slot")
+            }
+            epochInProgress = EpochInProgress(steps: steps, batchPosition: position, states: states, lossSum: try field("loss_sum"),
+                                              events: try field("events"), seconds: try field("seconds"))
+        }
+        try model.loadParameters(from: file, source: path)
+        do { try optimizer.restore(OptimizerState(buffers: buffers, counters: counters)) } catch {
+            throw CheckpointError(path: path, "\(error)")
+        }
+        trainer.sampler.restore(samplerPosition)
+        for (owner, generator) in streams { owner.generator = generator }
+        trainer.completedEpochs = completedEpochs
+        trainer.epochInProgress = epochInProgress
+        model.train()
+    }
+
+    /// The model's parameters and the item ids, with `metadata`.
+    static func modelFile<Model: Module>(_ model: Model, itemMap: ItemMap, metadata: [String: String]) throws -> SafeTensors {
+        var file = model.safeTensors(metadata: metadata)
+        file.metadata["item_ids"] = String(decoding: try JSONSerialization.data(withJSONObject: itemMap.ids), as: UTF8.self)
+        return file
+    }
+
+    /// The dotted names of `parameters` in `model` (optimizers hold tensors, not names).
+    static func names<Model: Module>(of parameters: [Tensor<Model.Scalar>], in model: Model) -> [String] {
+        let byIdentity = Dictionary(model.namedParameters().map { (ObjectIdentifier($0.tensor), $0.name) }, uniquingKeysWith: { a, _ in a })
+        return parameters.enumerated().map { byIdentity[ObjectIdentifier($0.element)] ?? "parameter\($0.offset)" }
+    }
+
+    private static func hex(_ word: UInt64) -> String { String(word, radix: 16) }
+}

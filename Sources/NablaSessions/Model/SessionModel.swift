@@ -1,0 +1,49 @@
+import Nabla
+import NablaNN
+
+/// A model that reads sessions one item at a time and scores the next item: everything the
+/// session machinery needs of a model.
+///
+/// The trainer (``SessionTrainer``), the evaluator (``SessionModelScorer`` with ``Evaluator``),
+/// the recommender (``Recommender``) and checkpoints (``SessionCheckpoint``) work through this
+/// protocol alone, so any model that conforms, GRU4Rec or your own LSTM, gets all of them.
+///
+/// A model's recurrent state is a list of `[batch, width]` tensors (one per GRU layer; `h` and
+/// `c` per LSTM layer). The machinery carries each slot's rows from step to step, resets a slot
+/// to zeros when a new session takes it, and detaches the states after every training step.
+///
+/// ```swift
+/// extension MyRecommender: SessionModel {
+///     var itemCount: Int { output.itemCount }
+///     func zeroStates(batchSize: Int) -> [Tensor<Float>] { ... }
+///     func step(_ items: [Int], states: inout [Tensor<Float>]) -> Tensor<Float> { ... }
+///     func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
+/// }
+/// ```
+public protocol SessionModel<Scalar>: Module {
+    /// The number of items the model scores.
+    var itemCount: Int { get }
+
+    /// The state before a session's first item, for `batchSize` sessions.
+    func zeroStates(batchSize: Int) -> [Tensor<Scalar>]
+
+    /// One step over a batch of sessions: reads each session's current item row, advances
+    /// `states`, and returns the output that items are scored from, `[batch, H]`.
+    func step(_ items: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar>
+
+    /// Scores of the item rows `columns` for each row of `output`, `[batch, columns.count]`,
+    /// recorded for backward: what training uses (targets and shared negative samples).
+    func scores(_ output: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar>
+
+    /// Scores of every item for each row of `output`, `[batch, itemCount]`: what evaluation and
+    /// recommendation use. The default scores every column with ``scores(_:columns:)`` without
+    /// recording a graph.
+    func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar>
+}
+
+extension SessionModel {
+    /// Every column through ``scores(_:columns:)``, without recording a graph.
+    public func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar> {
+        withNoGrad { scores(output, columns: Array(0..<itemCount)) }
+    }
+}

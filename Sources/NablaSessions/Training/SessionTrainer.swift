@@ -1,0 +1,283 @@
+import Foundation
+import Nabla
+import NablaNN
+
+/// What a trainer reports while it works.
+public struct TrainingProgress: Sendable {
+    /// The epoch, from 1.
+    public let epoch: Int
+    /// Events (predicted next items) processed in this epoch so far.
+    public let events: Int
+    /// Events in a whole epoch.
+    public let eventsPerEpoch: Int
+    /// The mean loss per event so far in this epoch.
+    public let meanLoss: Double
+    /// Seconds since the epoch started.
+    public let elapsed: Double
+}
+
+/// The result of one epoch, or of the part of it trained before a stop was requested.
+public struct EpochSummary: Sendable {
+    /// Whether the epoch stopped early (its remaining steps run on the next call).
+    public var interrupted = false
+    /// The epoch, from 1.
+    public let epoch: Int
+    /// The mean loss per event.
+    public let meanLoss: Double
+    /// Events processed.
+    public let events: Int
+    /// Wall-clock seconds.
+    public let seconds: Double
+    /// Events per second.
+    public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
+}
+
+/// A non-finite loss or gradient: training stopped.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, with the epoch and step.
+    public let message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// How a ``SessionTrainer`` walks the data: GRU4Rec's recipe, for any ``SessionModel``.
+public struct SessionTrainingOptions: Sendable, Equatable {
+    /// Session slots per mini-batch; each step's loss is divided by it.
+    public var batchSize: Int
+    /// The loss over the targets and the shared samples.
+    public var loss: SampledLoss
+    /// Shared negative samples per mini-batch, besides the in-batch targets (0: in-batch only).
+    public var sampleCount: Int
+    /// Samples are drawn ∝ support^α.
+    public var sampleAlpha: Double
+    /// Samples drawn per cache refill.
+    public var sampleCacheSize: Int
+    /// The seed of the sampler's random stream.
+    public var samplerSeed: UInt64
+
+    /// Options with GRU4Rec's defaults for the ones not given.
+    public init(batchSize: Int = 64, loss: SampledLoss = .crossEntropy(), sampleCount: Int = 2048, sampleAlpha: Double = 0.5,
+                sampleCacheSize: Int = 1_000_000, samplerSeed: UInt64 = 142) {
+        if batchSize < 1 || sampleCount < 0 || sampleCacheSize < 1 {
+            misuse("SessionTrainingOptions", "batch size \(batchSize) and cache size \(sampleCacheSize) must be positive, "
+                + "the sample count \(sampleCount) not negative")
+        }
+        self.batchSize = batchSize
+        self.loss = loss
+        self.sampleCount = sampleCount
+        self.sampleAlpha = sampleAlpha
+        self.sampleCacheSize = sampleCacheSize
+        self.samplerSeed = samplerSeed
+    }
+}
+
+/// Trains any ``SessionModel`` the way the official GRU4Rec trains its model: session-parallel
+/// mini-batches in time order, shared popularity-based negatives, a ``SampledLoss``, any
+/// optimizer, and states detached after every step.
+///
+/// ```swift
+/// let trainer = SessionTrainer(model: model, data: train,
+///                              options: SessionTrainingOptions(batchSize: 32, loss: .bprMax(), sampleCount: 16),
+///                              optimizer: Adagrad(parameters: model.parameters, learningRate: 0.1, momentum: 0.2))
+/// let summary = try trainer.trainEpoch()
+/// ```
+///
+/// A NaN or infinite loss or gradient stops training with a ``TrainingError`` naming the epoch,
+/// the step and the parameter. ``SessionCheckpoint`` saves and restores a trainer exactly.
+public final class SessionTrainer<Model: SessionModel> {
+    /// The element type of the model.
+    public typealias Scalar = Model.Scalar
+    /// The model being trained.
+    public let model: Model
+    /// The training sessions.
+    public let data: SessionData
+    /// The batch size, loss and sampling.
+    public let options: SessionTrainingOptions
+    /// How often each item occurs in the training data.
+    public let support: [Int]
+    /// Its logarithm, for the logQ correction.
+    let logSupport: [Double]
+    /// The optimizer.
+    public let optimizer: any Optimizer<Scalar>
+    /// The negative sampler.
+    public var sampler: NegativeSampler
+    /// Epochs completed so far.
+    public internal(set) var completedEpochs = 0
+    /// The epoch in progress after an interruption: its batch position, states and running totals.
+    public internal(set) var epochInProgress: EpochInProgress<Scalar>?
+
+    /// A trainer for `model` on `data` that updates the model's parameters with `optimizer`.
+    public init(model: Model, data: SessionData, options: SessionTrainingOptions, optimizer: any Optimizer<Scalar>) {
+        if model.itemCount != data.itemMap.count {
+            misuse("SessionTrainer", "the model scores \(model.itemCount) items, the data has \(data.itemMap.count)")
+        }
+        self.model = model
+        self.data = data
+        self.options = options
+        self.optimizer = optimizer
+        support = data.itemSupport()
+        logSupport = Self.logSupport(support)
+        sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
+                                  cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
+    }
+
+    /// The number of predictions (events after the first of each session) in one epoch.
+    public var eventsPerEpoch: Int { data.eventCount - data.sessionCount }
+
+    /// The session-parallel batches one epoch walks. Without shared samples a step needs two
+    /// slots (one slot has no in-batch negative), as in the official implementation.
+    public var batches: SessionParallelBatches {
+        SessionParallelBatches(data: data, batchSize: options.batchSize, minimumSlots: options.sampleCount == 0 ? 2 : 1)
+    }
+
+    /// Trains one epoch (or the rest of an interrupted one), calling `progress` every
+    /// `reportEvery` steps and `shouldStop` before every step.
+    ///
+    /// When `shouldStop` returns `true` the epoch pauses: the summary says `interrupted`, and
+    /// ``epochInProgress`` holds what a checkpoint needs to continue exactly.
+    ///
+    /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
+    ///   the loss or a gradient becomes NaN or infinite. Parameters are then left as they were
+    ///   before the failing step's update.
+    @discardableResult
+    public func trainEpoch(
+        reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws -> EpochSummary {
+        model.train()
+        let epoch = completedEpochs + 1
+        let start = Date()
+        let resumed = epochInProgress
+        var states = resumed?.states ?? model.zeroStates(batchSize: options.batchSize)
+        var lossSum = resumed?.lossSum ?? 0, events = resumed?.events ?? 0, stepIndex = resumed?.steps ?? 0
+        let earlierSeconds = resumed?.seconds ?? 0
+        var iterator = try resumed.map { try batches.makeIterator(resumingAt: $0.batchPosition) } ?? batches.makeIterator()
+        func summary(interrupted: Bool) -> EpochSummary {
+            var summary = EpochSummary(epoch: epoch, meanLoss: events > 0 ? lossSum / Double(events) : 0, events: events,
+                                       seconds: earlierSeconds + Date().timeIntervalSince(start))
+            summary.interrupted = interrupted
+            return summary
+        }
+        while true {
+            let position = iterator.position
+            guard let step = iterator.next() else { break }
+            if shouldStop() {
+                epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: position, states: states, lossSum: lossSum,
+                                                  events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
+                return summary(interrupted: true)
+            }
+            states = carryStates(states, along: step.previousSlot)
+            let samples = sampler.next().map { Int($0) }
+            let loss = self.loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            let value = Double(loss.item)
+            for parameter in optimizer.parameters { parameter.zeroGrad() }
+            guard value.isFinite else {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value); "
+                    + nonFiniteParameterReport())
+            }
+            loss.backward()
+            if let bad = optimizer.parameters.first(where: { !($0.gradient.map(isFinite) ?? true) }) {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
+                    + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
+            }
+            optimizer.step()
+            states = states.map { $0.detached() }
+            lossSum += value * Double(step.inputs.count)
+            events += step.inputs.count
+            stepIndex += 1
+            if stepIndex % reportEvery == 0 {
+                progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
+                                          meanLoss: lossSum / Double(events), elapsed: earlierSeconds + Date().timeIntervalSince(start)))
+            }
+        }
+        completedEpochs += 1
+        epochInProgress = nil
+        return summary(interrupted: false)
+    }
+
+    /// One training step's loss: the model reads `inputs` from `states` (which it advances),
+    /// scores the `targets` and the shared `samples`, and the loss is divided by the batch size.
+    /// The whole graph is recorded, so it can be drawn or differentiated.
+    public func loss(inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar> {
+        let output = model.step(inputs, states: &states)
+        let columns = targets + samples
+        let scores = model.scores(output, columns: columns)
+        return options.loss(scores, columns: columns, batchRows: targets.count, logSupport: logSupport,
+                            sampleAlpha: options.sampleAlpha) / Scalar(options.batchSize)
+    }
+
+    /// The loss of the first mini-batch of `slots` sessions (default: the batch size) with its
+    /// whole graph recorded, for drawing one training step of the model. Nothing is updated:
+    /// the sampler and every random stream are as they were before.
+    public func lossOfFirstStep(slots: Int? = nil) -> Tensor<Scalar> {
+        let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
+        defer { for (owner, generator) in streams { owner.generator = generator } }
+        let batchSize = slots ?? options.batchSize
+        var firstBatches = SessionParallelBatches(data: data, batchSize: batchSize).makeIterator()
+        guard let step = firstBatches.next() else {
+            misuse("SessionTrainer.lossOfFirstStep", "the data has no session with two events")
+        }
+        var sampler = self.sampler
+        var states = model.zeroStates(batchSize: step.inputs.count)
+        return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+    }
+
+    /// Names the parameters holding NaN or infinite values, for a failure message.
+    func nonFiniteParameterReport() -> String {
+        let bad = model.namedParameters().filter { !$0.tensor.scalars.allSatisfy(\.isFinite) }.map(\.name)
+        return bad.isEmpty ? "no parameter holds a non-finite value; run with --detect-anomaly to find the op"
+            : "non-finite values in \(bad.joined(separator: ", "))"
+    }
+
+
+    /// `log(max(support, 1))` of each item: the logQ correction's input.
+    public static func logSupport(_ support: [Int]) -> [Double] {
+        support.map { Double.log(Double(Swift.max($0, 1))) }
+    }
+}
+
+/// Whether every value of a gradient is finite.
+private func isFinite<Scalar: TensorScalar>(_ gradient: Gradient<Scalar>) -> Bool {
+    switch gradient {
+    case .dense(let tensor): return tensor.withUnsafeScalars { VectorKernels.allFinite($0) }
+    case .rowSparse(let sparse): return VectorKernels.allFinite(sparse.values)
+    }
+}
+
+/// States for the slots of a new step: each slot continues the rows of the slot it came from
+/// (``SessionParallelBatches/Step/previousSlot``), or starts from zero when a new session takes
+/// it. Training, evaluation and any custom loop use it the same way.
+///
+/// - Parameters:
+///   - states: the states after the previous step, each `[previous slots, width]`.
+///   - previousSlot: for each new slot, the previous slot it continues, or `nil`.
+/// - Returns: states `[previousSlot.count, width]`, without a graph.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+public func carryStates<Scalar: TensorScalar>(_ states: [Tensor<Scalar>], along previousSlot: [Int?]) -> [Tensor<Scalar>] {
+    states.map { state in
+        let width = state.shape[1]
+        let old = state.scalars
+        var values = [Scalar](repeating: 0, count: previousSlot.count * width)
+        for (slot, source) in previousSlot.enumerated() {
+            guard let source else { continue }
+            for j in 0..<width { values[slot * width + j] = old[source * width + j] }
+        }
+        return Tensor(values, shape: [previousSlot.count, width])
+    }
+}
+
+/// An epoch paused partway: what a checkpoint stores to continue it exactly.
+public struct EpochInProgress<Scalar: TensorScalar> {
+    /// Training steps already taken in this epoch.
+    public var steps: Int
+    /// Where the batches stand: the next step starts here.
+    public var batchPosition: SessionParallelBatches.Position
+    /// The hidden states after the last step, one per layer.
+    public var states: [Tensor<Scalar>]
+    /// The sum of per-event losses so far.
+    public var lossSum: Double
+    /// Events trained so far.
+    public var events: Int
+    /// Seconds spent so far.
+    public var seconds: Double
+}
