@@ -28,7 +28,7 @@ import Testing
         let parameters = model.parameters
         let result = gradcheck(parameters) { _ in
             var states = earlier
-            return model.trainingLoss(inputs: [0, 2, 5], targets: [1, 3, 2], samples: [4, 0, 3],
+            return trainingLoss(model, inputs: [0, 2, 5], targets: [1, 3, 2], samples: [4, 0, 3],
                                       states: &states, support: support)
         }
         #expect(result.passed, "\(loss.rawValue), \(mode): \(result)")
@@ -42,7 +42,7 @@ import Testing
             let result = gradcheck(model.parameters) { _ in
                 var states = model.zeroStates(batchSize: 2)
                 _ = model.step([1, 2], states: &states)
-                return model.trainingLoss(inputs: [3, 4], targets: [0, 1], samples: [2, 2], states: &states,
+                return trainingLoss(model, inputs: [3, 4], targets: [0, 1], samples: [2, 2], states: &states,
                                           support: [1, 1, 1, 1, 1])
             }
             #expect(result.passed, "\(formulation): \(result)")
@@ -58,7 +58,7 @@ import Testing
             model.zeroGrad()
             var states = model.zeroStates(batchSize: 3)
             _ = model.step([0, 1, 2], states: &states)
-            model.trainingLoss(inputs: [3, 4, 5], targets: [1, 2, 0], samples: [5, 4], states: &states,
+            trainingLoss(model, inputs: [3, 4, 5], targets: [1, 2, 0], samples: [5, 4], states: &states,
                                support: [1, 2, 3, 4, 5, 6]).backward()
             gradients.append(model.parameters.map { $0.grad!.scalars })
         }
@@ -69,10 +69,10 @@ import Testing
         let configuration = try GRU4RecConfiguration(parameters: "layers=4,batch_size=2,n_sample=3")
         let model = GRU4RecModel<Double>(configuration: configuration, itemCount: 1000)
         var states = model.zeroStates(batchSize: 2)
-        let loss = model.trainingLoss(inputs: [1, 2], targets: [3, 4], samples: [5, 6, 7], states: &states,
+        let loss = trainingLoss(model, inputs: [1, 2], targets: [3, 4], samples: [5, 6, 7], states: &states,
                                       support: [Int](repeating: 1, count: 1000))
         loss.backward()
-        guard case .rowSparse(let sparse)? = model.itemWeights.gradient else {
+        guard case .rowSparse(let sparse)? = model.output.weight.gradient else {
             Issue.record("the item matrix should get a row-sparse gradient")
             return
         }

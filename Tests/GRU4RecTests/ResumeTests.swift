@@ -38,7 +38,7 @@ import Testing
         for (a, b) in zip(resumed.model.namedParameters(), reference.model.namedParameters()) {
             #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs after resuming")
         }
-        #expect(resumed.optimizer.accumulators == reference.optimizer.accumulators)
+        #expect(resumed.optimizer.state.buffers == reference.optimizer.state.buffers)
     }
 
     @Test func resumingOnOtherDataIsRefused() throws {
@@ -59,13 +59,13 @@ import Testing
         let data = try demoData()
         let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=4,batch_size=4,n_sample=2"),
                                         itemCount: data.itemMap.count)
-        model.itemWeights.withUnsafeMutableScalars { $0[0...].update(repeating: .nan) }
+        model.output.weight.withUnsafeMutableScalars { $0[0...].update(repeating: Float.nan) }
         let trainer = SessionTrainer(model: model, data: data)
         do {
             try trainer.trainEpoch()
             Issue.record("training with NaN weights did not stop")
         } catch let error as TrainingError {
-            #expect(error.message.hasPrefix("epoch 1, step 1: the loss is nan"))
+            #expect(error.message.hasPrefix("epoch 1, step 1: the loss is ") && error.message.contains("nan"))
             #expect(error.message.contains("non-finite values in items.weight"))
         }
     }

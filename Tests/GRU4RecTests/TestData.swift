@@ -1,5 +1,6 @@
 import Foundation
 import GRU4Rec
+import Nabla
 
 /// Builds session data from item rows, one session per array, in the given time order.
 func sessions(_ items: [[Int]], itemCount: Int? = nil) throws -> SessionData {
@@ -23,4 +24,18 @@ func sharedData(_ relative: String) -> URL? {
     for _ in 0..<3 { url.deleteLastPathComponent() }
     let file = url.deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(relative)
     return FileManager.default.fileExists(atPath: file.path) ? file : nil
+}
+
+/// One GRU4Rec training step's loss from the public pieces, as ``SessionTrainer/loss(inputs:targets:samples:states:)``
+/// computes it, with the item supports given directly.
+func trainingLoss<Scalar>(
+    _ model: GRU4RecModel<Scalar>, inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>], support: [Int]
+) -> Tensor<Scalar> {
+    let output = model.step(inputs, states: &states)
+    let columns = targets + samples
+    let scores = model.scores(output, columns: columns)
+    let configuration = model.configuration
+    return configuration.sampledLoss(scores, columns: columns, batchRows: targets.count,
+                                     logSupport: SessionTrainer<GRU4RecModel<Scalar>>.logSupport(support),
+                                     sampleAlpha: configuration.sampleAlpha) / Scalar(configuration.batchSize)
 }

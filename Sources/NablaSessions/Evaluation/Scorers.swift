@@ -23,7 +23,9 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
             states = carryStates(states, along: previousSlot)
             let output = model.step(inputs, states: &states)
             let scores = model.allScores(output).scalars
-            return scores as? [Float] ?? scores.map { Float($0) }
+            // A Float model's scores are used as they are: the same array, not converted per element.
+            if Model.Scalar.self == Float.self { return unsafeBitCast(scores, to: [Float].self) }
+            return scores.map { Float($0) }
         }
     }
 }
