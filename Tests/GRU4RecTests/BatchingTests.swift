@@ -1,3 +1,4 @@
+import Foundation
 import GRU4Rec
 import Testing
 
@@ -23,6 +24,40 @@ import Testing
             #expect(step.previousSlot == want.previous)
         }
         #expect(steps.reduce(0) { $0 + $1.inputs.count } == data.eventCount - data.sessionCount)
+    }
+
+    @Test func aSavedPositionContinuesWithTheNextStepWithoutWalkingAgain() throws {
+        let data = try sessions([[0, 1], [2, 3, 4, 5, 6], [7, 8, 9], [10, 11], [12, 13, 14, 15]])
+        let batches = SessionParallelBatches(data: data, batchSize: 2)
+        let all = Array(batches)
+        for stop in 0...all.count {
+            var iterator = batches.makeIterator()
+            for _ in 0..<stop { _ = iterator.next() }
+            let position = iterator.position
+            // Through JSON, as a checkpoint stores it.
+            let stored = try JSONDecoder().decode(SessionParallelBatches.Position.self, from: JSONEncoder().encode(position))
+            var resumed = try batches.makeIterator(resumingAt: stored)
+            var rest: [SessionParallelBatches.Step] = []
+            while let step = resumed.next() { rest.append(step) }
+            #expect(rest == Array(all[stop...]), "resuming after \(stop) steps")
+        }
+    }
+
+    @Test func aPositionThatDoesNotFitTheDataIsRefused() throws {
+        let data = try sessions([[0, 1], [2, 3, 4, 5, 6], [7, 8, 9]])
+        let batches = SessionParallelBatches(data: data, batchSize: 2)
+        var iterator = batches.makeIterator()
+        _ = iterator.next()
+        let good = iterator.position
+        var pastTheData = good
+        pastTheData.events[1] = data.eventCount + 3
+        var unknownSlot = good
+        unknownSlot.previousSlot[0] = 7
+        var tooManySlots = good
+        tooManySlots.sessions.append(2); tooManySlots.events.append(7); tooManySlots.ends.append(10); tooManySlots.previousSlot.append(nil)
+        for bad in [pastTheData, unknownSlot, tooManySlots] {
+            #expect(throws: BatchPositionError.self) { _ = try batches.makeIterator(resumingAt: bad) }
+        }
     }
 
     @Test func everyPredictionIsMadeExactlyOnceForAnyBatchSize() throws {

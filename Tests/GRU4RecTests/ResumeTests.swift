@@ -1,6 +1,7 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaNN
 import Testing
 
 /// Interrupting training, saving, and resuming gives exactly the weights of an uninterrupted run.
@@ -39,6 +40,52 @@ import Testing
             #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs after resuming")
         }
         #expect(resumed.optimizer.state.buffers == reference.optimizer.state.buffers)
+    }
+
+    @Test func anyOptimizerResumesExactlyThroughTheGenericCheckpoint() throws {
+        let data = try demoData()
+        let configuration = try GRU4RecConfiguration(parameters: parameters)
+        func makeTrainer() -> SessionTrainer<GRU4RecModel<Float>> {
+            let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
+            return SessionTrainer(model: model, data: data, options: configuration.trainingOptions,
+                                  optimizer: Adam(parameters: model.parameters, learningRate: 0.01))
+        }
+        let reference = makeTrainer()
+        try reference.trainEpoch()
+        let first = makeTrainer()
+        var steps = 0
+        #expect(try first.trainEpoch(shouldStop: { steps += 1; return steps > 20 }).interrupted)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-adam-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try SessionCheckpoint.saveTraining(first, to: url)
+
+        let resumed = makeTrainer()
+        try SessionCheckpoint.resume(resumed, from: url)
+        #expect(resumed.epochInProgress?.steps == 20)
+        try resumed.trainEpoch()
+        for (a, b) in zip(resumed.model.namedParameters(), reference.model.namedParameters()) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs after resuming")
+        }
+        #expect(resumed.optimizer.state.counters == ["step": reference.optimizer.state.counters["step"]!])
+    }
+
+    @Test func aCheckpointOfAnEarlierTrainingStateVersionIsRefusedWithAMessage() throws {
+        let data = try demoData()
+        let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: parameters),
+                                                                itemCount: data.itemMap.count), data: data)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-old-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint.saveTraining(trainer, to: url)
+        var file = try SafeTensors.read(from: url)
+        file.metadata["training"] = file.metadata["training"]!.replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+        try file.write(to: url)
+        do {
+            let _: SessionTrainer<GRU4RecModel<Float>> = try Checkpoint.resumeTraining(from: url, data: data)
+            Issue.record("an earlier training state was accepted")
+        } catch let error as CheckpointError {
+            #expect(error.message.contains("version 1") && error.message.contains("still loads as a model file"))
+        }
+        #expect(try Checkpoint.load(url, as: Float.self).itemMap == data.itemMap)
     }
 
     @Test func resumingOnOtherDataIsRefused() throws {
