@@ -109,7 +109,7 @@ let package = Package(
 
         .executableTarget(
             name: "CustomSequentialModel",
-            dependencies: ["Nabla", "NablaNN", "NablaSessions", "GRU4Rec"],
+            dependencies: ["Nabla", "NablaNN", "NablaSessions", "NablaGraphviz", "GRU4Rec"],
             path: "Examples/CustomSequentialModel"
         ),
 

@@ -6,6 +6,7 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaGraphviz
 import NablaNN
 import NablaSessions
 
@@ -78,4 +79,11 @@ func report<Model: SessionModel>(_ name: String, _ model: Model) throws {
 try report("LSTM", lstm)
 try report("2-layer LSTM, BPR-max", stacked)
 try report("GRU4Rec", gru)
+// end snippet
+
+// snippet: t6-draw
+let picture = folder.appendingPathComponent("lstm-training-step.svg")
+try trainer.lossOfFirstStep(slots: 2).renderGraph(.svg, to: picture,
+                                                   options: DOTOptions(title: "One training step of the LSTM recommender"))
+print("drew one training step to lstm-training-step.svg")
 // end snippet

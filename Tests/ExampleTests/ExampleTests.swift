@@ -36,7 +36,23 @@ import Testing
         let result = try ExampleRunner.run("CustomSequentialModel", arguments: [folder.path])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("LSTM gradcheck passed: true"))
+        #expect(result.output.contains("resumed after 3 epochs, same weights: true"))
         DocumentSnippets.expectOutput("t6-run", result.output)
+        // Both custom models, trained by the shared trainer, come close to GRU4Rec on the demo
+        // shop and recommend the accessory that only the order of the session reveals.
+        var recall: [String: Double] = [:]
+        for line in result.output.split(separator: "\n") where line.contains(": Recall@1 ") {
+            let name = String(line.prefix { $0 != ":" })
+            recall[name] = Double(line.split(separator: " ").drop { $0 != "Recall@1" }.dropFirst().first!.dropLast())
+            #expect(line.hasSuffix("[Camera, Memory Card] → Camera Bag"), "\(line)")
+        }
+        let gru = try #require(recall["GRU4Rec"])
+        for name in ["LSTM", "2-layer LSTM, BPR-max"] {
+            let model = try #require(recall[name], "no line for \(name)")
+            #expect(model > 0.8 && abs(model - gru) < 0.03, "\(name): Recall@1 \(model) against GRU4Rec's \(gru)")
+        }
+        let svg = try String(contentsOf: folder.appendingPathComponent("lstm-training-step.svg"), encoding: .utf8)
+        #expect(svg.contains("items.weight") && svg.contains("lstm.weightHH"))
     }
 
     @Test func trainOnYourDataTrainsEvaluatesAndSaves() throws {

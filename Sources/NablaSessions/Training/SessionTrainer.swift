@@ -111,6 +111,8 @@ public final class SessionTrainer<Model: SessionModel> {
         if model.itemCount != data.itemMap.count {
             misuse("SessionTrainer", "the model scores \(model.itemCount) items, the data has \(data.itemMap.count)")
         }
+        // Parameters carry their dotted names, for error messages and drawings.
+        model.labelParameters()
         self.model = model
         self.data = data
         self.options = options
