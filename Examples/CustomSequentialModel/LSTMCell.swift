@@ -13,19 +13,16 @@ final class LSTMCell<Scalar: TensorScalar>: Module {
     let weightIH: Tensor<Scalar>     // [4H, I], gate blocks i, f, g, o
     let weightHH: Tensor<Scalar>     // [4H, H]
     let bias: Tensor<Scalar>         // [4H]
-    let hiddenSize: Int
     var isTraining = true
+    var hiddenSize: Int { weightHH.shape[1] }
 
     init(inputSize: Int, hiddenSize: Int, using generator: inout SeededRandomGenerator) {
         weightIH = Initializer.uniformGlorot([4 * hiddenSize, inputSize], blocks: 4, using: &generator)
         weightHH = Initializer.uniformGlorot([4 * hiddenSize, hiddenSize], blocks: 4, using: &generator)
         bias = Initializer.zeros([4 * hiddenSize])
-        self.hiddenSize = hiddenSize
     }
 
-    var localParameters: [(name: String, tensor: Tensor<Scalar>)] {
-        [("weightIH", weightIH), ("weightHH", weightHH), ("bias", bias)]
-    }
+    var localParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weightIH", weightIH), ("weightHH", weightHH), ("bias", bias)] }
 
     /// One step: the new hidden state and cell state.
     func callAsFunction(_ x: Tensor<Scalar>, _ state: (h: Tensor<Scalar>, c: Tensor<Scalar>)) -> (h: Tensor<Scalar>, c: Tensor<Scalar>) {

@@ -21,9 +21,7 @@ final class LSTMRecommender: SessionModel {
     var itemCount: Int { output.itemCount }
 
     /// The state is the LSTM's `h` and `c`, zero when a session starts.
-    func zeroStates(batchSize: Int) -> [Tensor<Float>] {
-        [Tensor(zeros: [batchSize, cell.hiddenSize]), Tensor(zeros: [batchSize, cell.hiddenSize])]
-    }
+    func zeroStates(batchSize: Int) -> [Tensor<Float>] { [Tensor(zeros: [batchSize, cell.hiddenSize]), Tensor(zeros: [batchSize, cell.hiddenSize])] }
 
     /// Reads one item per session: its item row goes through the cell.
     func step(_ items: [Int], states: inout [Tensor<Float>]) -> Tensor<Float> {
@@ -32,10 +30,7 @@ final class LSTMRecommender: SessionModel {
         return h
     }
 
-    func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> {
-        self.output.scores(output, columns: columns)
-    }
-
-    func allScores(_ output: Tensor<Float>) -> Tensor<Float> { self.output.allScores(output) }
+    /// Scores of chosen items (training); scoring every item for evaluation comes with the protocol.
+    func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
 }
 // end snippet
