@@ -23,7 +23,7 @@ gru.labelParameters(prefix: "gru")
 output.labelParameters(prefix: "output")
 
 // One step, every gate: the composed cell draws r, z and n as clusters of primitive ops.
-let oneStep = withScope("gru") { gru.step(items([session[0]]), gru.zeroState(batchSize: 1), time: 0) }
+let oneStep = withScope("gru") { gru.step(items([session[0]]), gru.zeroStates(batchSize: 1), time: 0) }
 let stepLoss = Losses.softmaxCrossEntropy(logits: output(oneStep[1]), labels: [session[1]])
 try stepLoss.renderGraph(.svg, to: folder.appendingPathComponent("gru-step.svg"),
                          options: DOTOptions(title: "One step of a 2-layer GRU (PyTorch formulation), every gate"))

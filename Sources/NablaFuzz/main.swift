@@ -62,7 +62,13 @@ let targets = [
         _ = try SafeTensors(decoding: bytes, source: "fuzz.safetensors")
     },
     Target(name: "checkpoint metadata reader", corpus: [checkpointBytes]) { bytes in
-        let file = try SafeTensors(decoding: bytes, source: "fuzz.safetensors")
+        var file = try SafeTensors(decoding: bytes, source: "fuzz.safetensors")
+        // Almost every mutation fails the checksums; for half the inputs (by length) they are
+        // dropped, as in a version 1 file, so mutations reach the metadata and shape checks behind.
+        if bytes.count % 2 == 0 {
+            file.metadata["checksums"] = nil
+            file.metadata["format_version"] = "1"
+        }
         _ = try Checkpoint.load(file, path: "fuzz.safetensors", as: Float.self)
     },
     Target(name: "hyperparameter parser", corpus: [Array(GRU4RecConfiguration().parameterString.utf8),

@@ -11,8 +11,18 @@ struct ColumnOptions: ParsableArguments {
     var itemKey = "ItemId"
     @Option(help: "Name of the time column.")
     var timeKey = "Time"
+    @Option(help: "The longest line accepted in a session file, in bytes.")
+    var maxLineLength = 1 << 20
 
-    var columns: SessionColumns { SessionColumns(session: sessionKey, item: itemKey, time: timeKey) }
+    func validate() throws {
+        guard (16...(1 << 30)).contains(maxLineLength) else {
+            throw ValidationError("--max-line-length \(maxLineLength) must be from 16 to \(1 << 30) bytes")
+        }
+    }
+
+    var columns: SessionColumns {
+        SessionColumns(session: sessionKey, item: itemKey, time: timeKey, maximumLineLength: maxLineLength)
+    }
 }
 
 /// How evaluation ranks and reports.
@@ -24,9 +34,18 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Sessions evaluated in parallel (rows of one score matrix).")
     var evaluationBatchSize = 100
 
+    /// Checks every option up front, so a long run never fails on one of them at its end.
+    func check() throws {
+        _ = try parsedCutoffs()
+        _ = try parsedMode()
+        guard (1...1_000_000).contains(evaluationBatchSize) else {
+            throw ValidationError("--evaluation-batch-size \(evaluationBatchSize) must be from 1 to 1000000")
+        }
+    }
+
     func parsedCutoffs() throws -> [Int] {
         let values = cutoffs.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        guard !values.isEmpty, values.allSatisfy({ (1...1_000_000_000).contains($0 ?? 0) }) else {
             throw ValidationError("--cutoffs '\(cutoffs)' must be positive integers separated by commas")
         }
         return values.map { $0! }
@@ -46,6 +65,10 @@ struct ThreadOptions: ParsableArguments {
     var threads = 1
 
     func apply() { ComputeThreads.set(threads) }
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be from 1 to 256") }
+    }
 }
 
 /// Reads a session file for training.

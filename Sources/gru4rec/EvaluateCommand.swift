@@ -22,18 +22,29 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
 
+    func validate() throws { try evaluationOptions.check() }
+
     func run() throws {
         threadOptions.apply()
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
+        // The baselines' training file is checked before the model's evaluation runs.
+        let trainData = try train.map { path -> SessionData in
+            let data = try readTraining(path, columns: columnOptions.columns)
+            guard data.itemMap.ids == loaded.itemMap.ids else {
+                throw DataError(file: path, "has other items than the model was trained on (\(data.itemMap.count) items, "
+                    + "the model \(loaded.itemMap.count)); give the model's own training file for the baselines")
+            }
+            return data
+        }
         let testData = try readTest(test, columns: columnOptions.columns, itemMap: loaded.itemMap)
+        guard testData.eventCount > testData.sessionCount else {
+            throw DataError(file: test, "no test session has two events the model knows (\(testData.droppedUnknownEvents) events had "
+                + "items the model was not trained on), so there is nothing to evaluate")
+        }
         var scorer = SessionModelScorer(model: loaded.model)
         var results = [("GRU4Rec", try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                              threads: threadOptions.threads).metrics)]
-        if let train {
-            let trainData = try readTraining(train, columns: columnOptions.columns)
-            guard trainData.itemMap.ids == loaded.itemMap.ids else {
-                throw ValidationError("\(train) has other items than the model was trained on")
-            }
+        if let trainData {
             var popularity = PopularityScorer(training: trainData)
             var markov = MarkovScorer(training: trainData)
             results.append(("POP", try evaluateWithProgress(&popularity, name: "POP", on: testData, options: evaluationOptions,
@@ -55,18 +66,44 @@ struct RecommendCommand: ParsableCommand {
     var model: String
 
     @Option(help: "The session so far: item ids separated by commas, oldest first.")
-    var items: String
+    var items: String?
+
+    @Option(help: "The session so far from a file, one item id per line, oldest first ('-' reads standard input); for ids with commas or spaces, or long sessions.")
+    var itemsFile: String?
 
     @Option(help: "How many recommendations.")
     var top = 10
 
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
+        guard (items == nil) != (itemsFile == nil) else { throw ValidationError("give the session with --items or with --items-file") }
+    }
+
     func run() throws {
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
-        let prefix = items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let prefix = try sessionItems()
         let recommendations = try Recommender.recommend(loaded.model, itemMap: loaded.itemMap, after: prefix, count: top)
         printTable(["rank", "item", "score"], recommendations.enumerated().map {
             [String($0.offset + 1), $0.element.item, fixed4($0.element.score)]
         })
+    }
+
+    /// The session's item ids: split at commas with surrounding spaces trimmed from `--items`,
+    /// or taken line by line, exactly as written, from `--items-file`.
+    func sessionItems() throws -> [String] {
+        if let items { return items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let path = itemsFile!
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw DataError(file: path, "cannot be read: \(readableReason(error))")
+            }
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: path, "is not UTF-8 text") }
+        return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { String($0.hasSuffix("\r") ? $0.dropLast() : $0[...]) }.filter { !$0.isEmpty }
     }
 }
 
@@ -90,6 +127,11 @@ struct PreprocessCommand: ParsableCommand {
 
     @Option(help: "Items seen fewer times than this are removed.")
     var minimumItemSupport = 5
+
+    func validate() throws {
+        guard testDays.isFinite, testDays > 0 else { throw ValidationError("--test-days \(testDays) must be a positive number of days") }
+        guard minimumItemSupport >= 1 else { throw ValidationError("--minimum-item-support \(minimumItemSupport) must be at least 1") }
+    }
 
     func run() throws {
         guard let format = Preprocessor.Format(rawValue: format) else {

@@ -8,4 +8,11 @@ struct GRU4RecCommand: ParsableCommand {
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self,
                       PreprocessCommand.self, GenerateCommand.self, BenchmarkCommand.self])
+
+    /// Installs the signal handlers (every long phase stops on SIGINT, SIGTERM and SIGHUP), then
+    /// parses and runs the command.
+    static func main() {
+        Interruption.install()
+        main(nil)
+    }
 }

@@ -82,74 +82,143 @@ struct TrainCommand: ParsableCommand {
         return configuration
     }
 
+    @Flag(help: "Replace an existing --checkpoint file of another run (without it such a file is refused).")
+    var overwrite = false
+
+    func validate() throws {
+        if let memoryLimit, !(1...(1 << 40)).contains(memoryLimit) {
+            throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 1 to \(1 << 40)")
+        }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every \(checkpointEvery) must not be negative") }
+        if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint FILE") }
+        if let nEpochs { _ = try GRU4RecConfiguration(parameters: "n_epochs=\(nEpochs)") }
+        if resume == nil { _ = try resolvedConfiguration() }
+        try evaluationOptions.check()
+    }
+
     func run() throws {
         threadOptions.apply()
-        let available = memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: train)[.size] as? Int) ?? 0
-        try MemoryEstimate.check(MemoryEstimate.readingBytes(fileBytes: fileBytes), available: available,
-                                 for: "reading this file", source: train)
-        let data = try readTraining(train, columns: columnOptions.columns)
-        if resume == nil {
-            let configuration = try resolvedConfiguration()
-            try MemoryEstimate.check(MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count), available: available,
-                                     for: "training \(data.itemMap.count) items with layers \(configuration.layers)", source: train)
-        }
-        print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
-        let trainer: SessionTrainer<GRU4RecModel<Float>>
-        var epochs: Int
-        if let resume {
-            trainer = try Checkpoint.resumeTraining(from: URL(fileURLWithPath: resume), data: data)
-            epochs = trainer.model.configuration.epochs
-            if let nEpochs, let requested = Int(nEpochs) { epochs = requested }
-            print("resuming \(resume): \(trainer.completedEpochs) epochs done"
-                + (trainer.epochInProgress.map { ", \($0.steps) steps into the next" } ?? ""))
-        } else {
-            let configuration = try resolvedConfiguration()
-            trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
-            epochs = configuration.epochs
-        }
+        try checkOutputs()
+        let data = try readTrainingData()
+        let (trainer, epochs) = try makeTrainer(data)
         let model = trainer.model
         print("parameters: \(model.configuration.parameterString)")
-        Interruption.install()
-        let checkpointURL = checkpoint.map { URL(fileURLWithPath: $0) }
-        let summaries = try (detectAnomaly ? withAnomalyDetection : { try $0() }) {
-            try trainWithProgress(trainer: trainer, epochs: epochs, checkpoint: checkpointURL, checkpointEvery: checkpointEvery)
-        }
-        if Interruption.signal != 0 {
-            let saved = checkpointURL ?? URL(fileURLWithPath: "gru4rec-interrupted.safetensors")
-            try Checkpoint.saveTraining(trainer, to: saved)
-            print("interrupted by signal \(Interruption.signal): saved \(saved.path); continue with --resume \(saved.path)")
-            Foundation.exit(128 + Interruption.signal)
-        }
+        let summaries = try train(trainer, epochs: epochs)
         printTable(["epoch", "loss", "events/s", "seconds"], summaries.map {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
         if let save {
             try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: trainer.completedEpochs, to: URL(fileURLWithPath: save))
             print("saved the model to \(save)")
+        } else if checkpoint == nil {
+            print("note: the trained model was not saved (give --save FILE to keep it)")
         }
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
-        if let test {
-            let testData = try readTest(test, columns: columnOptions.columns, itemMap: data.itemMap)
-            var scorer = SessionModelScorer(model: model)
-            let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
-                                                              threads: threadOptions.threads)
-            print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
-            printMetrics([("GRU4Rec", metrics)])
-            report["predictions"] = metrics.predictions
-            report["eval_events_per_second"] = Double(metrics.predictions) / max(seconds, 1e-9)
-            for k in metrics.cutoffs {
-                report["recall_at_\(k)"] = metrics.recall(at: k)
-                report["mrr_at_\(k)"] = metrics.mrr(at: k)
-            }
-        }
+        if let test { try evaluate(model, on: test, itemMap: data.itemMap, into: &report) }
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Every output path is checked and locked before anything is read or trained.
+    func checkOutputs() throws {
+        if let save {
+            try OutputFiles.checkWritable(save, option: "--save")
+            try OutputFiles.lock(save, option: "--save")
+        }
+        if let checkpoint {
+            try OutputFiles.checkWritable(checkpoint, option: "--checkpoint")
+            let continuing = resume.map { URL(fileURLWithPath: $0).standardizedFileURL == URL(fileURLWithPath: checkpoint).standardizedFileURL } ?? false
+            if FileManager.default.fileExists(atPath: checkpoint) && !continuing && !overwrite {
+                throw ValidationError("--checkpoint \(checkpoint) already exists; continue that run with --resume \(checkpoint), "
+                    + "or pass --overwrite to replace it")
+            }
+            if checkpoint != save { try OutputFiles.lock(checkpoint, option: "--checkpoint") }
+        }
+    }
+
+    /// Reads the training file after checking that reading it fits in memory.
+    func readTrainingData() throws -> SessionData {
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: train)[.size] as? Int) ?? 0
+        try MemoryEstimate.check(MemoryEstimate.readingBytes(fileBytes: fileBytes), available: availableMemory,
+                                 for: "reading this file", source: train)
+        let data = try readTraining(train, columns: columnOptions.columns)
+        print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
+        return data
+    }
+
+    /// The memory training may use: `--memory-limit`, or what the system reports available.
+    var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes }
+
+    /// A new trainer, or one resumed from `--resume`, and the number of epochs to reach.
+    func makeTrainer(_ data: SessionData) throws -> (SessionTrainer<GRU4RecModel<Float>>, epochs: Int) {
+        if let resume {
+            let trainer = try Checkpoint.resumeTraining(from: URL(fileURLWithPath: resume), data: data)
+            let ignored = ignoredWhenResuming
+            if !ignored.isEmpty {
+                print("note: --resume trains with the checkpoint's hyperparameters; ignoring \(ignored.joined(separator: ", "))")
+            }
+            let epochs = try nEpochs.map { try GRU4RecConfiguration(parameters: "n_epochs=\($0)").epochs } ?? trainer.model.configuration.epochs
+            print("resuming \(resume): \(trainer.completedEpochs) epochs done"
+                + (trainer.epochInProgress.map { ", \($0.steps) steps into the next" } ?? ""))
+            return (trainer, epochs)
+        }
+        let configuration = try resolvedConfiguration()
+        try MemoryEstimate.check(MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count), available: availableMemory,
+                                 for: "training \(data.itemMap.count) items with layers \(configuration.layers), "
+                                    + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)
+        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
+        return (SessionTrainer(model: model, data: data), configuration.epochs)
+    }
+
+    /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).
+    var ignoredWhenResuming: [String] {
+        let given: [(String, String?)] = [
+            ("-p", parameters.isEmpty ? nil : parameters), ("--loss", loss), ("--layers", layers), ("--batch-size", batchSize),
+            ("--dropout-p-embed", dropoutPEmbed), ("--dropout-p-hidden", dropoutPHidden), ("--learning-rate", learningRate),
+            ("--momentum", momentum), ("--n-sample", nSample), ("--sample-alpha", sampleAlpha), ("--embedding", embedding),
+            ("--constrained-embedding", constrainedEmbedding), ("--bpreg", bpreg), ("--elu-param", eluParam), ("--logq", logq),
+            ("--gru-formulation", gruFormulation), ("--seed", seed),
+        ]
+        return given.compactMap { $0.1 == nil ? nil : $0.0 }
+    }
+
+    /// Trains to `epochs` epochs with checkpoints; on SIGINT, SIGTERM or SIGHUP saves a
+    /// checkpoint between two steps and exits with 128 + signal.
+    func train(_ trainer: SessionTrainer<GRU4RecModel<Float>>, epochs: Int) throws -> [EpochSummary] {
+        let checkpointURL = checkpoint.map { URL(fileURLWithPath: $0) }
+        return try Interruption.deferringExit {
+            let summaries = try (detectAnomaly ? withAnomalyDetection : { try $0() }) {
+                try trainWithProgress(trainer: trainer, epochs: epochs, checkpoint: checkpointURL, checkpointEvery: checkpointEvery)
+            }
+            if Interruption.signal != 0 {
+                let saved = checkpointURL ?? URL(fileURLWithPath: "gru4rec-interrupted.safetensors")
+                try Checkpoint.saveTraining(trainer, to: saved)
+                print("interrupted by signal \(Interruption.signal): saved \(saved.path); continue with --resume \(saved.path)")
+                Interruption.exitIfSignalled()
+            }
+            return summaries
+        }
+    }
+
+    /// Evaluates the trained model on `--test` and adds the figures to `report`.
+    func evaluate(_ model: GRU4RecModel<Float>, on test: String, itemMap: ItemMap, into report: inout [String: Any]) throws {
+        let testData = try readTest(test, columns: columnOptions.columns, itemMap: itemMap)
+        var scorer = SessionModelScorer(model: model)
+        let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
+                                                          threads: threadOptions.threads)
+        print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
+        printMetrics([("GRU4Rec", metrics)])
+        report["predictions"] = metrics.predictions
+        report["eval_events_per_second"] = Double(metrics.predictions) / max(seconds, 1e-9)
+        for k in metrics.cutoffs {
+            report["recall_at_\(k)"] = metrics.recall(at: k)
+            report["mrr_at_\(k)"] = metrics.mrr(at: k)
         }
     }
 }
@@ -161,27 +230,18 @@ func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData) throws -> 
 
 /// Trains `trainer` until `epochs` epochs are complete, with a progress bar. Writes `checkpoint`
 /// after every epoch and every `checkpointEvery` steps; stops early (returning what it trained)
-/// when SIGINT or SIGTERM arrives.
+/// when SIGINT, SIGTERM or SIGHUP arrives.
 func trainWithProgress(trainer: SessionTrainer<GRU4RecModel<Float>>, epochs: Int, checkpoint: URL? = nil,
                        checkpointEvery: Int = 0) throws -> [EpochSummary] {
     var summaries: [EpochSummary] = []
     while trainer.completedEpochs < epochs && Interruption.signal == 0 {
         let epoch = trainer.completedEpochs + 1
         var bar = ProgressBar(title: "epoch \(epoch)/\(epochs)", total: trainer.eventsPerEpoch)
-        var stepsSincePause = 0
-        var summary: EpochSummary
-        repeat {
-            summary = try trainer.trainEpoch(reportEvery: 50, progress: { progress in
-                bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
-            }, shouldStop: {
-                stepsSincePause += 1
-                return Interruption.signal != 0 || (checkpointEvery > 0 && stepsSincePause > checkpointEvery)
-            })
-            if summary.interrupted && Interruption.signal == 0, let checkpoint {
-                try Checkpoint.saveTraining(trainer, to: checkpoint)
-                stepsSincePause = 1
-            }
-        } while summary.interrupted && Interruption.signal == 0
+        let summary = try trainer.trainEpoch(reportEvery: 50, progress: { progress in
+            bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
+        }, checkpointEvery: checkpoint == nil ? 0 : checkpointEvery, checkpoint: { trainer in
+            try Checkpoint.saveTraining(trainer, to: checkpoint!)
+        }, shouldStop: { Interruption.signal != 0 })
         bar.update(summary.events, note: "loss \(fixed4(summary.meanLoss))")
         bar.finish()
         if summary.interrupted { break }

@@ -84,12 +84,12 @@ import Testing
             "format": Checkpoint.formatName, "format_version": "1", "item_ids": #"["a","b","c","d"]"#,
             "parameters": "layers=6/200000,loss=bpr-max", "epochs_completed": "1",
         ])
-        file.metadata["parameters"] = "layers=200000/6,loss=bpr-max"
+        file.metadata["parameters"] = "layers=60000/6,loss=bpr-max"
         do {
             _ = try Checkpoint.load(file, path: "huge.safetensors", as: Float.self)
-            Issue.record("a checkpoint claiming a 200,000-unit layer was accepted")
+            Issue.record("a checkpoint claiming a 60,000-unit layer was accepted")
         } catch let error as CheckpointError {
-            #expect(error.message.contains("'gru.layer0.weightHH' as [600000, 200000]"))
+            #expect(error.message.contains("'gru.layer0.weightHH' as [180000, 60000]"))
         }
     }
 

@@ -94,7 +94,7 @@ import Testing
     @Test func badHyperparameterValue() throws {
         let result = try train("SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n", parameters: "layers=4,batch_size=-3")
         #expect(result.status != 0)
-        #expect(result.errors.contains("parameter 'batch_size': '-3' is not an integer of at least 1"))
+        #expect(result.errors.contains("parameter 'batch_size': '-3' is not an integer from 1 to 1073741824"))
     }
 
     @Test func aModelTooLargeForMemoryIsRefusedUpFrontWithTheEstimate() throws {
@@ -104,7 +104,7 @@ import Testing
         try "SessionId\tItemId\tTime\n1\tA\t1\n1\tB\t2\n".write(to: file, atomically: true, encoding: .utf8)
         let result = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", file.path, "-p", "layers=20000/20000,n_epochs=1", "--memory-limit", "100"])
         #expect(result.status != 0)
-        #expect(result.errors.contains("training 2 items with layers [20000, 20000] would need about"))
+        #expect(result.errors.contains("training 2 items with layers [20000, 20000], batch size 64 and 2048 samples would need about"))
         #expect(result.errors.contains("but 100 MB are available"))
     }
 
@@ -147,7 +147,7 @@ import Testing
         for name in a.names { #expect(a.entries[name] == b.entries[name], "\(name) differs after the interruption") }
     }
 
-    @Test func unwritableCheckpointIsAClearErrorAndTheOldOneSurvives() throws {
+    @Test func anUnwritableSavePathIsRefusedBeforeTraining() throws {
         let directory = try folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
@@ -155,6 +155,7 @@ import Testing
         let blocked = directory.appendingPathComponent("demo_test.tsv").appendingPathComponent("model.safetensors").path
         let result = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", "layers=4,n_epochs=1,n_sample=2", "--save", blocked])
         #expect(result.status != 0)
-        #expect(result.errors.contains("model.safetensors: cannot create a file in its folder"))
+        #expect(result.errors.contains("demo_test.tsv does not exist"), "\(result.errors)")
+        #expect(!result.output.contains("training data:"), "the training file was read before the output path was checked")
     }
 }

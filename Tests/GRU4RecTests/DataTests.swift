@@ -49,7 +49,7 @@ import Testing
 
     @Test func missingColumnNamesFileAndLine() {
         let e = error("SessionId\tItem\tTime\n1\tA\t1\n")
-        #expect(e?.description == "clicks.tsv:1: missing column 'ItemId'; the header has: SessionId, Item, Time")
+        #expect(e?.description == "clicks.tsv:1: missing column 'ItemId'; the header has 3 tab-separated fields: 'SessionId', 'Item', 'Time'")
     }
 
     @Test func nonNumericTimeNamesLineAndColumn() {

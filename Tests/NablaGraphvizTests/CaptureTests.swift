@@ -52,7 +52,7 @@ import Testing
         var generator = SeededRandomGenerator(seed: 1)
         let gru = GRU<Double>(inputSize: 2, hiddenSizes: [3], using: &generator)
         gru.labelParameters(prefix: "gru")
-        let h = gru.step(Tensor(ones: [1, 2]), gru.zeroState(batchSize: 1))[0]
+        let h = gru.step(Tensor(ones: [1, 2]), gru.zeroStates(batchSize: 1))[0]
         let names = ComputationGraph.capture(h).nodes.filter { $0.kind == .parameter }.compactMap(\.name)
         #expect(Set(names) == ["gru.layer0.weightIH", "gru.layer0.weightHH", "gru.layer0.biasIH", "gru.layer0.biasHH"])
     }

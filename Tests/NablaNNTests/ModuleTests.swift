@@ -43,7 +43,7 @@ import Testing
     @Test func zeroGradClearsEveryParameter() {
         let model = Tiny()
         let x = Tensor<Double>(ones: [1, 3])
-        model.head(model.encoder.step(x, model.encoder.zeroState(batchSize: 1)).last!).sum().backward()
+        model.head(model.encoder.step(x, model.encoder.zeroStates(batchSize: 1)).last!).sum().backward()
         #expect(model.parameters.allSatisfy { $0.grad != nil })
         model.zeroGrad()
         #expect(model.parameters.allSatisfy { $0.grad == nil })

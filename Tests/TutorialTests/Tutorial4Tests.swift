@@ -48,7 +48,7 @@ import Testing
         let gru = GRU<Double>(inputSize: 3, hiddenSizes: [4], implementation: .composed, using: &generator)
         gru.labelParameters(prefix: "gru")
         let x = Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator)
-        let step = gru.step(x, gru.zeroState(batchSize: 1), time: 0)[0]
+        let step = gru.step(x, gru.zeroStates(batchSize: 1), time: 0)[0]
         let picture = FileManager.default.temporaryDirectory.appendingPathComponent("gru-step.svg")
         try step.sum().renderGraph(.svg, to: picture)
         let graph = ComputationGraph.capture(step)

@@ -3,20 +3,23 @@ import Nabla
 import NablaNN
 import NablaSessions
 
-/// A GRU4Rec model on disk: a ``SessionCheckpoint`` model file whose metadata also says what it
+/// A GRU4Rec model on disk: a `SessionCheckpoint` model file whose metadata also says what it
 /// is and how it was configured.
 ///
-/// Metadata keys: `format` (`nabla-gru4rec`), `format_version` (`1`), `parameters` (the
+/// Metadata keys: `format` (`nabla-gru4rec`), `format_version` (`2`), `parameters` (the
 /// hyperparameter string), `item_ids` (a JSON array of the user's item ids, by row),
-/// `epochs_completed` and, for training checkpoints, `kind` (`training`) and `training`.
-/// Loading validates the safetensors layout, the metadata and every tensor's shape before the
-/// model is used. Files from earlier versions, whose original-formulation GRU layers named
-/// their bias `bias`, load as they are.
+/// `epochs_completed`, `checksums` (of every tensor and of the rest of the metadata) and, for
+/// training checkpoints, `kind` (`training`) and `training`. Loading verifies the checksums and
+/// validates the safetensors layout, the metadata, every tensor's shape and that every weight is
+/// finite before the model is used. Files of format version 1 (without checksums, and whose
+/// original-formulation GRU layers named their bias `bias`) load as they are.
 public enum Checkpoint {
     /// The format name stored in every file.
     public static let formatName = "nabla-gru4rec"
     /// The current format version.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    /// The versions this build reads.
+    public static let readableVersions = ["1", "2"]
 
     /// A loaded model with its item map.
     public struct Loaded<Scalar: TensorScalar> {
@@ -33,14 +36,14 @@ public enum Checkpoint {
         try SessionCheckpoint.save(model, itemMap: itemMap, metadata: metadata(model, epochsCompleted: epochsCompleted), to: url)
     }
 
-    /// Writes a training checkpoint of a GRU4Rec trainer (see ``SessionCheckpoint/saveTraining(_:metadata:to:)``).
+    /// Writes a training checkpoint of a GRU4Rec trainer (see `SessionCheckpoint.saveTraining(_:metadata:to:)`).
     public static func saveTraining<Scalar>(_ trainer: SessionTrainer<GRU4RecModel<Scalar>>, to url: URL) throws {
         try SessionCheckpoint.saveTraining(trainer, metadata: metadata(trainer.model, epochsCompleted: trainer.completedEpochs), to: url)
     }
 
     /// A trainer that continues a training checkpoint on `data`, the same training data.
     ///
-    /// - Throws: ``CheckpointError`` when the file is not a training checkpoint or was made on
+    /// - Throws: `CheckpointError` when the file is not a training checkpoint or was made on
     ///   other data; errors of ``load(_:as:)`` for a damaged file.
     public static func resumeTraining<Scalar>(from url: URL, data: SessionData, as type: Scalar.Type = Float.self) throws
         -> SessionTrainer<GRU4RecModel<Scalar>> {
@@ -53,7 +56,7 @@ public enum Checkpoint {
 
     /// Reads and validates a model file or checkpoint.
     ///
-    /// - Throws: ``CheckpointError`` for a file that is not a GRU4Rec checkpoint, has another
+    /// - Throws: `CheckpointError` for a file that is not a GRU4Rec checkpoint, has another
     ///   version, or whose metadata and tensors disagree; `SafeTensorsError` for a damaged file.
     public static func load<Scalar>(_ url: URL, as type: Scalar.Type = Float.self) throws -> Loaded<Scalar> {
         try load(SafeTensors.read(from: url), path: url.path, as: type)
@@ -64,11 +67,16 @@ public enum Checkpoint {
         guard file.metadata["format"] == formatName else {
             throw CheckpointError(path: path, "not a GRU4Rec checkpoint (format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
         }
-        guard file.metadata["format_version"] == String(formatVersion) else {
-            throw CheckpointError(path: path, "format version \(file.metadata["format_version"] ?? "missing"); this build reads version \(formatVersion)")
+        guard let version = file.metadata["format_version"], readableVersions.contains(version) else {
+            throw CheckpointError(path: path, "format version \(file.metadata["format_version"] ?? "missing"); this build reads versions "
+                + readableVersions.joined(separator: " and "))
+        }
+        try SessionCheckpoint.verifyChecksums(file, path: path, required: version != "1")
+        guard let parameters = file.metadata["parameters"] else {
+            throw CheckpointError(path: path, "the hyperparameters ('parameters') are missing")
         }
         let configuration: GRU4RecConfiguration
-        do { configuration = try GRU4RecConfiguration(parameters: file.metadata["parameters"] ?? "") } catch {
+        do { configuration = try GRU4RecConfiguration(parameters: parameters) } catch {
             throw CheckpointError(path: path, "stored hyperparameters are invalid: \(error)")
         }
         let itemMap = try SessionCheckpoint.itemMap(in: file, path: path)
@@ -79,6 +87,7 @@ public enum Checkpoint {
         try checkShapesBeforeAllocating(file, configuration: configuration, itemCount: itemMap.count, path: path)
         let model = GRU4RecModel<Scalar>(configuration: configuration, itemCount: itemMap.count)
         try model.loadParameters(from: file, source: path)
+        try SessionCheckpoint.checkFinite(model, path: path, doing: "refused")
         let extra = Set(file.names).subtracting(model.namedParameters().map(\.name))
             .filter { !$0.hasPrefix("optimizer.") && !$0.hasPrefix("training.") }
         guard extra.isEmpty else {

@@ -95,9 +95,9 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
             }
             return parsed
         }
-        func integer(minimum: Int) throws -> Int {
-            guard let parsed = Int(value), parsed >= minimum else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not an integer of at least \(minimum)")
+        func integer(minimum: Int, maximum: Int) throws -> Int {
+            guard let parsed = Int(value), parsed >= minimum, parsed <= maximum else {
+                throw ConfigurationError(parameter: name, "'\(value)' is not an integer from \(minimum) to \(maximum)")
             }
             return parsed
         }
@@ -108,27 +108,29 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
             }
             loss = parsed
         case "layers":
-            let sizes = value.split(separator: "/").map { Int($0) }
-            guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not a list of positive sizes such as 100 or 200/100")
+            let sizes = value.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard !sizes.isEmpty, sizes.count <= Self.maximumLayers,
+                  sizes.allSatisfy({ (1...Self.maximumSize).contains($0 ?? 0) }) else {
+                throw ConfigurationError(parameter: name, "'\(value)' is not a list of at most \(Self.maximumLayers) sizes "
+                    + "from 1 to \(Self.maximumSize), such as 100 or 200/100")
             }
             layers = sizes.map { $0! }
-        case "batch_size": batchSize = try integer(minimum: 1)
+        case "batch_size": batchSize = try integer(minimum: 1, maximum: Self.maximumCount)
         case "dropout_p_embed": dropoutEmbed = try number({ $0 >= 0 && $0 < 1 }, "a drop probability in [0, 1)")
         case "dropout_p_hidden": dropoutHidden = try number({ $0 >= 0 && $0 < 1 }, "a drop probability in [0, 1)")
         case "learning_rate": learningRate = try number({ $0 > 0 }, "a positive number")
         case "momentum": momentum = try number({ $0 >= 0 && $0 < 1 }, "a momentum in [0, 1)")
         case "sample_alpha": sampleAlpha = try number({ $0 >= 0 }, "a non-negative number")
-        case "n_sample": sampleCount = try integer(minimum: 0)
+        case "n_sample": sampleCount = try integer(minimum: 0, maximum: Self.maximumCount)
         case "embedding":
-            embedding = value == "layersize" ? -1 : try integer(minimum: 0)
+            embedding = value == "layersize" ? -1 : try integer(minimum: 0, maximum: Self.maximumSize)
         case "constrained_embedding":
             switch value {
             case "True", "true", "1": constrainedEmbedding = true
             case "False", "false", "0": constrainedEmbedding = false
             default: throw ConfigurationError(parameter: name, "'\(value)' is not True or False")
             }
-        case "n_epochs": epochs = try integer(minimum: 0)
+        case "n_epochs": epochs = try integer(minimum: 1, maximum: Self.maximumCount)
         case "bpreg": bpreg = try number({ $0 >= 0 }, "a non-negative number")
         case "elu_param": eluParameter = try number({ $0 >= 0 }, "a non-negative number")
         case "logq": logq = try number({ $0 >= 0 }, "a non-negative number")
@@ -140,11 +142,20 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
         case "seed":
             guard let parsed = UInt64(value) else { throw ConfigurationError(parameter: name, "'\(value)' is not a non-negative integer") }
             seed = parsed
-        case "sample_cache_max_size": sampleCacheSize = try integer(minimum: 1)
+        case "sample_cache_max_size": sampleCacheSize = try integer(minimum: 1, maximum: Self.maximumCount)
         default:
             throw ConfigurationError(parameter: name, "unknown parameter; known: \(Self.parameterNames.joined(separator: ", "))")
         }
     }
+
+    /// The largest layer or embedding size accepted (65,536).
+    public static let maximumSize = 1 << 16
+    /// The most GRU layers accepted.
+    public static let maximumLayers = 64
+    /// The largest batch size, sample count, cache size and epoch count accepted (2³⁰): large
+    /// enough for any machine, small enough that no size computed from them overflows. Whether a
+    /// setting fits the memory is checked separately (``MemoryEstimate``).
+    public static let maximumCount = 1 << 30
 
     /// Every parameter name this type reads.
     public static let parameterNames = [

@@ -2,8 +2,8 @@ import Nabla
 import NablaNN
 import NablaSessions
 
-/// GRU4Rec's network, assembled from NablaNN's layers: item input, a stacked ``GRU`` and an
-/// ``ItemOutput`` scoring items.
+/// GRU4Rec's network, assembled from NablaNN's layers: item input, a stacked `GRU` and an
+/// `ItemOutput` scoring items.
 ///
 /// | input mode | how an item enters the first layer | parameters |
 /// |---|---|---|
@@ -18,8 +18,8 @@ import NablaSessions
 ///
 /// Scores are `h · Wᵀ + b` for the rows of the items asked for: during training only the
 /// mini-batch's targets and the shared samples, never all items. The model is a
-/// ``SessionModel``, so ``SessionTrainer``, ``Evaluator``, ``Recommender`` and
-/// ``SessionCheckpoint`` work on it as on any other.
+/// `SessionModel`, so `SessionTrainer`, `Evaluator`, `Recommender` and
+/// `SessionCheckpoint` work on it as on any other.
 public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
     /// The hyperparameters.
     public let configuration: GRU4RecConfiguration
@@ -86,7 +86,7 @@ public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
 
     /// Zero hidden states for `batchSize` sessions, one per layer, named for drawings.
     public func zeroStates(batchSize: Int) -> [Tensor<Scalar>] {
-        gru.zeroState(batchSize: batchSize)
+        gru.zeroStates(batchSize: batchSize)
     }
 
     /// One step through the network: reads `items`, updates `states` (one per layer) and returns
@@ -97,12 +97,12 @@ public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
         switch configuration.inputMode {
         case .constrained:
             let x = embeddingDropout(output.weight.gather(rows: items))
-            return withScope("gru") { gru.step(x, &states) }
+            return withScope("gru") { gru.step(x, states: &states) }
         case .embedding:
             let x = embeddingDropout(inputEmbedding!(items))
-            return withScope("gru") { gru.step(x, &states) }
+            return withScope("gru") { gru.step(x, states: &states) }
         case .oneHot:
-            return withScope("gru") { gru.step(items: items, &states) }
+            return withScope("gru") { gru.step(items: items, states: &states) }
         }
     }
 

@@ -3,22 +3,33 @@ import Foundation
 /// How much memory training GRU4Rec will take, estimated before anything large is allocated, so
 /// a data set too large for the machine is refused up front with the numbers.
 public enum MemoryEstimate {
-    /// Bytes for the model's parameters with Adagrad's accumulator and velocity for each (three
-    /// copies), plus the sample cache, for `itemCount` items.
+    /// Bytes for training: the model's parameters with Adagrad's accumulator and velocity for
+    /// each (three copies), the sample cache, and one step's working memory, which grows with the
+    /// batch size, the samples and the layers: the `B × (B + S)` score matrix and its softmax and
+    /// gradient, the gathered item rows and their gradients, and each layer's gates.
+    ///
+    /// Computed in floating point, so absurd settings give a huge estimate rather than an
+    /// overflow; the result is capped at `Int.max / 2`.
     public static func trainingBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, scalarBytes: Int = 4) -> Int {
-        let layers = configuration.layers
-        var parameters = itemCount * (layers[layers.count - 1] + 1)
-        var input: Int
+        let layers = configuration.layers.map(Double.init), items = Double(itemCount)
+        let last = layers[layers.count - 1]
+        var parameters = items * (last + 1)
+        var input: Double
         switch configuration.inputMode {
-        case .constrained: input = layers[layers.count - 1]
-        case .embedding(let size): parameters += itemCount * size; input = size
-        case .oneHot: parameters += itemCount * 3 * layers[0]; input = 0
+        case .constrained: input = last
+        case .embedding(let size): parameters += items * Double(size); input = Double(size)
+        case .oneHot: parameters += items * 3 * layers[0]; input = 0
         }
+        let firstInput = input
         for size in layers {
             parameters += 3 * size * (input + size + 2)
             input = size
         }
-        return 3 * parameters * scalarBytes + configuration.sampleCacheSize * 4
+        let batch = Double(configuration.batchSize), columns = batch + Double(configuration.sampleCount)
+        let working = 4 * batch * columns + 3 * columns * last + 16 * batch * layers.reduce(0, +) + 2 * batch * firstInput
+        let cache = Double(configuration.sampleCacheSize) * 4 + Double(configuration.sampleCount) * 8
+        let total = (3 * parameters + working) * Double(scalarBytes) + cache
+        return total < Double(Int.max / 2) ? Int(total) : Int.max / 2
     }
 
     /// Bytes for reading a session file of `fileBytes` bytes: the text, the parsed events with
@@ -35,7 +46,7 @@ public enum MemoryEstimate {
 
     /// Throws when `needed` exceeds `available`, saying what for.
     ///
-    /// - Throws: ``DataError`` naming `source` with both figures.
+    /// - Throws: `DataError` naming `source` with both figures.
     public static func check(_ needed: Int, available: Int?, for purpose: String, source: String) throws {
         guard let available, needed > available else { return }
         throw DataError(file: source, "\(purpose) would need about \(megabytes(needed)) of memory, "

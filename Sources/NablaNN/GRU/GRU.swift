@@ -5,15 +5,16 @@ import Nabla
 ///
 /// The first layer reads vectors or item indices (``GRUInput``). Each layer's output can pass
 /// through a dropout, and the dropped-out output is the state that layer carries to the next
-/// step, as in GRU4Rec. ``step(_:_:time:)`` advances every layer by one time step;
+/// step, as in GRU4Rec. ``step(_:states:time:)`` (or ``step(items:states:time:)``) advances every
+/// layer by one time step, updating the states in place;
 /// ``unrolled(_:initialState:)`` runs a sequence and tags each step's ops with the scope
 /// `layerK.tT`, so a drawing shows one cluster per layer and time step.
 ///
 /// ```swift
 /// var generator = SeededRandomGenerator(seed: 1)
 /// let gru = GRU<Float>(input: .items(count: 1_000), hiddenSizes: [100], dropout: 0.25, using: &generator)
-/// var states = gru.zeroState(batchSize: 32)
-/// let output = gru.step(items: batchOfItems, &states)      // [32, 100]
+/// var states = gru.zeroStates(batchSize: 32)
+/// let output = gru.step(items: batchOfItems, states: &states)      // [32, 100]
 /// ```
 public final class GRU<Scalar: TensorScalar>: Module {
     /// The cells, first layer first.
@@ -83,7 +84,7 @@ public final class GRU<Scalar: TensorScalar>: Module {
     }
 
     /// Zero states for a batch, one per layer, named `initial state (layer K)` for drawings.
-    public func zeroState(batchSize: Int) -> [Tensor<Scalar>] {
+    public func zeroStates(batchSize: Int) -> [Tensor<Scalar>] {
         layers.enumerated().map { index, layer in
             let state = Tensor<Scalar>(zeros: [batchSize, layer.hiddenSize])
             state.name = "initial state (layer \(index))"
@@ -106,7 +107,7 @@ public final class GRU<Scalar: TensorScalar>: Module {
     /// One time step from vectors `x`, updating `states` in place; returns the last layer's output.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func step(_ x: Tensor<Scalar>, _ states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
+    public func step(_ x: Tensor<Scalar>, states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
         advance(states: &states, time: time) { layer, state in layer(x, state) }
     }
 
@@ -114,7 +115,7 @@ public final class GRU<Scalar: TensorScalar>: Module {
     /// updating `states` in place; returns the last layer's output.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func step(items: [Int], _ states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
+    public func step(items: [Int], states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
         advance(states: &states, time: time) { layer, state in layer(items, state) }
     }
 
@@ -144,10 +145,10 @@ public final class GRU<Scalar: TensorScalar>: Module {
         _ inputs: [Tensor<Scalar>], initialState: [Tensor<Scalar>]? = nil
     ) -> (outputs: [Tensor<Scalar>], finalState: [Tensor<Scalar>]) {
         guard let first = inputs.first else { return ([], initialState ?? []) }
-        var states = initialState ?? zeroState(batchSize: first.shape[0])
+        var states = initialState ?? zeroStates(batchSize: first.shape[0])
         var outputs: [Tensor<Scalar>] = []
         for (t, x) in inputs.enumerated() {
-            outputs.append(step(x, &states, time: t))
+            outputs.append(step(x, states: &states, time: t))
         }
         return (outputs, states)
     }

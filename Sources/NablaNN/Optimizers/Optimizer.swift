@@ -19,6 +19,19 @@ public protocol Optimizer<Scalar>: AnyObject {
     func restore(_ state: OptimizerState<Scalar>) throws
 }
 
+extension Optimizer {
+    /// Nothing, for an optimizer that remembers nothing between steps (plain gradient descent).
+    public var state: OptimizerState<Scalar> { OptimizerState(buffers: [:]) }
+
+    /// Accepts only an empty state, for an optimizer that remembers nothing between steps.
+    public func restore(_ state: OptimizerState<Scalar>) throws {
+        guard state.buffers.isEmpty && state.counters.isEmpty else {
+            throw OptimizerStateError(message: "this optimizer keeps no state, but the saved one has "
+                + "\((state.buffers.keys.sorted() + state.counters.keys.sorted()).joined(separator: ", "))")
+        }
+    }
+}
+
 /// What an optimizer remembers between steps: per-parameter buffers by kind (Adagrad's
 /// `accumulator` and `velocity`, Adam's `firstMoment` and `secondMoment`), in the order of the
 /// optimizer's parameters, and counters (Adam's `step`).

@@ -141,7 +141,20 @@ public struct SafeTensors: Sendable {
     }
 
     /// Reads and validates a file.
+    ///
+    /// Only regular files are read: a folder, a FIFO or a device (`/dev/zero`) is refused by name
+    /// rather than read without end.
     public static func read(from url: URL) throws -> SafeTensors {
+        let type: FileAttributeType?
+        do { type = try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType } catch {
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+            throw SafeTensorsError.io(path: url.path, detail: "cannot be read: \(reason ?? "no such file")")
+        }
+        guard type == .typeRegular else {
+            let kind = type == .typeDirectory ? "a folder" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device"
+                : "a FIFO or other special file"
+            throw SafeTensorsError.io(path: url.path, detail: "is \(kind), not a safetensors file")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw SafeTensorsError.io(path: url.path, detail: "cannot be read: \(error.localizedDescription)")

@@ -75,6 +75,9 @@ public struct SessionParallelBatches: Sequence {
             guard events.count == slots, ends.count == slots, previousSlot.count == slots, slots <= batches.batchSize else {
                 throw BatchPositionError("the slot lists have different lengths or exceed the batch size \(batches.batchSize)")
             }
+            guard finished || slots >= Swift.max(1, batches.minimumSlots) else {
+                throw BatchPositionError("\(slots) slots are left but the walk is not finished")
+            }
             guard (0...sessionCount).contains(nextSession), remainingInRound >= 0 else {
                 throw BatchPositionError("the next session \(nextSession) or the steps left \(remainingInRound) are out of range")
             }
@@ -85,7 +88,7 @@ public struct SessionParallelBatches: Sequence {
                       events[slot] + remainingInRound < ends[slot] || finished else {
                     throw BatchPositionError("slot \(slot) does not point into a session of the data")
                 }
-                if let source = previousSlot[slot], !(0..<batches.batchSize).contains(source) {
+                if let source = previousSlot[slot], !(0..<slots).contains(source) {
                     throw BatchPositionError("slot \(slot) continues slot \(source), which does not exist")
                 }
             }

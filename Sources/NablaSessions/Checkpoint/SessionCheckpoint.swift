@@ -23,13 +23,29 @@ public enum SessionCheckpoint {
     public static let trainingStateVersion = 2
 
     /// Writes `model`'s parameters with the item ids and `metadata`, atomically.
+    ///
+    /// - Throws: ``CheckpointError`` without writing anything when a parameter holds NaN or
+    ///   infinite values (such a model would score every item as NaN).
     public static func save<Model: Module>(_ model: Model, itemMap: ItemMap, metadata: [String: String] = [:], to url: URL) throws {
-        try modelFile(model, itemMap: itemMap, metadata: metadata).write(to: url)
+        try checkFinite(model, path: url.path, doing: "not saved")
+        try Checksums.sealed(modelFile(model, itemMap: itemMap, metadata: metadata)).write(to: url)
+    }
+
+    /// Throws a ``CheckpointError`` naming the first parameter of `model` that holds NaN or
+    /// infinite values; `doing` says what was refused ("not saved", "refused").
+    public static func checkFinite<Model: Module>(_ model: Model, path: String, doing: String) throws {
+        for (name, tensor) in model.namedParameters() where !tensor.withUnsafeScalars({ VectorKernels.allFinite($0) }) {
+            throw CheckpointError(path: path, "\(doing): '\(name)' holds NaN or infinite values")
+        }
     }
 
     /// Writes a training checkpoint of `trainer`, atomically.
+    ///
+    /// - Throws: ``CheckpointError`` without writing anything when a parameter holds NaN or
+    ///   infinite values, so the last good checkpoint stays.
     public static func saveTraining<Model>(_ trainer: SessionTrainer<Model>, metadata: [String: String] = [:], to url: URL) throws {
         let model = trainer.model
+        try checkFinite(model, path: url.path, doing: "not saved")
         var file = try modelFile(model, itemMap: trainer.data.itemMap, metadata: metadata)
         let optimizerState = trainer.optimizer.state
         let parameterNames = names(of: trainer.optimizer.parameters, in: model)
@@ -48,7 +64,8 @@ public enum SessionCheckpoint {
             "seconds": progress?.seconds ?? 0, "state_count": progress?.states.count ?? 0,
             "sampler_state": sampler.generatorState.map(hex), "sampler_cursor": sampler.cursor, "sampler_has_cache": sampler.hasCache,
             "random_streams": Dictionary(uniqueKeysWithValues: model.randomStreamOwners.map { ($0.name, $0.owner.generator.state.map(hex)) }),
-            "optimizer_counters": optimizerState.counters,
+            "optimizer_counters": optimizerState.counters, "optimizer": optimizerKind(trainer.optimizer),
+            "options": describe(trainer.options),
             "data_events": trainer.data.eventCount, "data_sessions": trainer.data.sessionCount,
         ]
         if let position = progress?.batchPosition {
@@ -57,7 +74,15 @@ public enum SessionCheckpoint {
         file.metadata["kind"] = "training"
         file.metadata["epochs_completed"] = String(trainer.completedEpochs)
         file.metadata["training"] = String(decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
-        try file.write(to: url)
+        try Checksums.sealed(file).write(to: url)
+    }
+
+    /// Checks the checksums of every tensor and of the metadata that Nabla stores in each file it
+    /// writes; a file without them (written before they were added) passes when `required` is false.
+    ///
+    /// - Throws: ``CheckpointError`` naming the tensor, or the metadata, that does not match.
+    public static func verifyChecksums(_ file: SafeTensors, path: String, required: Bool = true) throws {
+        try Checksums.verify(file, path: path, required: required)
     }
 
     /// The item ids stored in a model file or checkpoint.
@@ -94,6 +119,7 @@ public enum SessionCheckpoint {
             throw CheckpointError(path: path, "its training state has version \(training["version"].map { "\($0)" } ?? "1"); "
                 + "this build continues version \(trainingStateVersion) only (the model in it still loads as a model file)")
         }
+        try Checksums.verify(file, path: path, required: true)
         let data = trainer.data
         guard try itemMap(in: file, path: path) == data.itemMap, training["data_events"] as? Int == data.eventCount,
               training["data_sessions"] as? Int == data.sessionCount else {
@@ -112,7 +138,28 @@ public enum SessionCheckpoint {
         }
         let model = trainer.model
         // Read and check everything before changing anything.
+        let storedOptions: [String: String] = try field("options")
+        let options = describe(trainer.options)
+        if let different = options.keys.sorted().first(where: { storedOptions[$0] != options[$0] }) {
+            throw CheckpointError(path: path, "was trained with \(different) \(storedOptions[different] ?? "unknown"), "
+                + "this trainer has \(options[different]!); resume with the same options")
+        }
         let optimizer = trainer.optimizer
+        let storedKind: String = try field("optimizer")
+        guard storedKind == optimizerKind(optimizer) else {
+            throw CheckpointError(path: path, "was trained with the optimizer \(storedKind), this trainer has \(optimizerKind(optimizer))")
+        }
+        var weights: [(Tensor<Scalar>, [Scalar])] = []
+        for (name, parameter) in model.namedParameters() {
+            let stored = try file.tensor(named: name, as: Scalar.self, source: path)
+            guard stored.shape == parameter.shape else {
+                throw CheckpointError(path: path, "'\(name)' has shape \(stored.shape) in the file, \(parameter.shape) in the model")
+            }
+            guard stored.withUnsafeScalars({ VectorKernels.allFinite($0) }) else {
+                throw CheckpointError(path: path, "refused: '\(name)' holds NaN or infinite values")
+            }
+            weights.append((parameter, stored.scalars))
+        }
         let parameterNames = names(of: optimizer.parameters, in: model)
         var buffers: [String: [[Scalar]]] = [:]
         for kind in optimizer.state.buffers.keys {
@@ -128,6 +175,9 @@ public enum SessionCheckpoint {
         let samplerPosition = NegativeSampler.Position(
             generatorState: try words(try field("sampler_state")), cursor: try field("sampler_cursor"),
             hasCache: try field("sampler_has_cache"))
+        guard trainer.sampler.accepts(samplerPosition) else {
+            throw CheckpointError(path: path, "the sampler position \(samplerPosition.cursor) does not fit its cache")
+        }
         let storedStreams: [String: [String]] = try field("random_streams")
         let owners = model.randomStreamOwners
         guard Set(storedStreams.keys) == Set(owners.map(\.name)) else {
@@ -138,11 +188,15 @@ public enum SessionCheckpoint {
         let completedEpochs: Int = try field("epochs_completed")
         guard completedEpochs >= 0 else { throw CheckpointError(path: path, "epochs_completed is negative") }
         let steps: Int = try field("steps")
+        guard steps >= 0 else { throw CheckpointError(path: path, "steps is negative") }
         var epochInProgress: EpochInProgress<Scalar>? = nil
         if steps > 0 {
             let count: Int = try field("state_count")
-            let states = try (0..<count).map { try file.tensor(named: "training.state.\($0)", as: Scalar.self, source: path) }
             let expected = model.zeroStates(batchSize: 1).map { $0.shape[1] }
+            guard count == expected.count else {
+                throw CheckpointError(path: path, "holds \(count) states, the model has \(expected.count)")
+            }
+            let states = try (0..<count).map { try file.tensor(named: "training.state.\($0)", as: Scalar.self, source: path) }
             guard states.map({ $0.shape.count == 2 ? $0.shape[1] : -1 }) == expected else {
                 throw CheckpointError(path: path, "the saved states do not fit the model's")
             }
@@ -158,18 +212,60 @@ public enum SessionCheckpoint {
             guard states.allSatisfy({ $0.shape[0] == position.sessions.count }) else {
                 throw CheckpointError(path: path, "the saved states do not have one row per slot")
             }
-            epochInProgress = EpochInProgress(steps: steps, batchPosition: position, states: states, lossSum: try field("loss_sum"),
-                                              events: try field("events"), seconds: try field("seconds"))
+            let lossSum: Double = try field("loss_sum"), events: Int = try field("events"), seconds: Double = try field("seconds")
+            guard events >= 0, lossSum.isFinite, seconds.isFinite else {
+                throw CheckpointError(path: path, "the running totals of the epoch are invalid")
+            }
+            epochInProgress = EpochInProgress(steps: steps, batchPosition: position, states: states, lossSum: lossSum,
+                                              events: events, seconds: seconds)
         }
-        try model.loadParameters(from: file, source: path)
+        // The optimizer checks its buffers itself; it is the last thing that can refuse.
         do { try optimizer.restore(OptimizerState(buffers: buffers, counters: counters)) } catch {
             throw CheckpointError(path: path, "\(error)")
         }
+        for (parameter, values) in weights { parameter.scalars = values }
         trainer.sampler.restore(samplerPosition)
         for (owner, generator) in streams { owner.generator = generator }
         trainer.completedEpochs = completedEpochs
         trainer.epochInProgress = epochInProgress
         model.train()
+    }
+
+    /// Loads a model file (or training checkpoint) saved by ``save(_:itemMap:metadata:to:)`` into
+    /// `model`, which must have the same architecture; returns the item ids stored with it.
+    ///
+    /// - Throws: ``CheckpointError`` or `SafeTensorsError` for a damaged file, a missing or
+    ///   misshapen parameter, or NaN or infinite weights; the model is unchanged then.
+    @discardableResult
+    public static func load<Model: Module>(into model: Model, from url: URL) throws -> ItemMap {
+        let file = try SafeTensors.read(from: url)
+        try Checksums.verify(file, path: url.path, required: true)
+        let itemMap = try itemMap(in: file, path: url.path)
+        var loaded: [(Tensor<Model.Scalar>, [Model.Scalar])] = []
+        for (name, parameter) in model.namedParameters() {
+            let stored = try file.tensor(named: name, as: Model.Scalar.self, source: url.path)
+            guard stored.shape == parameter.shape else {
+                throw CheckpointError(path: url.path, "'\(name)' has shape \(stored.shape) in the file, \(parameter.shape) in the model")
+            }
+            guard stored.withUnsafeScalars({ VectorKernels.allFinite($0) }) else {
+                throw CheckpointError(path: url.path, "refused: '\(name)' holds NaN or infinite values")
+            }
+            loaded.append((parameter, stored.scalars))
+        }
+        for (parameter, values) in loaded { parameter.scalars = values }
+        return itemMap
+    }
+
+    /// The trainer options a checkpoint must be resumed with, as text.
+    static func describe(_ options: SessionTrainingOptions) -> [String: String] {
+        ["batch size": String(options.batchSize), "loss": "\(options.loss)", "sample count": String(options.sampleCount),
+         "sample alpha": String(options.sampleAlpha), "sample cache size": String(options.sampleCacheSize),
+         "sampler seed": String(options.samplerSeed)]
+    }
+
+    /// The optimizer's type, e.g. `Adagrad<Float>`.
+    static func optimizerKind<Scalar>(_ optimizer: any Optimizer<Scalar>) -> String {
+        String(describing: type(of: optimizer))
     }
 
     /// The model's parameters and the item ids, with `metadata`.

@@ -20,6 +20,7 @@ struct SessionLineParser {
     /// Reads line `number` (1-based, without its newline); returns its event, or `nil` for the
     /// header and for empty lines.
     mutating func consume(_ line: ArraySlice<UInt8>, number: Int) throws -> SessionEvent? {
+        try checkLength(of: line.count, number: number)
         var line = line
         if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         if line.last == 0x0D { line.removeLast() }
@@ -28,14 +29,14 @@ struct SessionLineParser {
                 blankHeader = true
                 return nil
             }
-            try readHeader(Self.fields(of: line))
+            try readHeader(try fields(of: line, number: number))
             return nil
         }
         if blankHeader {
-            guard Self.isBlank(line) else { try readHeader(Self.fields(of: [])); return nil }
+            guard Self.isBlank(line) else { try readHeader([]); return nil }
             return nil
         }
-        let values = Self.fields(of: line)
+        let values = try fields(of: line, number: number)
         if values.count == 1 && values[0].isEmpty { return nil }
         guard let header else { return nil }
         guard values.count >= positions.needed else {
@@ -56,6 +57,14 @@ struct SessionLineParser {
         return SessionEvent(session: values[positions.session], item: values[positions.item], time: time, line: number)
     }
 
+    /// Stops with an error when line `number` is, or has grown, longer than the limit.
+    func checkLength(of count: Int, number: Int) throws {
+        guard count > columns.maximumLineLength else { return }
+        throw DataError(file: source, line: number, column: columns.maximumLineLength + 1,
+                        "the line is longer than \(columns.maximumLineLength) bytes, the most a session file may have "
+                            + "(is this a tab-separated session file with line breaks?)")
+    }
+
     /// Checks the end of the file: an empty file and a header without events are errors.
     func finish() throws {
         if header == nil {
@@ -70,7 +79,13 @@ struct SessionLineParser {
     private mutating func readHeader(_ fields: [String]) throws {
         func position(of name: String) throws -> Int {
             guard let index = fields.firstIndex(of: name) else {
-                throw DataError(file: source, line: 1, "missing column '\(name)'; the header has: \(fields.joined(separator: ", "))")
+                if fields.count == 1, fields[0].contains(",") || fields[0].contains(";") {
+                    throw DataError(file: source, line: 1, "the header is one field, '\(Self.shortened(fields[0]))': the file looks "
+                        + "comma- or semicolon-separated, but session files are tab-separated")
+                }
+                let header = fields.map { "'\($0)'" }.joined(separator: ", ")
+                throw DataError(file: source, line: 1, "missing column '\(name)'; the header has \(fields.count) "
+                    + "tab-separated field\(fields.count == 1 ? "" : "s"): \(Self.shortened(header))")
             }
             return index
         }
@@ -79,12 +94,23 @@ struct SessionLineParser {
         header = fields
     }
 
+    /// `text`, cut to 120 characters for an error message.
+    static func shortened(_ text: String) -> String {
+        text.count <= 120 ? text : text.prefix(120) + "… (\(text.utf8.count) bytes)"
+    }
+
     private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
         line.allSatisfy { $0 == 0x20 || $0 == 0x0D }
     }
 
-    /// The tab-separated fields of one line.
-    private static func fields(of line: ArraySlice<UInt8>) -> [String] {
-        line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    /// The tab-separated fields of line `number`, which must be valid UTF-8 (two different
+    /// invalid ids would otherwise both become "�", one item).
+    private func fields(of line: ArraySlice<UInt8>, number: Int) throws -> [String] {
+        try line.split(separator: 0x09, omittingEmptySubsequences: false).enumerated().map { index, bytes in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw DataError(file: source, line: number, column: index + 1, "field \(index + 1) is not valid UTF-8 text")
+            }
+            return text
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The names of the three columns GRU4Rec reads.
+/// The names of the three columns GRU4Rec reads, and the longest line a session file may have.
 public struct SessionColumns: Sendable, Equatable {
     /// The session id column (any text).
     public var session: String
@@ -9,11 +9,17 @@ public struct SessionColumns: Sendable, Equatable {
     /// The time column (a number; only its order matters).
     public var time: String
 
-    /// GRU4Rec's defaults: `SessionId`, `ItemId`, `Time`.
-    public init(session: String = "SessionId", item: String = "ItemId", time: String = "Time") {
+    /// The longest line accepted, in bytes (default 1 MiB): a file without line breaks (a binary,
+    /// a file with old Mac line endings, `/dev/zero`) stops with an error as soon as a line
+    /// passes it, instead of being read whole.
+    public var maximumLineLength: Int
+
+    /// GRU4Rec's defaults: `SessionId`, `ItemId`, `Time`, lines of at most 1 MiB.
+    public init(session: String = "SessionId", item: String = "ItemId", time: String = "Time", maximumLineLength: Int = 1 << 20) {
         self.session = session
         self.item = item
         self.time = time
+        self.maximumLineLength = maximumLineLength
     }
 }
 
@@ -50,9 +56,10 @@ public enum SessionTSVReader {
         in url: URL, columns: SessionColumns = SessionColumns(), blockSize: Int = 1 << 20,
         _ body: (SessionEvent) throws -> Void
     ) throws {
+        let before = try InputFile.identity(of: url.path, describing: "session file")
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
+            throw DataError(file: url.path, "cannot be read: \(InputFile.reason(error))")
         }
         defer { try? handle.close() }
         var parser = SessionLineParser(source: url.path, columns: columns)
@@ -61,7 +68,7 @@ public enum SessionTSVReader {
         while true {
             let block: Data?
             do { block = try handle.read(upToCount: Swift.max(blockSize, 1)) } catch {
-                throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
+                throw DataError(file: url.path, "cannot be read: \(InputFile.reason(error))")
             }
             guard let block, !block.isEmpty else { break }
             pending.append(contentsOf: block)
@@ -72,12 +79,17 @@ public enum SessionTSVReader {
                 lineStart = newline + 1
             }
             pending.removeSubrange(..<lineStart)
+            try parser.checkLength(of: pending.count, number: lineNumber + 1)
         }
         if !pending.isEmpty {
             lineNumber += 1
             if let event = try parser.consume(pending[...], number: lineNumber) { try body(event) }
         }
         try parser.finish()
+        if try InputFile.identity(of: url.path, describing: "session file") != before {
+            throw DataError(file: url.path, "changed while it was being read (its size or modification time differ); "
+                + "read it again once it is complete")
+        }
     }
 
     /// Parses the bytes of a session file held in memory; `source` names it in errors.

@@ -50,13 +50,16 @@ public enum DemoShop {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes `demo_train.tsv` (4,000 sessions) and `demo_test.tsv` (the next 800) into `folder`.
+    /// Writes `demo_train.tsv` (4,000 sessions) and `demo_test.tsv` (the next 800) into `folder`,
+    /// each atomically (a symbolic link planted at either name is replaced, never followed).
+    ///
+    /// - Throws: ``DataError`` naming the folder or file and the system's reason.
     @discardableResult
     public static func write(to folder: URL) throws -> (train: URL, test: URL) {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFolder.create(folder)
         let train = folder.appendingPathComponent("demo_train.tsv"), test = folder.appendingPathComponent("demo_test.tsv")
-        try Data(sessions(count: 4000, firstSession: 1).utf8).write(to: train)
-        try Data(sessions(count: 800, firstSession: 4001).utf8).write(to: test)
+        try OutputFolder.write(Array(sessions(count: 4000, firstSession: 1).utf8), to: train)
+        try OutputFolder.write(Array(sessions(count: 800, firstSession: 4001).utf8), to: test)
         return (train, test)
     }
 

@@ -53,8 +53,12 @@ public enum Evaluator {
     }
 
     /// The rank of `target` in one row of scores, in one pass: sixteen comparisons at a time.
+    ///
+    /// A NaN target score ranks last: it compares neither higher nor equal to anything, and
+    /// counting it as first would make a broken model look perfect.
     public static func rank(of target: Int, in scores: UnsafeBufferPointer<Float>, mode: RankMode) -> Double {
         let targetScore = scores[target]
+        if targetScore.isNaN { return Double(scores.count) }
         typealias Vector = SIMD16<Float>
         typealias Counts = SIMD16<Int32>
         let threshold = Vector(repeating: targetScore)

@@ -44,7 +44,7 @@ public enum Preprocessor {
         }
         let (train, test) = split(cleaned, testDays: testDays)
         let (trainTr, valid) = split(train, testDays: testDays)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputFolder.create(folder)
         var files: [String: (events: Int, sessions: Int)] = [:]
         for (name, sessions) in [("train_full.tsv", train), ("test.tsv", test), ("train_tr.tsv", trainTr), ("train_valid.tsv", valid)] {
             try write(sessions, to: folder.appendingPathComponent(name))
@@ -134,9 +134,7 @@ public enum Preprocessor {
         for session in sessions.sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
             for event in session.events { text += "\(session.id)\t\(event.item)\t\(formatTime(event.time))\n" }
         }
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw DataError(file: url.path, "cannot be written: \(error.localizedDescription)")
-        }
+        try OutputFolder.write(Array(text.utf8), to: url)
     }
 
     private static func formatTime(_ time: Double) -> String {

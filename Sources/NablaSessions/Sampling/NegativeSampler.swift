@@ -65,9 +65,18 @@ public struct NegativeSampler: Sendable {
         Position(generatorState: (generatorAtRefill ?? generator).state, cursor: cursor, hasCache: generatorAtRefill != nil)
     }
 
+    /// Whether `position` can be restored: a cursor within the cache, at a whole batch.
+    public func accepts(_ position: Position) -> Bool {
+        let total = cacheBatches * sampleCount
+        guard position.hasCache else { return position.cursor == 0 }
+        return position.cursor >= 0 && position.cursor <= total && (sampleCount == 0 || position.cursor % sampleCount == 0)
+    }
+
     /// Continues from a saved position: the same cache is drawn again and handed out from the
     /// same place, so the samples that follow are exactly those an uninterrupted run would draw.
+    /// The position must be one this sampler ``accepts(_:)``.
     public mutating func restore(_ position: Position) {
+        if !accepts(position) { misuse("NegativeSampler.restore", "cursor \(position.cursor) does not fit a cache of \(cacheBatches * sampleCount)") }
         generator = SeededRandomGenerator(state: position.generatorState)
         cache = []
         cursor = 0

@@ -16,7 +16,7 @@ import NablaNN
 /// | ``bpr`` | BPR, averaged over the negatives |
 /// | ``top1`` | TOP1, averaged over the negatives |
 ///
-/// The formulas are NablaNN's ``Losses``; this type adds what is session-shaped: which columns
+/// The formulas are NablaNN's `Losses`; this type adds what is session-shaped: which columns
 /// are in-batch targets and which are samples, and the ELU that GRU4Rec applies before BPR-max.
 public enum SampledLoss: Sendable, Equatable {
     /// Sampled softmax cross-entropy with logQ correction of weight `logq` (0: none).

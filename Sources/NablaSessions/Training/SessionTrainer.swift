@@ -133,17 +133,22 @@ public final class SessionTrainer<Model: SessionModel> {
     }
 
     /// Trains one epoch (or the rest of an interrupted one), calling `progress` every
-    /// `reportEvery` steps and `shouldStop` before every step.
+    /// `reportEvery` steps, `checkpoint` after every `checkpointEvery` steps of the epoch (steps
+    /// N, 2N, 3N, ...; 0 for never) and `shouldStop` before every step.
     ///
-    /// When `shouldStop` returns `true` the epoch pauses: the summary says `interrupted`, and
-    /// ``epochInProgress`` holds what a checkpoint needs to continue exactly.
+    /// When `checkpoint` is called, ``epochInProgress`` holds the state after that step, so
+    /// ``SessionCheckpoint/saveTraining(_:metadata:to:)`` inside it saves a checkpoint that
+    /// resumes with the next step. When `shouldStop` returns `true` the epoch pauses: the summary
+    /// says `interrupted`, and ``epochInProgress`` holds what a checkpoint needs to continue exactly.
     ///
     /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
     ///   the loss or a gradient becomes NaN or infinite. Parameters are then left as they were
     ///   before the failing step's update.
     @discardableResult
     public func trainEpoch(
-        reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+        reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in },
+        checkpointEvery: Int = 0, checkpoint: (SessionTrainer) throws -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
     ) throws -> EpochSummary {
         model.train()
         let epoch = completedEpochs + 1
@@ -182,11 +187,22 @@ public final class SessionTrainer<Model: SessionModel> {
                     + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
             }
             optimizer.step()
+            if let bad = optimizer.parameters.first(where: { !updatedValuesAreFinite($0) }) {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the update made '\(bad.name ?? "?")' "
+                    + "NaN or infinite (the loss was \(value), its gradient finite): the learning rate is probably too large; "
+                    + "nothing from this step on is saved")
+            }
             states = states.map { $0.detached() }
             lossSum += value * Double(step.inputs.count)
             events += step.inputs.count
             stepIndex += 1
-            if stepIndex % reportEvery == 0 {
+            if checkpointEvery > 0 && stepIndex % checkpointEvery == 0 {
+                epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: iterator.position, states: states, lossSum: lossSum,
+                                                  events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
+                defer { epochInProgress = nil }
+                try checkpoint(self)
+            }
+            if reportEvery > 0 && stepIndex % reportEvery == 0 {
                 progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
                                           meanLoss: lossSum / Double(events), elapsed: earlierSeconds + Date().timeIntervalSince(start)))
             }
@@ -207,18 +223,25 @@ public final class SessionTrainer<Model: SessionModel> {
                             sampleAlpha: options.sampleAlpha) / Scalar(options.batchSize)
     }
 
-    /// The loss of the first mini-batch of `slots` sessions (default: the batch size) with its
-    /// whole graph recorded, for drawing one training step of the model. Nothing is updated:
-    /// the sampler and every random stream are as they were before.
+    /// The loss of the first training step over `slots` sessions (default: the batch size), in
+    /// training mode, with its whole graph recorded: for drawing one training step of the model.
+    /// Nothing is updated: the sampler, every random stream and the training mode are as they
+    /// were before.
     public func lossOfFirstStep(slots: Int? = nil) -> Tensor<Scalar> {
         let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
-        defer { for (owner, generator) in streams { owner.generator = generator } }
-        let batchSize = slots ?? options.batchSize
-        var firstBatches = SessionParallelBatches(data: data, batchSize: batchSize).makeIterator()
+        let wasTraining = model.isTraining
+        defer {
+            for (owner, generator) in streams { owner.generator = generator }
+            if !wasTraining { model.eval() }
+        }
+        model.train()
+        var firstBatches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize,
+                                                  minimumSlots: batches.minimumSlots).makeIterator()
         guard let step = firstBatches.next() else {
             misuse("SessionTrainer.lossOfFirstStep", "the data has no session with two events")
         }
-        var sampler = self.sampler
+        var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
+                                      cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
         var states = model.zeroStates(batchSize: step.inputs.count)
         return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
     }
@@ -234,6 +257,23 @@ public final class SessionTrainer<Model: SessionModel> {
     /// `log(max(support, 1))` of each item: the logQ correction's input.
     public static func logSupport(_ support: [Int]) -> [Double] {
         support.map { Double.log(Double(Swift.max($0, 1))) }
+    }
+}
+
+/// Whether the values an update can have changed are finite: the whole parameter after a dense
+/// gradient, only the gradient's rows after a row-sparse one (a few thousand rows of a large item
+/// matrix), so the check costs a small part of a step.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func updatedValuesAreFinite<Scalar: TensorScalar>(_ parameter: Tensor<Scalar>) -> Bool {
+    switch parameter.gradient {
+    case nil:
+        return true
+    case .dense?:
+        return parameter.withUnsafeScalars { VectorKernels.allFinite($0) }
+    case .rowSparse(let sparse)?:
+        let width = sparse.rowWidth, values = parameter.scalars
+        return sparse.rowIndices.allSatisfy { row in values[(row * width)..<((row + 1) * width)].allSatisfy(\.isFinite) }
     }
 }
 
