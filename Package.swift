@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "Nabla", "NablaNN", "NablaTestSupport"]
+            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaNN", "NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaGraphvizTests",

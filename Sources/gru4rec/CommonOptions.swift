@@ -71,9 +71,11 @@ struct ThreadOptions: ParsableArguments {
     }
 }
 
-/// Reads a session file for training.
-func readTraining(_ path: String, columns: SessionColumns) throws -> SessionData {
-    try SessionData.training(SessionTSVReader.read(URL(fileURLWithPath: path), columns: columns), source: path)
+/// Reads a session file for training, stopping early if the data would need more than
+/// `memoryLimit` bytes.
+func readTraining(_ path: String, columns: SessionColumns, memoryLimit: Int? = nil) throws -> SessionData {
+    try SessionData.training(streamingFrom: URL(fileURLWithPath: path), columns: columns,
+                             memoryLimit: memoryLimit.map { $0 - MemoryEstimate.processBytes })
 }
 
 /// Reads a session file for testing against `itemMap`, reporting dropped events.

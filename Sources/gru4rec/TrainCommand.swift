@@ -115,6 +115,7 @@ struct TrainCommand: ParsableCommand {
         }
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
+            "estimated_peak_bytes": estimatedPeakBytes(model.configuration, data),
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
@@ -125,8 +126,16 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Every output path is checked and locked before anything is read or trained.
+    /// Every path is checked before anything is read or trained: the test file can be read, and
+    /// every output can be written (and is locked against other runs).
     func checkOutputs() throws {
+        if let test {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: test, isDirectory: &isFolder), !isFolder.boolValue,
+                  FileManager.default.isReadableFile(atPath: test) else {
+                throw ValidationError("--test \(test) is not a readable file")
+            }
+        }
         if let save {
             try OutputFiles.checkWritable(save, option: "--save")
             try OutputFiles.lock(save, option: "--save")
@@ -142,12 +151,9 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Reads the training file after checking that reading it fits in memory.
+    /// Reads the training file, stopping as soon as the data read would not fit in memory.
     func readTrainingData() throws -> SessionData {
-        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: train)[.size] as? Int) ?? 0
-        try MemoryEstimate.check(MemoryEstimate.readingBytes(fileBytes: fileBytes), available: availableMemory,
-                                 for: "reading this file", source: train)
-        let data = try readTraining(train, columns: columnOptions.columns)
+        let data = try readTraining(train, columns: columnOptions.columns, memoryLimit: availableMemory)
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
         return data
     }
@@ -169,11 +175,20 @@ struct TrainCommand: ParsableCommand {
             return (trainer, epochs)
         }
         let configuration = try resolvedConfiguration()
-        try MemoryEstimate.check(MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count), available: availableMemory,
+        try MemoryEstimate.check(estimatedPeakBytes(configuration, data), available: availableMemory,
                                  for: "training \(data.itemMap.count) items with layers \(configuration.layers), "
                                     + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
         return (SessionTrainer(model: model, data: data), configuration.epochs)
+    }
+
+    /// The memory the whole run is estimated to need at its peak: the process, the data as read,
+    /// and training (the model, Adagrad's state, one step's working memory, the sample cache).
+    func estimatedPeakBytes(_ configuration: GRU4RecConfiguration, _ data: SessionData) -> Int {
+        let (process, dataBytes) = (MemoryEstimate.processBytes,
+                                    MemoryEstimate.sessionDataBytes(events: data.eventCount, sessions: data.sessionCount, items: data.itemMap.count))
+        let training = MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count)
+        return training >= Int.max / 4 ? Int.max / 2 : process + dataBytes + training
     }
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).

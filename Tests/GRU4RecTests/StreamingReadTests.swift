@@ -61,6 +61,29 @@ import Testing
         #expect(streamed == whole)
     }
 
+    @Test func trainingDataStreamsToTheSameSessionsAndItemRows() throws {
+        // Complete sessions only (training refuses single events): every session of the awkward file doubled.
+        let text = awkwardTestFile() + awkwardTestFile().split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"
+        let url = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let whole = try SessionData.training(SessionTSVReader.parse(Data(text.utf8), source: url.path), source: url.path)
+        let streamed = try SessionData.training(streamingFrom: url)
+        #expect(equal(streamed, whole))
+        #expect(streamed.itemMap == whole.itemMap)
+        let single = try temporaryFile("SessionId\tItemId\tTime\na\tX\t1\na\tY\t2\nb\tX\t0\n")
+        defer { try? FileManager.default.removeItem(at: single) }
+        let errors = [{ try SessionData.training(SessionTSVReader.read(single), source: single.path) },
+                      { try SessionData.training(streamingFrom: single) }].map { read -> String in
+            do { _ = try read(); return "" } catch { return "\(error)" }
+        }
+        #expect(errors[0] == errors[1] && errors[0].contains(":4: session 'b' has a single event"), "\(errors)")
+        if let folder = sharedData("rsc15-100k") {
+            let file = folder.appendingPathComponent("train_full.tsv")
+            let real = try SessionData.training(streamingFrom: file)
+            #expect(equal(real, try SessionData.training(SessionTSVReader.read(file), source: file.path)))
+        }
+    }
+
     @Test func theSharedBenchmarkTestFileStreamsToTheSameData() throws {
         guard let folder = sharedData("rsc15-100k") else {
             print("skipped: ../shared/data/rsc15-100k is not present")
