@@ -36,7 +36,7 @@ public enum MemoryEstimate {
     /// 24 MB for `gru4rec` on Linux).
     public static let processBytes = 24 << 20
 
-    /// Bytes for training data read compactly (``SessionData/training(streamingFrom:columns:memoryLimit:)``)
+    /// Bytes for training data read compactly (`SessionData.training(streamingFrom:columns:memoryLimit:)`)
     /// at its peak while it is being ordered: about 27 bytes an event, 120 a session (its id, its
     /// place in the index, its first time and line, its place in the order) and 64 an item id.
     /// Measured against the peak resident memory of reading files of 70,000 to 2,000,000 events

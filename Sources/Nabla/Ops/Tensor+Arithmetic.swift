@@ -38,7 +38,8 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let (shape, values) = broadcastElementwise(a, b, op: "div", /)
         return result(of: "div", inputs: [a, b], shape: shape, storage: values) { g in
-            [.dense((g / b).sum(toShape: a.shape)), .dense((-g * a / (b * b)).sum(toShape: b.shape))]
+            // −g·(a/b)/b rather than −g·a/b²: b² overflows or underflows long before a/b does.
+            [.dense((g / b).sum(toShape: a.shape)), .dense((-g * (a / b) / b).sum(toShape: b.shape))]
         }
     }
 

@@ -37,7 +37,8 @@ extension Tensor {
     public func pow(_ exponent: Scalar) -> Tensor {
         .result(of: "pow", details: "\(exponent)", inputs: [self], shape: shape,
                 storage: storage.map { Self.power($0, exponent) }) { g in
-            [.dense(g * exponent * self.pow(exponent - 1))]
+            // x⁰ is 1 everywhere, so its derivative is 0 everywhere, also at x = 0 where 0 · x⁻¹ is NaN.
+            exponent == 0 ? [.dense(Tensor(zeros: self.shape))] : [.dense(g * exponent * self.pow(exponent - 1))]
         }
     }
 
@@ -49,7 +50,7 @@ extension Tensor {
         let (shape, values) = Self.broadcastElementwise(self, exponent, op: "pow", Self.power)
         let y = Tensor(values, shape: shape)
         return .result(of: "pow", inputs: [self, exponent], shape: shape, storage: values) { g in
-            [.dense((g * exponent * self.pow(exponent - 1)).sum(toShape: self.shape)),
+            [.dense(Tensor.where(exponent .== 0, Tensor(scalar: 0), g * exponent * self.pow(exponent - 1)).sum(toShape: self.shape)),
              exponent.requiresGrad ? .dense((g * y * self.log()).sum(toShape: exponent.shape)) : nil]
         }
     }
@@ -91,7 +92,8 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func relu() -> Tensor {
         .result(of: "relu", inputs: [self], shape: shape, storage: storage.map { Swift.max($0, 0) }) { g in
-            [.dense(g * (self .> 0))]
+            // Selected, not multiplied by the mask: an infinite upstream gradient where x ≤ 0 gives 0, not NaN.
+            [.dense(Tensor(zip(self.storage, g.storage).map { x, g in x > 0 ? g : 0 }, shape: self.shape))]
         }
     }
 
@@ -102,8 +104,9 @@ extension Tensor {
     public func elu(alpha: Scalar = 1) -> Tensor {
         let y = Tensor(storage.map { $0 > 0 ? $0 : alpha * (Scalar.exp($0) - 1) }, shape: shape)
         return .result(of: "elu", details: "α = \(alpha)", inputs: [self], shape: shape, storage: y.storage) { g in
-            let positive = self .> 0
-            return [.dense(g * (positive + (1 - positive) * (y + alpha)))]
+            // Selected per element, so a gradient that is infinite where the other branch applies gives no NaN.
+            let slopes = zip(self.storage, y.storage).map { x, y in x > 0 ? 1 : y + alpha }
+            return [.dense(Tensor(zip(g.storage, slopes).map { g, slope in slope == 1 ? g : g * slope }, shape: self.shape))]
         }
     }
 

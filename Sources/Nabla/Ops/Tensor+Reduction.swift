@@ -54,7 +54,8 @@ extension Tensor {
         mean(axes: Array(0..<rank))
     }
 
-    /// The maximum over `axes`.
+    /// The maximum over `axes`. A NaN wins over every number, as in PyTorch: the maximum of a
+    /// slice holding NaN is NaN. Reducing over an axis of size 0 is a misuse (there is no maximum).
     ///
     /// Derivative: the upstream gradient goes to the element that was the maximum (the first one,
     /// in row-major order, when several tie), as in PyTorch's `max(dim)`.
@@ -62,11 +63,14 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func max(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "max")
+        if let empty = reduction.axes.first(where: { shape[$0] == 0 }) {
+            misuse("max", "axis \(empty) of \(describeShape(shape)) has size 0: an empty slice has no maximum")
+        }
         let resultCount = Shape.elementCount(reduction.keptShape)
         var values = [Scalar](repeating: -.infinity, count: resultCount)
         var winners = [Int](repeating: -1, count: resultCount)
         for (position, target) in reduction.targets().enumerated()
-        where winners[target] < 0 || storage[position] > values[target] {
+        where winners[target] < 0 || storage[position] > values[target] || (storage[position].isNaN && !values[target].isNaN) {
             values[target] = storage[position]
             winners[target] = position
         }
@@ -87,6 +91,11 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func logSumExp(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "logSumExp")
+        if reduction.axes.contains(where: { shape[$0] == 0 }) {
+            // An empty sum is 0, and its logarithm −∞, as in PyTorch.
+            let result = exp().sum(axes: axes, keepDims: true).log()
+            return keepDims ? result : result.reshaped(reduction.resultShape(keepDims: false))
+        }
         let shift = withNoGrad {
             let maximum = max(axes: axes, keepDims: true)
             return Tensor(maximum.storage.map { $0.isFinite ? $0 : 0 }, shape: maximum.shape)

@@ -73,7 +73,10 @@ extension Tensor {
         let left = withNoGrad { a.expanded(to: shape) }, right = withNoGrad { b.expanded(to: shape) }
         let values = (0..<mask.count).map { mask.storage[$0] != 0 ? left.storage[$0] : right.storage[$0] }
         return .result(of: "where", inputs: [a, b], shape: shape, storage: values) { g in
-            [.dense((g * mask).sum(toShape: a.shape)), .dense((g * (1 - mask)).sum(toShape: b.shape))]
+            // Selected, not multiplied by the mask, so an infinite gradient on one side gives no NaN on the other.
+            let zeros = Tensor(zeros: shape)
+            return [.dense(Tensor.where(mask, g, zeros).sum(toShape: a.shape)),
+                    .dense(Tensor.where(mask, zeros, g).sum(toShape: b.shape))]
         }
     }
 }

@@ -27,9 +27,13 @@ extension SessionData {
     /// item rows included.
     ///
     /// - Parameters:
+    ///   - url: the session file.
+    ///   - columns: its column names and line limit.
     ///   - memoryLimit: with a limit in bytes, reading stops with an error as soon as the data read
-    ///     so far, at `bytesPerEvent` (`bytesPerSession`, `bytesPerItem`), would need more, before
-    ///     the machine runs out.
+    ///     so far would need more, before the machine runs out.
+    ///   - bytesPerEvent: the memory an event needs while the data is ordered.
+    ///   - bytesPerSession: the memory a session needs (its id, index entry and order).
+    ///   - bytesPerItem: the memory a distinct item id needs.
     /// - Throws: ``DataError`` naming file, line and column for malformed input, for a
     ///   session with a single event, and for data over the memory limit.
     public static func training(
