@@ -65,6 +65,32 @@ import Testing
         for (composed, fused) in zip(gradients[0], gradients[1]) { expectClose(fused, composed, tolerance: 1e-12) }
     }
 
+    /// One whole GRU4Rec training step, in Double, once with every fused op and once inside
+    /// `withComposedOps`: the loss and every parameter's gradient agree.
+    @Test(arguments: losses, modes)
+    func aWholeTrainingStepIsTheSameFusedAndComposed(loss: GRU4RecConfiguration.Loss, mode: String) throws {
+        let extra = loss == .crossEntropy ? ",logq=1.0" : loss == .bprMax ? ",bpreg=1.5,elu_param=0.5" : ""
+        let configuration = try GRU4RecConfiguration(parameters: "loss=\(loss.rawValue),layers=5/4,batch_size=3,n_sample=3,\(mode)\(extra)")
+        let model = GRU4RecModel<Double>(configuration: configuration, itemCount: 7)
+        let support = [5, 3, 8, 1, 2, 4, 6]
+        func step() -> (loss: Double, gradients: [String: [Double]]) {
+            model.zeroGrad()
+            var states = model.zeroStates(batchSize: 3)
+            _ = model.step([6, 1, 4], states: &states)
+            let value = trainingLoss(model, inputs: [0, 2, 5], targets: [1, 3, 2], samples: [4, 0, 6], states: &states, support: support)
+            value.backward()
+            return (value.item, Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor.grad?.scalars ?? []) }))
+        }
+        let fused = step()
+        let composed = withComposedOps { step() }
+        #expect(abs(fused.loss - composed.loss) <= 1e-12 * max(1, abs(fused.loss)), "\(loss.rawValue) \(mode)")
+        #expect(fused.gradients.keys.sorted() == composed.gradients.keys.sorted())
+        for (name, gradient) in fused.gradients {
+            #expect(!gradient.isEmpty, "\(name) got no gradient")
+            expectClose(gradient, composed.gradients[name]!, tolerance: 1e-10)
+        }
+    }
+
     @Test func trainingScoresOnlyTheSampledColumns() throws {
         let configuration = try GRU4RecConfiguration(parameters: "layers=4,batch_size=2,n_sample=3")
         let model = GRU4RecModel<Double>(configuration: configuration, itemCount: 1000)

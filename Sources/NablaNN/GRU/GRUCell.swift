@@ -28,7 +28,7 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
     public let hiddenSize: Int
     /// The equations this cell computes.
     public let formulation: GRUFormulation
-    /// Composed from primitive ops or fused into one op.
+    /// Composed from primitive ops or fused into one op (fused runs composed inside `withComposedOps`).
     public var implementation: GRUImplementation
     /// Input weights of the three gates, `[3H, I]`; for item input the transposed lookup table
     /// `[items, 3H]`, saved as `inputTable`.
@@ -116,11 +116,9 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(inputGates: Tensor<Scalar>, _ h: Tensor<Scalar>) -> Tensor<Scalar> {
-        switch implementation {
-        case .composed:
+        guard implementation == .fused && FusedOps.areEnabled else {
             return GRURecurrence.composed(formulation, inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
-        case .fused:
-            return GRURecurrence.fused(formulation, inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
         }
+        return GRURecurrence.fused(formulation, inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH)
     }
 }

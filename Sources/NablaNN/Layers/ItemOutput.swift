@@ -4,8 +4,8 @@ import Nabla
 /// `h · W[i]ᵀ + b[i]` for the items asked for.
 ///
 /// Training scores only a few rows (the mini-batch's targets and shared negative samples) with
-/// ``scores(_:columns:)``: one fused op, or, with the composed implementation, the same gather,
-/// product and sum spelled out (for drawing). Evaluation scores every item with
+/// ``scores(_:columns:)``: one fused op, or, with the composed implementation or inside
+/// `withComposedOps`, the same gather, product and sum spelled out (for drawing). Evaluation scores every item with
 /// ``allScores(_:)``. The weight matrix can double as the input embedding (GRU4Rec's
 /// constrained embedding).
 ///
@@ -42,12 +42,8 @@ public final class ItemOutput<Scalar: TensorScalar>: Module {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
-        switch implementation {
-        case .fused:
-            return sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns)
-        case .composed:
-            return matmul(hidden, weight.gather(rows: columns), transposeB: true) + bias.gather(rows: columns).reshaped([1, -1])
-        }
+        guard implementation == .fused else { return withComposedOps { sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns) } }
+        return sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns)
     }
 
     /// Scores of every item for each row of `hidden`, `[batch, items]`, without recording a graph.

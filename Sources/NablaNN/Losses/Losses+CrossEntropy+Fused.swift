@@ -1,0 +1,45 @@
+import Nabla
+
+extension Losses {
+    /// ``crossEntropy(_:correction:)`` as one op: each row's softmax and loss in one pass of the
+    /// vector kernel, rows split between the compute threads, and the gradient
+    /// `∂L/∂rᵢⱼ = g · (softmaxᵢⱼ − [i = j])` from the stored probabilities.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public static func crossEntropyFused<Scalar>(_ scores: Tensor<Scalar>, correction: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        checkSampledScores(scores, loss: "crossEntropy")
+        let rows = scores.shape[0], columns = scores.shape[1]
+        if let correction, correction.shape != [columns] {
+            misuse("crossEntropy", "correction \(correction.shape) must have one value per column of scores \(scores.shape)")
+        }
+        let shift = correction?.scalars
+        let values = scores.scalars
+        var probabilities = [Scalar](repeating: 0, count: rows * columns)
+        var rowLosses = [Scalar](repeating: 0, count: rows)
+        values.withUnsafeBufferPointer { values in
+            probabilities.withUnsafeMutableBufferPointer { probabilities in
+                rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+                    (shift ?? []).withUnsafeBufferPointer { shift in
+                        let shift = correction == nil ? nil : shift.baseAddress
+                        let (scores, output, losses) = (values.baseAddress!, probabilities.baseAddress!, rowLosses)
+                        ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
+                            for i in range {
+                                losses[i] = VectorKernels.softmaxCrossEntropyRow(
+                                    scores: scores + i * columns, shift: shift, columns: columns, target: i,
+                                    probabilities: output + i * columns)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let loss = rowLosses.reduce(0, +)
+        return Tensor(op: "crossEntropy", inputs: [scores], shape: [], scalars: [loss]) { upstream in
+            let g = upstream.scalars[0]
+            var gradient = probabilities
+            for i in 0..<rows { gradient[i * columns + i] -= 1 }
+            for k in gradient.indices { gradient[k] *= g }
+            return [.dense(Tensor(gradient, shape: [rows, columns]))]
+        }
+    }
+}

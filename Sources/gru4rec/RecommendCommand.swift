@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+
+/// `gru4rec recommend`: the top items after a session prefix.
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend", abstract: "Recommend the next items after a session's items.")
+
+    @Option(help: "The saved model.")
+    var model: String
+
+    @Option(help: "The session so far: item ids separated by commas, oldest first.")
+    var items: String?
+
+    @Option(help: "The session so far from a file, one item id per line, oldest first ('-' reads standard input); for ids with commas or spaces, or long sessions.")
+    var itemsFile: String?
+
+    @Option(help: "How many recommendations.")
+    var top = 10
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
+        guard (items == nil) != (itemsFile == nil) else { throw ValidationError("give the session with --items or with --items-file") }
+    }
+
+    func run() throws {
+        let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
+        let prefix = try sessionItems()
+        let recommendations = try Recommender.recommend(loaded.model, itemMap: loaded.itemMap, after: prefix, count: top)
+        printTable(["rank", "item", "score"], recommendations.enumerated().map {
+            [String($0.offset + 1), $0.element.item, fixed4($0.element.score)]
+        })
+    }
+
+    /// The session's item ids: split at commas with surrounding spaces trimmed from `--items`,
+    /// or taken line by line, exactly as written, from `--items-file`.
+    func sessionItems() throws -> [String] {
+        if let items { return items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let path = itemsFile!
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw DataError(file: path, "cannot be read: \(readableReason(error))")
+            }
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: path, "is not UTF-8 text") }
+        return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { String($0.hasSuffix("\r") ? $0.dropLast() : $0[...]) }.filter { !$0.isEmpty }
+    }
+}
