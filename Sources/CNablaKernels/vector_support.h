@@ -16,12 +16,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define NABLA_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define NABLA_VECTOR_CLONES
-#endif
-
 typedef float f32x8 __attribute__((vector_size(32)));
 typedef double f64x4 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));

@@ -108,16 +108,12 @@ public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
 
     /// Scores of the given item rows for each session: `h · W[columns]ᵀ + b[columns]`,
     /// `[batch, columns.count]`, tagged with the scope `scores`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
         withScope("scores") { output.scores(hidden, columns: columns) }
     }
 
     /// Scores of every item for each session, `[batch, items]`: `h · Wᵀ + b`, without recording a
     /// graph.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar> {
         output.allScores(hidden)
     }

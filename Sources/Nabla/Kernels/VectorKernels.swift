@@ -59,7 +59,8 @@ public enum VectorKernels {
     }
 
     /// `eˣ` of `count` floats into `result`, to within 1 unit in the last place, subnormal results
-    /// included; `−∞` and anything below −103.98 give 0, above 88.73 give `+∞`, NaN stays NaN.
+    /// included (the routine tanh, the sigmoid and softmax build on, exposed so its accuracy can
+    /// be tested alone); `−∞` and anything below −103.98 give 0, above 88.73 give `+∞`, NaN stays NaN.
     public static func exp(_ x: UnsafePointer<Float>, count: Int, into result: UnsafeMutablePointer<Float>) {
         nabla_exp_f32(x, Int64(count), result)
     }

@@ -57,35 +57,19 @@ extension Tensor {
 
 extension Tensor {
     /// Adds a scalar to every element.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func + (a: Tensor, b: Scalar) -> Tensor { a + Tensor(scalar: b) }
     /// Adds a scalar to every element.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func + (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) + b }
     /// Subtracts a scalar from every element.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func - (a: Tensor, b: Scalar) -> Tensor { a - Tensor(scalar: b) }
     /// Subtracts every element from a scalar.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func - (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) - b }
     /// Multiplies every element by a scalar.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func * (a: Tensor, b: Scalar) -> Tensor { a * Tensor(scalar: b) }
     /// Multiplies every element by a scalar.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func * (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) * b }
     /// Divides every element by a scalar.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func / (a: Tensor, b: Scalar) -> Tensor { a / Tensor(scalar: b) }
     /// Divides a scalar by every element.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func / (a: Scalar, b: Tensor) -> Tensor { Tensor(scalar: a) / b }
 }

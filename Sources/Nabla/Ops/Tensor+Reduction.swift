@@ -32,15 +32,11 @@ extension Tensor {
     }
 
     /// The sum of all elements, as a scalar tensor.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func sum() -> Tensor {
         sum(axes: Array(0..<rank))
     }
 
     /// The mean over `axes`: the sum divided by the number of elements summed.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func mean(axes: [Int], keepDims: Bool = false) -> Tensor {
         let reduction = Reduction(shape: shape, axes: axes, op: "mean")
         let countPerResult = Shape.elementCount(reduction.axes.map { shape[$0] })
@@ -48,8 +44,6 @@ extension Tensor {
     }
 
     /// The mean of all elements, as a scalar tensor.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func mean() -> Tensor {
         mean(axes: Array(0..<rank))
     }

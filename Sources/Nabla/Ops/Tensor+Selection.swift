@@ -33,28 +33,16 @@ extension Tensor {
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(a, b, op: ".!=", !=) }
 
     /// 1 where the element is greater than `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .> (a: Tensor, b: Scalar) -> Tensor { a .> Tensor(scalar: b) }
     /// 1 where the element is less than `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .< (a: Tensor, b: Scalar) -> Tensor { a .< Tensor(scalar: b) }
     /// 1 where the element is at least `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .>= (a: Tensor, b: Scalar) -> Tensor { a .>= Tensor(scalar: b) }
     /// 1 where the element is at most `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .<= (a: Tensor, b: Scalar) -> Tensor { a .<= Tensor(scalar: b) }
     /// 1 where the element equals `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .== (a: Tensor, b: Scalar) -> Tensor { a .== Tensor(scalar: b) }
     /// 1 where the element differs from `b`, else 0.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public static func .!= (a: Tensor, b: Scalar) -> Tensor { a .!= Tensor(scalar: b) }
 
     /// Picks `a` where `condition` is non-zero and `b` elsewhere, all three broadcast together.

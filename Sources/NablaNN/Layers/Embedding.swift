@@ -21,8 +21,6 @@ public final class Embedding<Scalar: TensorScalar>: Module {
     public var localParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weight", weight)] }
 
     /// The rows at `indices`, shape `[indices.count, dimension]`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func callAsFunction(_ indices: [Int]) -> Tensor<Scalar> {
         weight.gather(rows: indices)
     }

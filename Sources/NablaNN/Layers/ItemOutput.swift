@@ -39,8 +39,6 @@ public final class ItemOutput<Scalar: TensorScalar>: Module {
     public var itemCount: Int { weight.shape[0] }
 
     /// Scores of the item rows `columns` for each row of `hidden`: `[batch, columns.count]`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
         guard implementation == .fused else { return withComposedOps { sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns) } }
         return sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns)
