@@ -7,14 +7,6 @@
 #include <stdint.h>
 
 #define NABLA_VOID_KERNELS(X)                                                                                         \
-    X(nabla_adagrad_rows_f32,                                                                                        \
-      (const float *g, const int64_t *rows, int64_t count, int64_t width, float *acc, float *vel, float *w, float lr, \
-       float mu, float eps),                                                                                         \
-      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
-    X(nabla_adagrad_rows_f64,                                                                                        \
-      (const double *g, const int64_t *rows, int64_t count, int64_t width, double *acc, double *vel, double *w,      \
-       double lr, double mu, double eps),                                                                            \
-      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
     X(nabla_exp_f32, (const float *x, int64_t count, float *result), (x, count, result))                             \
     X(nabla_tanh_f32, (const float *x, int64_t count, float *result), (x, count, result))                            \
     X(nabla_tanh_f64, (const double *x, int64_t count, double *result), (x, count, result))                          \
@@ -33,6 +25,14 @@
       (source, places, count, width, target))
 
 #define NABLA_VALUE_KERNELS(X)                                                                                        \
+    X(bool, nabla_adagrad_rows_f32,                                                                                        \
+      (const float *g, const int64_t *rows, int64_t count, int64_t width, float *acc, float *vel, float *w, float lr, \
+       float mu, float eps),                                                                                         \
+      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
+    X(bool, nabla_adagrad_rows_f64,                                                                                        \
+      (const double *g, const int64_t *rows, int64_t count, int64_t width, double *acc, double *vel, double *w,      \
+       double lr, double mu, double eps),                                                                            \
+      (g, rows, count, width, acc, vel, w, lr, mu, eps))                                                             \
     X(float, nabla_softmax_cross_entropy_row_f32,                                                                    \
       (const float *scores, const float *shift, int64_t columns, int64_t target, float *probabilities),              \
       (scores, shift, columns, target, probabilities))                                                               \

@@ -17,8 +17,13 @@ enum Interruption {
 
     /// Installs the handlers.
     static func install() {
+        // Touch both atomics now, so the handler never runs their lazy initialisation.
+        _ = received.load(ordering: .sequentiallyConsistent)
+        _ = deferring.load(ordering: .sequentiallyConsistent)
         let handler: @convention(c) (Int32) -> Void = { number in
-            if Interruption.deferring.load(ordering: .sequentiallyConsistent) {
+            // A second signal while the first is being acted on (a slow save) ends the process.
+            if Interruption.deferring.load(ordering: .sequentiallyConsistent)
+                && Interruption.received.load(ordering: .sequentiallyConsistent) == 0 {
                 Interruption.received.store(number, ordering: .sequentiallyConsistent)
             } else {
                 _exit(128 + number)
@@ -40,6 +45,9 @@ enum Interruption {
         deferring.store(true, ordering: .sequentiallyConsistent)
         defer {
             deferring.store(false, ordering: .sequentiallyConsistent)
+            // A signal that came after `body` last looked: exit now, as the handler would have.
+            let number = received.load(ordering: .sequentiallyConsistent)
+            if number != 0 { _exit(128 + number) }
         }
         return try body()
     }

@@ -16,8 +16,8 @@ enum OutputFiles {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw ValidationError("\(option) \(path) is a folder; give a file name")
         }
-        let probe = "\(folder)/.gru4rec-write-check-\(getpid())"
-        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        var probe = Array("\(folder)/.gru4rec-write-check-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&probe)
         guard descriptor >= 0 else {
             throw ValidationError("\(option) \(path): cannot write in \(folder): \(String(cString: strerror(errno)))")
         }

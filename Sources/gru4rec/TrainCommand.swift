@@ -86,8 +86,8 @@ struct TrainCommand: ParsableCommand {
     var overwrite = false
 
     func validate() throws {
-        if let memoryLimit, !(1...(1 << 40)).contains(memoryLimit) {
-            throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 1 to \(1 << 40)")
+        if let memoryLimit, !(32...(1 << 30)).contains(memoryLimit) {
+            throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 32 to \(1 << 30) (1 PB)")
         }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every \(checkpointEvery) must not be negative") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint FILE") }
@@ -108,7 +108,10 @@ struct TrainCommand: ParsableCommand {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
         if let save {
-            try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: trainer.completedEpochs, to: URL(fileURLWithPath: save))
+            // Deferred like training: a signal during the save lets it finish, then exits.
+            try Interruption.deferringExit {
+                try Checkpoint.save(model, itemMap: data.itemMap, epochsCompleted: trainer.completedEpochs, to: URL(fileURLWithPath: save))
+            }
             print("saved the model to \(save)")
         } else if checkpoint == nil {
             print("note: the trained model was not saved (give --save FILE to keep it)")
@@ -147,7 +150,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--checkpoint \(checkpoint) already exists; continue that run with --resume \(checkpoint), "
                     + "or pass --overwrite to replace it")
             }
-            if checkpoint != save { try OutputFiles.lock(checkpoint, option: "--checkpoint") }
+            let sameFile = save.map { URL(fileURLWithPath: $0).standardizedFileURL == URL(fileURLWithPath: checkpoint).standardizedFileURL } ?? false
+            if !sameFile { try OutputFiles.lock(checkpoint, option: "--checkpoint") }
         }
     }
 

@@ -78,7 +78,7 @@ import Testing
         try Checkpoint.saveTraining(trainer, to: url)
         var file = try SafeTensors.read(from: url)
         // As a file of the earlier format: training state version 1, format version 1, no checksums.
-        file.metadata["training"] = file.metadata["training"]!.replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+        file.metadata["training"] = file.metadata["training"]!.replacingOccurrences(of: "\"version\":3", with: "\"version\":1")
         file.metadata["format_version"] = "1"
         file.metadata["checksums"] = nil
         try file.write(to: url)

@@ -34,9 +34,12 @@ import Testing
         let x = Tensor<Double>([0, 2, -3], requiresGrad: true)
         x.pow(0).sum().backward()
         #expect(x.grad!.scalars == [0, 0, 0])
-        let base = Tensor<Double>([0, 2], requiresGrad: true)
-        base.pow(Tensor<Double>([0, 1])).sum().backward()
+        let base = Tensor<Double>([0, 2], requiresGrad: true), exponent = Tensor<Double>([0, 1], requiresGrad: true)
+        base.pow(exponent).sum().backward()
         #expect(base.grad!.scalars == [0, 1])
+        // The exponent's gradient at base 0 is 0 for an exponent ≥ 0, as in PyTorch (not 0 · log 0).
+        #expect(exponent.grad!.scalars[0] == 0)
+        #expect(exponent.grad!.scalars[1] == 2 * Double.log(2))
     }
 
     @Test func maskedGradientsAreSelectedNotMultiplied() {
@@ -44,6 +47,10 @@ import Testing
         let x = Tensor<Double>([-1, 0, 4], requiresGrad: true)
         x.relu().sqrt().sum().backward()
         #expect(x.grad!.scalars == [0, 0, 0.25])
+        // At a NaN input the gradient passes, as PyTorch's `x ≤ 0 ? 0 : g` lets it.
+        let nan = Tensor<Double>([.nan], requiresGrad: true)
+        nan.relu().sum().backward()
+        #expect(nan.grad!.scalars == [1])
         // elu at +∞ has slope 1.
         let big = Tensor<Double>([.infinity, -1], requiresGrad: true)
         big.elu().sum().backward()

@@ -12,10 +12,10 @@
 /// acc += g²; v = mu·v − lr·g/√(acc + eps); w += v.
 /// Row `i` of `gradients` updates row `rows[i]` of `accumulators`, `velocities` and `weights`;
 /// with `rows == NULL`, row `i` updates row `i`. Rows must be distinct.
-void nabla_adagrad_rows_f32(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
+bool nabla_adagrad_rows_f32(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
                             float *accumulators, float *velocities, float *weights,
                             float learning_rate, float momentum, float epsilon);
-void nabla_adagrad_rows_f64(const double *gradients, const int64_t *rows, int64_t count, int64_t width,
+bool nabla_adagrad_rows_f64(const double *gradients, const int64_t *rows, int64_t count, int64_t width,
                             double *accumulators, double *velocities, double *weights,
                             double learning_rate, double momentum, double epsilon);
 

@@ -1,9 +1,12 @@
-// Adagrad with momentum over rows of a parameter.
+// Adagrad with momentum over rows of a parameter. Each returns whether every weight it wrote is
+// finite: w − w is 0 for a finite w and NaN for NaN and ±∞, and NaN survives the running sum.
 
-void KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
+bool KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows, int64_t count, int64_t width,
                             float *accumulators, float *velocities, float *weights,
                             float learning_rate, float momentum, float epsilon) {
     const f32x8 lr = splat_f32x8(learning_rate), mu = splat_f32x8(momentum), eps = splat_f32x8(epsilon);
+    f32x8 check = splat_f32x8(0.0f);
+    float tail_check = 0.0f;
     for (int64_t i = 0; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
         if (rows && i + 4 < count) {
@@ -22,7 +25,9 @@ void KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows,
             const f32x8 step = mu * load_f32x8(v + j) - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
             store_f32x8(acc + j, accumulated);
             store_f32x8(v + j, step);
-            store_f32x8(w + j, load_f32x8(w + j) + step);
+            const f32x8 weight = load_f32x8(w + j) + step;
+            store_f32x8(w + j, weight);
+            check += weight - weight;
         }
         for (; j < width; j++) {
             const float accumulated = acc[j] + g[j] * g[j];
@@ -30,14 +35,19 @@ void KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows,
             acc[j] = accumulated;
             v[j] = step;
             w[j] += step;
+            tail_check += w[j] - w[j];
         }
     }
+    for (int lane = 0; lane < 8; lane++) tail_check += check[lane];
+    return tail_check == 0.0f;
 }
 
-void KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows, int64_t count, int64_t width,
+bool KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows, int64_t count, int64_t width,
                             double *accumulators, double *velocities, double *weights,
                             double learning_rate, double momentum, double epsilon) {
     const f64x4 lr = splat_f64x4(learning_rate), mu = splat_f64x4(momentum), eps = splat_f64x4(epsilon);
+    f64x4 check = splat_f64x4(0.0);
+    double tail_check = 0.0;
     for (int64_t i = 0; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
         const double *g = gradients + i * width;
@@ -49,7 +59,9 @@ void KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows
             const f64x4 step = mu * load_f64x4(v + j) - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
             store_f64x4(acc + j, accumulated);
             store_f64x4(v + j, step);
-            store_f64x4(w + j, load_f64x4(w + j) + step);
+            const f64x4 weight = load_f64x4(w + j) + step;
+            store_f64x4(w + j, weight);
+            check += weight - weight;
         }
         for (; j < width; j++) {
             const double accumulated = acc[j] + g[j] * g[j];
@@ -57,6 +69,9 @@ void KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows
             acc[j] = accumulated;
             v[j] = step;
             w[j] += step;
+            tail_check += w[j] - w[j];
         }
     }
+    for (int lane = 0; lane < 4; lane++) tail_check += check[lane];
+    return tail_check == 0.0;
 }

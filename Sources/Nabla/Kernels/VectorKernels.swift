@@ -17,21 +17,23 @@ public enum VectorKernels {
     /// `acc += g²; v = μ·v − lr·g/√(acc + ε); w += v`.
     ///
     /// Row `i` of `gradients` updates row `rows[i]` of the three tables (row `i` when `rows` is
-    /// `nil`). The rows must be distinct.
+    /// `nil`). The rows must be distinct. Returns whether every weight it wrote is finite, found
+    /// in the same pass (the trainer stops on the first update that overflows).
     @inlinable
+    @discardableResult
     public static func adagradRows<Scalar: TensorScalar>(
         gradients: UnsafePointer<Scalar>, rows: UnsafePointer<Int>?, count: Int, width: Int,
         accumulators: UnsafeMutablePointer<Scalar>, velocities: UnsafeMutablePointer<Scalar>,
         weights: UnsafeMutablePointer<Scalar>, learningRate: Scalar, momentum: Scalar, epsilon: Scalar
-    ) {
+    ) -> Bool {
         let rowIndices = rows.map { UnsafeRawPointer($0).assumingMemoryBound(to: Int64.self) }
         if Scalar.self == Float.self {
-            nabla_adagrad_rows_f32(
+            return nabla_adagrad_rows_f32(
                 raw(gradients, as: Float.self), rowIndices, Int64(count), Int64(width),
                 raw(accumulators, as: Float.self), raw(velocities, as: Float.self), raw(weights, as: Float.self),
                 float(learningRate), float(momentum), float(epsilon))
         } else {
-            nabla_adagrad_rows_f64(
+            return nabla_adagrad_rows_f64(
                 raw(gradients, as: Double.self), rowIndices, Int64(count), Int64(width),
                 raw(accumulators, as: Double.self), raw(velocities, as: Double.self), raw(weights, as: Double.self),
                 double(learningRate), double(momentum), double(epsilon))

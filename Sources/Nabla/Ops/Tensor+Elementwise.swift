@@ -51,7 +51,9 @@ extension Tensor {
         let y = Tensor(values, shape: shape)
         return .result(of: "pow", inputs: [self, exponent], shape: shape, storage: values) { g in
             [.dense(Tensor.where(exponent .== 0, Tensor(scalar: 0), g * exponent * self.pow(exponent - 1)).sum(toShape: self.shape)),
-             exponent.requiresGrad ? .dense((g * y * self.log()).sum(toShape: exponent.shape)) : nil]
+             // As PyTorch: where the base is 0 and the exponent ≥ 0 the exponent's gradient is 0, not 0 · log 0.
+             exponent.requiresGrad ? .dense(Tensor.where((self .== 0) * (exponent .>= 0), Tensor(scalar: 0), g * y * self.log())
+                .sum(toShape: exponent.shape)) : nil]
         }
     }
 
@@ -93,7 +95,8 @@ extension Tensor {
     public func relu() -> Tensor {
         .result(of: "relu", inputs: [self], shape: shape, storage: storage.map { Swift.max($0, 0) }) { g in
             // Selected, not multiplied by the mask: an infinite upstream gradient where x ≤ 0 gives 0, not NaN.
-            [.dense(Tensor(zip(self.storage, g.storage).map { x, g in x > 0 ? g : 0 }, shape: self.shape))]
+            // PyTorch's rule, `x ≤ 0 ? 0 : g`, also passes the gradient through at a NaN input.
+            [.dense(Tensor(zip(self.storage, g.storage).map { x, g in x <= 0 ? 0 : g }, shape: self.shape))]
         }
     }
 
@@ -105,7 +108,7 @@ extension Tensor {
         let y = Tensor(storage.map { $0 > 0 ? $0 : alpha * (Scalar.exp($0) - 1) }, shape: shape)
         return .result(of: "elu", details: "α = \(alpha)", inputs: [self], shape: shape, storage: y.storage) { g in
             // Selected per element, so a gradient that is infinite where the other branch applies gives no NaN.
-            let slopes = zip(self.storage, y.storage).map { x, y in x > 0 ? 1 : y + alpha }
+            let slopes = zip(self.storage, y.storage).map { x, y in x <= 0 ? y + alpha : 1 }
             return [.dense(Tensor(zip(g.storage, slopes).map { g, slope in slope == 1 ? g : g * slope }, shape: self.shape))]
         }
     }

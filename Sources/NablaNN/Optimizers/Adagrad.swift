@@ -1,4 +1,5 @@
 import Nabla
+import Synchronization
 
 /// Adagrad with momentum, as in GRU4Rec, with **row-sparse updates**:
 ///
@@ -23,6 +24,8 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     public internal(set) var accumulators: [[Scalar]]
     /// The velocity `v` of each parameter.
     public internal(set) var velocities: [[Scalar]]
+    /// The parameters the last step made non-finite, found by the update kernel as it wrote them.
+    private var madeNonFinite: [Int] = []
 
     /// An Adagrad optimizer over `parameters`; `epsilon` defaults to GRU4Rec's 10⁻⁶.
     public init(parameters: [Tensor<Scalar>], learningRate: Scalar, momentum: Scalar = 0, epsilon: Scalar = 1e-6) {
@@ -51,26 +54,33 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step() {
+        madeNonFinite = []
         for (index, parameter) in parameters.enumerated() {
             switch parameter.gradient {
             case nil:
                 continue
             case .dense(let gradient)?:
-                update(index, rows: nil, values: gradient.scalars, width: parameter.count)
+                if !update(index, rows: nil, values: gradient.scalars, width: parameter.count) { madeNonFinite.append(index) }
             case .rowSparse(let sparse)?:
                 let merged = sparse.coalesced()
-                update(index, rows: merged.rowIndices, values: merged.values, width: merged.rowWidth)
+                if !update(index, rows: merged.rowIndices, values: merged.values, width: merged.rowWidth) { madeNonFinite.append(index) }
             }
         }
     }
 
+    /// The parameters whose weights the last ``step()`` made NaN or infinite, as the update
+    /// kernel found them while writing.
+    public func parametersMadeNonFinite() -> [Tensor<Scalar>] { madeNonFinite.map { parameters[$0] } }
+
     /// Applies the update to the given rows (all of the parameter when `rows` is `nil`), with
     /// ``VectorKernels/adagradRows(gradients:rows:count:width:accumulators:velocities:weights:learningRate:momentum:epsilon:)``;
     /// distinct rows are split between the compute threads.
-    private func update(_ index: Int, rows: [Int]?, values: [Scalar], width: Int) {
+    /// Returns whether every weight written is finite.
+    private func update(_ index: Int, rows: [Int]?, values: [Scalar], width: Int) -> Bool {
         let lr = learningRate, mu = momentum, eps = epsilon
         let rowCount = rows?.count ?? 1
-        guard rowCount > 0 else { return }
+        guard rowCount > 0 else { return true }
+        let allFinite = Atomic<Bool>(true)
         accumulators[index].withUnsafeMutableBufferPointer { accumulator in
             velocities[index].withUnsafeMutableBufferPointer { velocity in
                 parameters[index].withUnsafeMutableScalars { weight in
@@ -78,17 +88,19 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
                         (rows ?? []).withUnsafeBufferPointer { rowIndices in
                             let (g, a, v, w) = (gradients.baseAddress!, accumulator.baseAddress!, velocity.baseAddress!, weight.baseAddress!)
                             ComputeThreads.forEachRange(rowCount, minimumPerThread: 256) { positions in
-                                VectorKernels.adagradRows(
+                                let finite = VectorKernels.adagradRows(
                                     gradients: g + positions.lowerBound * width,
                                     rows: rows == nil ? nil : rowIndices.baseAddress! + positions.lowerBound,
                                     count: positions.count, width: width,
                                     accumulators: a, velocities: v, weights: w,
                                     learningRate: lr, momentum: mu, epsilon: eps)
+                                if !finite { allFinite.store(false, ordering: .relaxed) }
                             }
                         }
                     }
                 }
             }
         }
+        return allFinite.load(ordering: .relaxed)
     }
 }

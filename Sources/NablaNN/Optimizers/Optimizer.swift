@@ -17,9 +17,20 @@ public protocol Optimizer<Scalar>: AnyObject {
     ///
     /// - Throws: ``OptimizerStateError`` when a buffer is missing or has another size.
     func restore(_ state: OptimizerState<Scalar>) throws
+    /// The parameters whose values the last ``step()`` made NaN or infinite, first to last.
+    ///
+    /// The default looks at what a step can have written: a parameter with a dense gradient
+    /// whole, only the gradient's rows of one with a row-sparse gradient. ``Adagrad`` answers
+    /// from its kernel, which checks each weight as it writes it.
+    func parametersMadeNonFinite() -> [Tensor<Scalar>]
 }
 
 extension Optimizer {
+    /// The parameters with a gradient whose updated values are not all finite.
+    public func parametersMadeNonFinite() -> [Tensor<Scalar>] {
+        parameters.filter { !updatedValuesAreFinite($0) }
+    }
+
     /// Nothing, for an optimizer that remembers nothing between steps (plain gradient descent).
     public var state: OptimizerState<Scalar> { OptimizerState(buffers: [:]) }
 
@@ -75,4 +86,25 @@ public struct OptimizerStateError: Error, CustomStringConvertible, Sendable {
 /// parameter, created as zeros.
 func zeroBuffers<Scalar: TensorScalar>(for parameters: [Tensor<Scalar>]) -> [[Scalar]] {
     parameters.map { [Scalar](repeating: 0, count: $0.count) }
+}
+
+/// Whether the values an update can have changed are finite: the whole parameter after a dense
+/// gradient, only the gradient's rows after a row-sparse one (a few thousand rows of a large item
+/// matrix).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func updatedValuesAreFinite<Scalar: TensorScalar>(_ parameter: Tensor<Scalar>) -> Bool {
+    switch parameter.gradient {
+    case nil:
+        return true
+    case .dense?:
+        return parameter.withUnsafeScalars { VectorKernels.allFinite($0) }
+    case .rowSparse(let sparse)?:
+        let width = sparse.rowWidth
+        return parameter.withUnsafeScalars { values in
+            sparse.rowIndices.allSatisfy { row in
+                VectorKernels.allFinite(UnsafeBufferPointer(rebasing: values[(row * width)..<((row + 1) * width)]))
+            }
+        }
+    }
 }

@@ -146,7 +146,7 @@ public struct SafeTensors: Sendable {
     /// rather than read without end.
     public static func read(from url: URL) throws -> SafeTensors {
         let type: FileAttributeType?
-        do { type = try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType } catch {
+        do { type = try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.type] as? FileAttributeType } catch {
             let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
             throw SafeTensorsError.io(path: url.path, detail: "cannot be read: \(reason ?? "no such file")")
         }

@@ -20,7 +20,7 @@ import NablaNN
 /// ```
 public enum SessionCheckpoint {
     /// The version of the `training` metadata this build writes and reads.
-    public static let trainingStateVersion = 2
+    public static let trainingStateVersion = 3
 
     /// Writes `model`'s parameters with the item ids and `metadata`, atomically.
     ///

@@ -103,14 +103,15 @@ struct SessionLineParser {
         line.allSatisfy { $0 == 0x20 || $0 == 0x0D }
     }
 
-    /// The tab-separated fields of line `number`, which must be valid UTF-8 (two different
-    /// invalid ids would otherwise both become "�", one item).
+    /// The tab-separated fields of line `number`. The header and the three columns read must be
+    /// valid UTF-8 (two different invalid ids would otherwise both become "�", one item); other
+    /// columns are ignored, so they may hold any bytes.
     private func fields(of line: ArraySlice<UInt8>, number: Int) throws -> [String] {
-        try line.split(separator: 0x09, omittingEmptySubsequences: false).enumerated().map { index, bytes in
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw DataError(file: source, line: number, column: index + 1, "field \(index + 1) is not valid UTF-8 text")
-            }
-            return text
+        let used = header == nil ? nil : [positions.session, positions.item, positions.time]
+        return try line.split(separator: 0x09, omittingEmptySubsequences: false).enumerated().map { index, bytes in
+            if let text = String(validating: bytes, as: UTF8.self) { return text }
+            if let used, !used.contains(index) { return String(decoding: bytes, as: UTF8.self) }
+            throw DataError(file: source, line: number, column: index + 1, "field \(index + 1) is not valid UTF-8 text")
         }
     }
 }

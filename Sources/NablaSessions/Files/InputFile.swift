@@ -14,7 +14,9 @@ enum InputFile {
     ///   a device (`/dev/zero`), which cannot be read as a file of sessions.
     static func identity(of path: String, describing what: String) throws -> Identity {
         let attributes: [FileAttributeKey: Any]
-        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+        // The file a symbolic link points to is what is read, so that is what is checked.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        do { attributes = try FileManager.default.attributesOfItem(atPath: target) } catch {
             throw DataError(file: path, "cannot be read: \(reason(error))")
         }
         let type = attributes[.type] as? FileAttributeType

@@ -142,8 +142,10 @@ public final class SessionTrainer<Model: SessionModel> {
     /// says `interrupted`, and ``epochInProgress`` holds what a checkpoint needs to continue exactly.
     ///
     /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
-    ///   the loss or a gradient becomes NaN or infinite. Parameters are then left as they were
-    ///   before the failing step's update.
+    ///   the loss or a gradient becomes NaN or infinite (the parameters are then left as they were
+    ///   before the failing step's update), or if an update makes a parameter NaN or infinite
+    ///   (then that update has been applied: save nothing from this trainer; no file will take
+    ///   such a model).
     @discardableResult
     public func trainEpoch(
         reportEvery: Int = 200, progress: (TrainingProgress) -> Void = { _ in },
@@ -187,7 +189,7 @@ public final class SessionTrainer<Model: SessionModel> {
                     + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
             }
             optimizer.step()
-            if let bad = optimizer.parameters.first(where: { !updatedValuesAreFinite($0) }) {
+            if let bad = optimizer.parametersMadeNonFinite().first {
                 throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the update made '\(bad.name ?? "?")' "
                     + "NaN or infinite (the loss was \(value), its gradient finite): the learning rate is probably too large; "
                     + "nothing from this step on is saved")
@@ -257,23 +259,6 @@ public final class SessionTrainer<Model: SessionModel> {
     /// `log(max(support, 1))` of each item: the logQ correction's input.
     public static func logSupport(_ support: [Int]) -> [Double] {
         support.map { Double.log(Double(Swift.max($0, 1))) }
-    }
-}
-
-/// Whether the values an update can have changed are finite: the whole parameter after a dense
-/// gradient, only the gradient's rows after a row-sparse one (a few thousand rows of a large item
-/// matrix), so the check costs a small part of a step.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func updatedValuesAreFinite<Scalar: TensorScalar>(_ parameter: Tensor<Scalar>) -> Bool {
-    switch parameter.gradient {
-    case nil:
-        return true
-    case .dense?:
-        return parameter.withUnsafeScalars { VectorKernels.allFinite($0) }
-    case .rowSparse(let sparse)?:
-        let width = sparse.rowWidth, values = parameter.scalars
-        return sparse.rowIndices.allSatisfy { row in values[(row * width)..<((row + 1) * width)].allSatisfy(\.isFinite) }
     }
 }
 
