@@ -141,7 +141,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaNN", "NablaTestSupport"]
+            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaNN", "NablaTestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "NablaGraphvizTests",

@@ -43,7 +43,7 @@ struct RecommendCommand: ParsableCommand {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw DataError(file: path, "cannot be read: \(readableReason(error))")
+                throw DataError(file: path, "cannot be read: \(InputFile.reason(error))")
             }
         }
         guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: path, "is not UTF-8 text") }

@@ -6,7 +6,7 @@ import Nabla
 /// Composed, it is `matmul(hidden, weights.gather(rows: columns), transposeB: true) +
 /// bias.gather(rows: columns).reshaped([1, -1])`; by default it runs as one fused op
 /// (``sampledScoresFused(hidden:weights:bias:columns:)``) that computes the same (a test proves
-/// it) with fewer passes over memory and no intermediate tensors, and ``withComposedOps(_:)``
+/// it) with fewer passes over memory and no intermediate tensors, and `withComposedOps`
 /// selects the composed ops. Either way the other `N − C` rows are never touched, and the
 /// gradients with respect to `weights` and `bias` are row-sparse over `columns`.
 ///

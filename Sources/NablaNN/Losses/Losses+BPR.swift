@@ -25,7 +25,7 @@ extension Losses {
     /// implementation (each of these has been measured to matter). The 10⁻²⁴ is the official
     /// guard against `log 0`. GRU4Rec applies its ELU final activation to the scores first.
     ///
-    /// Computed by one fused op (``bprMaxFused(_:bpreg:)``), or inside ``withComposedOps(_:)`` by
+    /// Computed by one fused op (``bprMaxFused(_:bpreg:)``), or inside `withComposedOps` by
     /// ``bprMaxComposed(_:bpreg:)`` from primitive ops; a test proves the two agree.
     public static func bprMax<Scalar>(_ scores: Tensor<Scalar>, bpreg: Scalar) -> Tensor<Scalar> {
         FusedOps.areEnabled ? bprMaxFused(scores, bpreg: bpreg) : bprMaxComposed(scores, bpreg: bpreg)

@@ -16,7 +16,7 @@ extension Losses {
     ///   - correction: `c`, shape `[B + S]`, or `nil` for none.
     ///
     /// Computed by one fused op (``crossEntropyFused(_:correction:)``, one pass forward, one
-    /// backward: `∂L/∂rᵢⱼ = softmaxᵢⱼ − [i = j]`), or inside ``withComposedOps(_:)`` by
+    /// backward: `∂L/∂rᵢⱼ = softmaxᵢⱼ − [i = j]`), or inside `withComposedOps` by
     /// ``crossEntropyComposed(_:correction:)`` from primitive ops; a test proves the two agree.
     public static func crossEntropy<Scalar>(_ scores: Tensor<Scalar>, correction: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         FusedOps.areEnabled ? crossEntropyFused(scores, correction: correction) : crossEntropyComposed(scores, correction: correction)

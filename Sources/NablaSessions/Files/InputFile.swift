@@ -1,7 +1,8 @@
 import Foundation
 
-/// Checks made on an input file before and after it is read.
-enum InputFile {
+/// Checks made on an input file before and after it is read, and the reasons file operations
+/// fail, in words.
+public enum InputFile {
     /// What identifies a file's content without reading it: its size and modification time.
     struct Identity: Equatable {
         let size: Int
@@ -28,8 +29,9 @@ enum InputFile {
         return Identity(size: (attributes[.size] as? Int) ?? -1, modified: attributes[.modificationDate] as? Date)
     }
 
-    /// The reason a file operation failed, in the system's words (`No such file or directory`).
-    static func reason(_ error: Error) -> String {
+    /// The reason a file operation failed, in the system's words (`No such file or directory`,
+    /// `Permission denied`) rather than Foundation's error domains and codes.
+    public static func reason(_ error: Error) -> String {
         let error = error as NSError
         if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
