@@ -85,12 +85,7 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
         }
         var summed = [Scalar](repeating: 0, count: distinct.count * width)
         if !rowIndices.isEmpty, width > 0 {
-            values.withUnsafeBufferPointer { source in
-                summed.withUnsafeMutableBufferPointer { target in
-                    VectorKernels.scatterAddRows(from: source.baseAddress!, places: entryPlaces, count: rowIndices.count,
-                                                 width: width, into: target.baseAddress!)
-                }
-            }
+            VectorKernels.scatterAddRows(from: values, places: entryPlaces, width: width, into: &summed)
         }
         return RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
     }

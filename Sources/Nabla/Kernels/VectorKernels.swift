@@ -133,6 +133,25 @@ public enum VectorKernels {
     }
 }
 
+extension VectorKernels {
+    /// Adds row `i` of `source` (rows of `width`) into row `places[i]` of `target`: the safe face
+    /// of ``scatterAddRows(from:places:count:width:into:)``.
+    @inlinable
+    public static func scatterAddRows<Scalar: TensorScalar>(from source: [Scalar], places: [Int32], width: Int, into target: inout [Scalar]) {
+        if places.count * width > source.count || places.contains(where: { Int($0) < 0 || (Int($0) + 1) * width > target.count }) {
+            misuse("scatterAddRows", "\(places.count) rows of \(width) do not fit a source of \(source.count) and a target of \(target.count)")
+        }
+        source.withUnsafeBufferPointer { source in
+            places.withUnsafeBufferPointer { places in
+                target.withUnsafeMutableBufferPointer { target in
+                    scatterAddRows(from: source.baseAddress!, places: places.baseAddress!, count: places.count, width: width,
+                                   into: target.baseAddress!)
+                }
+            }
+        }
+    }
+}
+
 /// The same memory seen as `Float` or `Double`: callers have checked that `Scalar` is `type`.
 @inlinable
 func raw<Scalar, Target>(_ pointer: UnsafePointer<Scalar>, as type: Target.Type) -> UnsafePointer<Target> {

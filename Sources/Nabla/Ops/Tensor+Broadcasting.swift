@@ -40,33 +40,17 @@ extension Tensor {
         case (.whole, .leading), (.leading, .whole), (.whole, .trailing), (.trailing, .whole): break
         default: return nil
         }
-        result.withUnsafeMutableBufferPointer { out in
-            left.withUnsafeBufferPointer { l in
-                right.withUnsafeBufferPointer { r in
-                    switch pattern {
-                    case (.whole, .leading(let width)):            // a row repeated under every row
-                        for start in stride(from: 0, to: count, by: width) {
-                            for j in 0..<width { out[start + j] = combine(l[start + j], r[j]) }
-                        }
-                    case (.leading(let width), .whole):
-                        for start in stride(from: 0, to: count, by: width) {
-                            for j in 0..<width { out[start + j] = combine(l[j], r[start + j]) }
-                        }
-                    case (.whole, .trailing(let run)):             // each element repeated along a run
-                        for block in 0..<(count / run) {
-                            let value = r[block], start = block * run
-                            for j in 0..<run { out[start + j] = combine(l[start + j], value) }
-                        }
-                    case (.trailing(let run), .whole):
-                        for block in 0..<(count / run) {
-                            let value = l[block], start = block * run
-                            for j in 0..<run { out[start + j] = combine(value, r[start + j]) }
-                        }
-                    default:
-                        break
-                    }
-                }
-            }
+        switch pattern {
+        case (.whole, .leading(let width)):            // a row repeated under every row
+            combineRepeating(left, right, into: &result, repeating: .rightRow(width: width), combine)
+        case (.leading(let width), .whole):
+            combineRepeating(left, right, into: &result, repeating: .leftRow(width: width), combine)
+        case (.whole, .trailing(let run)):             // each element repeated along a run
+            combineRepeating(left, right, into: &result, repeating: .rightElement(run: run), combine)
+        case (.trailing(let run), .whole):
+            combineRepeating(left, right, into: &result, repeating: .leftElement(run: run), combine)
+        default:
+            break
         }
         return result
     }

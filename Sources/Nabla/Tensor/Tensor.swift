@@ -126,16 +126,6 @@ extension Tensor {
         }
     }
 
-    /// Gives direct access to the elements for fast in-place updates.
-    public func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try storage.withUnsafeMutableBufferPointer { try body(&$0) }
-    }
-
-    /// Gives read-only access to the elements.
-    public func withUnsafeScalars<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try storage.withUnsafeBufferPointer { try body($0) }
-    }
-
     /// The element at a multi-dimensional index, e.g. `t[1, 2]`.
     public subscript(_ index: Int...) -> Scalar {
         storage[flatIndex(index)]

@@ -1,64 +1,21 @@
-import COpenBLAS
 import RealModule
 
 /// The element types a tensor can hold: `Float` and `Double`.
 ///
 /// Everything elementwise comes from swift-numerics' `Real` (`exp`, `log`, `tanh`, ...), and
 /// `SIMDScalar` lets hot loops work on vectors of them; the one thing a scalar type adds is the
-/// BLAS routine that multiplies matrices of it.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible {
+/// BLAS routine that multiplies matrices of it (``BLASScalar``, with the kernels).
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible, BLASScalar {
     /// The safetensors-style name of the type: `"F32"` or `"F64"`.
     static var dtypeName: String { get }
-
-    /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices through BLAS.
-    ///
-    /// `op(X)` is `Xᵀ` when the matching `transpose` flag is set. `op(A)` is `m × k`,
-    /// `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row strides as stored.
-    static func blasGemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Self, a: UnsafePointer<Self>, lda: Int,
-        b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
-    )
-}
-
-@inline(__always)
-private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
-    flag ? CblasTrans : CblasNoTrans
 }
 
 extension Float: TensorScalar {
     /// `"F32"`.
     public static var dtypeName: String { "F32" }
-
-    /// Single-precision product through `cblas_sgemm`.
-    public static func blasGemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-            beta, c, blasint(ldc))
-    }
 }
 
 extension Double: TensorScalar {
     /// `"F64"`.
     public static var dtypeName: String { "F64" }
-
-    /// Double-precision product through `cblas_dgemm`.
-    public static func blasGemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Double, a: UnsafePointer<Double>, lda: Int,
-        b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) {
-        cblas_dgemm(
-            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-            beta, c, blasint(ldc))
-    }
 }

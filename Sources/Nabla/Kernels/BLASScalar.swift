@@ -1,0 +1,51 @@
+import COpenBLAS
+
+/// A scalar type BLAS multiplies matrices of: `Float` (`cblas_sgemm`) and `Double`
+/// (`cblas_dgemm`). Every ``TensorScalar`` is one.
+public protocol BLASScalar {
+    /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices through BLAS.
+    ///
+    /// `op(X)` is `Xᵀ` when the matching `transpose` flag is set. `op(A)` is `m × k`,
+    /// `op(B)` is `k × n` and `C` is `m × n`; `lda`, `ldb`, `ldc` are the row strides as stored.
+    static func blasGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    )
+}
+
+@inline(__always)
+private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
+    flag ? CblasTrans : CblasNoTrans
+}
+
+extension Float: BLASScalar {
+    /// Single-precision product through `cblas_sgemm`.
+    public static func blasGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+            beta, c, blasint(ldc))
+    }
+}
+
+extension Double: BLASScalar {
+    /// Double-precision product through `cblas_dgemm`.
+    public static func blasGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+            beta, c, blasint(ldc))
+    }
+}
