@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Nabla", targets: ["Nabla"]),
+        .library(name: "NablaKernels", targets: ["NablaKernels"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
         .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
         .library(name: "NablaSessions", targets: ["NablaSessions"]),
@@ -38,13 +39,20 @@ let package = Package(
         /// row moves), built for AVX2+FMA and for the baseline CPU, chosen at run time.
         .target(name: "CNablaKernels"),
 
+        // MARK: - The performance layer: compute threads, BLAS products, vector kernels, with
+        // array faces, so that the teaching code above it never touches an unsafe pointer
+
+        .target(
+            name: "NablaKernels",
+            dependencies: ["COpenBLAS", "CNablaKernels"]
+        ),
+
         // MARK: - Core: tensors and reverse-mode autodiff
 
         .target(
             name: "Nabla",
             dependencies: [
-                "COpenBLAS",
-                "CNablaKernels",
+                "NablaKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -53,7 +61,7 @@ let package = Package(
 
         .target(
             name: "NablaNN",
-            dependencies: ["Nabla"]
+            dependencies: ["Nabla", "NablaKernels"]
         ),
 
         // MARK: - Session machinery: data, batches, sampling, the session-model protocol, training,
@@ -61,7 +69,7 @@ let package = Package(
 
         .target(
             name: "NablaSessions",
-            dependencies: ["Nabla", "NablaNN"]
+            dependencies: ["Nabla", "NablaNN", "NablaKernels"]
         ),
 
         // MARK: - GRU4Rec: the model, its configuration with the official option names
@@ -75,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "gru4rec",
             dependencies: [
-                "GRU4Rec", "Nabla", "NablaNN", "NablaGraphviz",
+                "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -128,8 +136,12 @@ let package = Package(
             path: "Tests/NablaTestSupport"
         ),
         .testTarget(
+            name: "NablaKernelsTests",
+            dependencies: ["NablaKernels", "Nabla"]
+        ),
+        .testTarget(
             name: "NablaTests",
-            dependencies: ["Nabla", "NablaTestSupport"]
+            dependencies: ["Nabla", "NablaKernels", "NablaTestSupport"]
         ),
         .testTarget(
             name: "ExampleTests",
@@ -141,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaNN", "NablaTestSupport"],
+            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -150,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NablaNNTests",
-            dependencies: ["Nabla", "NablaNN", "NablaTestSupport"],
+            dependencies: ["Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 import NablaNN
 
 /// `gru4rec benchmark`: training and evaluation speed, peak memory and accuracy with the

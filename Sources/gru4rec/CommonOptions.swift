@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 
 /// Column names of the session files.
 struct ColumnOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 import NablaGraphviz
 
 /// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with

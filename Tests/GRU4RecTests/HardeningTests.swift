@@ -1,6 +1,7 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 import NablaNN
 @testable import NablaSessions
 import NablaTestSupport
@@ -52,7 +53,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let good = try trainedModel(in: folder)
         let loaded = try Checkpoint.load(URL(fileURLWithPath: good), as: Float.self)
-        loaded.model.namedParameters().first { $0.name == "gru.layer0.biasHH" }!.tensor.withUnsafeMutableScalars { $0[0] = .infinity }
+        loaded.model.namedParameters().first { $0.name == "gru.layer0.biasHH" }!.tensor.updateScalars { $0[0] = .infinity }
         let bad = folder.appendingPathComponent("bad.safetensors")
         #expect(throws: CheckpointError.self) { try Checkpoint.save(loaded.model, itemMap: loaded.itemMap, epochsCompleted: 1, to: bad) }
         #expect(!FileManager.default.fileExists(atPath: bad.path), "a non-finite model was saved")

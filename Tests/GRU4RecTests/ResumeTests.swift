@@ -1,6 +1,7 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 import NablaNN
 import Testing
 
@@ -109,7 +110,7 @@ import Testing
         let data = try demoData()
         let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=4,batch_size=4,n_sample=2"),
                                         itemCount: data.itemMap.count)
-        model.output.weight.withUnsafeMutableScalars { $0[0...].update(repeating: Float.nan) }
+        model.output.weight.updateScalars { $0 = [Float](repeating: .nan, count: $0.count) }
         let trainer = SessionTrainer(model: model, data: data)
         do {
             try trainer.trainEpoch()

@@ -1,5 +1,6 @@
 import GRU4Rec
 import Nabla
+import NablaKernels
 import Testing
 
 /// The thread count changes speed only: training gives the same weights to the last bit.

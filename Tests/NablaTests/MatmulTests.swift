@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 import NablaTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 import NablaTestSupport
 import Testing
 
@@ -40,7 +41,7 @@ import Testing
         let t = Tensor<Double>(zeros: [2])
         t.scalars = [5, 6]
         #expect(t.scalars == [5, 6])
-        t.withUnsafeMutableScalars { $0[0] = 1 }
+        t.updateScalars { $0[0] = 1 }
         #expect(t.scalars == [1, 6])
     }
 

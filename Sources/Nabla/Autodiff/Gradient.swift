@@ -1,3 +1,5 @@
+import NablaKernels
+
 /// The gradient of a tensor: either a dense tensor of the same shape, or a row-sparse one.
 ///
 /// Row-sparse gradients come from ``Tensor/gather(rows:)`` (embedding lookups): of a 100,000-row

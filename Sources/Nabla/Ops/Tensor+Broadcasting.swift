@@ -1,3 +1,5 @@
+import NablaKernels
+
 extension Tensor {
     /// Combines two tensors element by element after broadcasting them to a common shape.
     ///

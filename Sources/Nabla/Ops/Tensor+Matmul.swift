@@ -1,3 +1,5 @@
+import NablaKernels
+
 /// The matrix product `op(a) · op(b)` of two 2-D tensors, through BLAS.
 ///
 /// `op(x)` is `xᵀ` when the matching flag is set, which costs nothing: BLAS reads the matrix

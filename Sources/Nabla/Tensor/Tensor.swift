@@ -126,6 +126,18 @@ extension Tensor {
         }
     }
 
+    /// Changes the elements in place: `body` gets them as an `inout` array, without a copy.
+    ///
+    /// For optimizers, whose updates would otherwise copy every parameter on each step. The same
+    /// caution as for setting ``scalars`` applies, and `body` must keep the count.
+    public func updateScalars<Result>(_ body: (inout [Scalar]) throws -> Result) rethrows -> Result {
+        let count = storage.count
+        defer {
+            if storage.count != count { misuse("updateScalars", "the count changed from \(count) to \(storage.count)") }
+        }
+        return try body(&storage)
+    }
+
     /// The element at a multi-dimensional index, e.g. `t[1, 2]`.
     public subscript(_ index: Int...) -> Scalar {
         storage[flatIndex(index)]

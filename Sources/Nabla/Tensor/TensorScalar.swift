@@ -1,11 +1,12 @@
+import NablaKernels
 import RealModule
 
 /// The element types a tensor can hold: `Float` and `Double`.
 ///
 /// Everything elementwise comes from swift-numerics' `Real` (`exp`, `log`, `tanh`, ...), and
 /// `SIMDScalar` lets hot loops work on vectors of them; the one thing a scalar type adds is the
-/// BLAS routine that multiplies matrices of it (``BLASScalar``, with the kernels).
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible, BLASScalar {
+/// BLAS routine that multiplies matrices of it (`KernelScalar`, from the NablaKernels target).
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible, KernelScalar {
     /// The safetensors-style name of the type: `"F32"` or `"F64"`.
     static var dtypeName: String { get }
 }

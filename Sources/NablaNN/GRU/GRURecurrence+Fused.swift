@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 
 // The recurrence as one op with a hand-written backward pass. It computes exactly what the
 // composed recurrence computes (tests compare outputs and every gradient in Double), with one or
@@ -51,15 +52,15 @@ extension GRURecurrence {
                 hiddenN[cell] = hiddenGates[gate + 2 * size]
             }
         }
-        applySigmoid(&r)
-        applySigmoid(&z)
+        VectorKernels.sigmoid(&r)
+        VectorKernels.sigmoid(&z)
         for b in 0..<batch {
             for j in 0..<size {
                 let cell = b * size + j
                 n[cell] = inputGates[b * 3 * size + 2 * size + j] + r[cell] * hiddenN[cell]
             }
         }
-        applyTanh(&n)
+        VectorKernels.tanh(&n)
         for cell in output.indices { output[cell] = (1 - z[cell]) * n[cell] + z[cell] * state[cell] }
 
         return Tensor(op: "gru.pytorch", inputs: [gatesTensor, h, weightHH, biasHH],
@@ -122,8 +123,8 @@ extension GRURecurrence {
                 z[cell] = inputGates[b * 3 * size + size + j] + hiddenGates[b * 2 * size + size + j]
             }
         }
-        applySigmoid(&r)
-        applySigmoid(&z)
+        VectorKernels.sigmoid(&r)
+        VectorKernels.sigmoid(&z)
         for cell in resetState.indices { resetState[cell] = r[cell] * state[cell] }
         let candidateRecurrentPart = gemm(transposeA: false, transposeB: true, m: batch, n: size, k: size,
                                           a: resetState, b: candidateRecurrent)
@@ -134,7 +135,7 @@ extension GRURecurrence {
                 candidate[cell] = inputGates[b * 3 * size + 2 * size + j] + candidateRecurrentPart[cell]
             }
         }
-        applyTanh(&candidate)
+        VectorKernels.tanh(&candidate)
         for cell in output.indices { output[cell] = (1 - z[cell]) * state[cell] + z[cell] * candidate[cell] }
 
         return Tensor(op: "gru.original", inputs: [gatesTensor, h, weightHH],
@@ -198,20 +199,4 @@ func columnSums<Scalar: TensorScalar>(_ matrix: [Scalar], columns: Int) -> [Scal
         for j in 0..<columns { sums[j] += matrix[start + j] }
     }
     return sums
-}
-
-/// Replaces every value by its logistic sigmoid, with ``VectorKernels/sigmoid(_:count:into:)``.
-func applySigmoid<Scalar: TensorScalar>(_ values: inout [Scalar]) {
-    values.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return }
-        VectorKernels.sigmoid(base, count: buffer.count, into: base)
-    }
-}
-
-/// Replaces every value by its tanh, with ``VectorKernels/tanh(_:count:into:)``.
-func applyTanh<Scalar: TensorScalar>(_ values: inout [Scalar]) {
-    values.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return }
-        VectorKernels.tanh(base, count: buffer.count, into: base)
-    }
 }

@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 
 /// The output layer of a next-item model: one row of weights and a bias per item, and scores
 /// `h · W[i]ᵀ + b[i]` for the items asked for.

@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 
 extension Losses {
     /// ``crossEntropy(_:correction:)`` as one op: each row's softmax and loss in one pass of the
@@ -12,27 +13,8 @@ extension Losses {
         if let correction, correction.shape != [columns] {
             misuse("crossEntropy", "correction \(correction.shape) must have one value per column of scores \(scores.shape)")
         }
-        let shift = correction?.scalars
-        let values = scores.scalars
-        var probabilities = [Scalar](repeating: 0, count: rows * columns)
-        var rowLosses = [Scalar](repeating: 0, count: rows)
-        values.withUnsafeBufferPointer { values in
-            probabilities.withUnsafeMutableBufferPointer { probabilities in
-                rowLosses.withUnsafeMutableBufferPointer { rowLosses in
-                    (shift ?? []).withUnsafeBufferPointer { shift in
-                        let shift = correction == nil ? nil : shift.baseAddress
-                        let (scores, output, losses) = (values.baseAddress!, probabilities.baseAddress!, rowLosses)
-                        ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
-                            for i in range {
-                                losses[i] = VectorKernels.softmaxCrossEntropyRow(
-                                    scores: scores + i * columns, shift: shift, columns: columns, target: i,
-                                    probabilities: output + i * columns)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (rowLosses, probabilities) = VectorKernels.softmaxCrossEntropyRows(
+            scores: scores.scalars, columns: columns, targets: Array(0..<rows), shift: correction?.scalars)
         let loss = rowLosses.reduce(0, +)
         return Tensor(op: "crossEntropy", inputs: [scores], shape: [], scalars: [loss]) { upstream in
             let g = upstream.scalars[0]

@@ -1,5 +1,5 @@
 import Nabla
-import Synchronization
+import NablaKernels
 
 /// Adagrad with momentum, as in GRU4Rec, with **row-sparse updates**:
 ///
@@ -73,34 +73,14 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     public func parametersMadeNonFinite() -> [Tensor<Scalar>] { madeNonFinite.map { parameters[$0] } }
 
     /// Applies the update to the given rows (all of the parameter when `rows` is `nil`), with
-    /// ``VectorKernels/adagradRows(gradients:rows:count:width:accumulators:velocities:weights:learningRate:momentum:epsilon:)``;
-    /// distinct rows are split between the compute threads.
+    /// `VectorKernels.adagradRows`, which splits distinct rows between the compute threads.
     /// Returns whether every weight written is finite.
     private func update(_ index: Int, rows: [Int]?, values: [Scalar], width: Int) -> Bool {
-        let lr = learningRate, mu = momentum, eps = epsilon
-        let rowCount = rows?.count ?? 1
-        guard rowCount > 0 else { return true }
-        let allFinite = Atomic<Bool>(true)
-        accumulators[index].withUnsafeMutableBufferPointer { accumulator in
-            velocities[index].withUnsafeMutableBufferPointer { velocity in
-                parameters[index].withUnsafeMutableScalars { weight in
-                    values.withUnsafeBufferPointer { gradients in
-                        (rows ?? []).withUnsafeBufferPointer { rowIndices in
-                            let (g, a, v, w) = (gradients.baseAddress!, accumulator.baseAddress!, velocity.baseAddress!, weight.baseAddress!)
-                            ComputeThreads.forEachRange(rowCount, minimumPerThread: 256) { positions in
-                                let finite = VectorKernels.adagradRows(
-                                    gradients: g + positions.lowerBound * width,
-                                    rows: rows == nil ? nil : rowIndices.baseAddress! + positions.lowerBound,
-                                    count: positions.count, width: width,
-                                    accumulators: a, velocities: v, weights: w,
-                                    learningRate: lr, momentum: mu, epsilon: eps)
-                                if !finite { allFinite.store(false, ordering: .relaxed) }
-                            }
-                        }
-                    }
-                }
-            }
+        parameters[index].updateScalars { weights in
+            VectorKernels.adagradRows(
+                gradients: values, rows: rows, width: width,
+                accumulators: &accumulators[index], velocities: &velocities[index], weights: &weights,
+                learningRate: learningRate, momentum: momentum, epsilon: epsilon)
         }
-        return allFinite.load(ordering: .relaxed)
     }
 }

@@ -57,17 +57,15 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.scalars else { continue }
             let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
-            firstMoments[index].withUnsafeMutableBufferPointer { m in
-                secondMoments[index].withUnsafeMutableBufferPointer { v in
-                    parameter.withUnsafeMutableScalars { weight in
-                        for i in 0..<weight.count {
-                            m[i] = b1 * m[i] + (1 - b1) * gradient[i]
-                            v[i] = b2 * v[i] + (1 - b2) * gradient[i] * gradient[i]
-                            weight[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
-                        }
-                    }
+            var (m, v) = (takeBuffer(&firstMoments[index]), takeBuffer(&secondMoments[index]))
+            parameter.updateScalars { weight in
+                for i in weight.indices {
+                    m[i] = b1 * m[i] + (1 - b1) * gradient[i]
+                    v[i] = b2 * v[i] + (1 - b2) * gradient[i] * gradient[i]
+                    weight[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
                 }
             }
+            (firstMoments[index], secondMoments[index]) = (m, v)
         }
     }
 }

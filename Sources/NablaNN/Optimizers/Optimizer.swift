@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 
 /// Updates parameters from their gradients.
 ///
@@ -88,6 +89,13 @@ func zeroBuffers<Scalar: TensorScalar>(for parameters: [Tensor<Scalar>]) -> [[Sc
     parameters.map { [Scalar](repeating: 0, count: $0.count) }
 }
 
+/// Moves a buffer out of its place (leaving it empty), so that it can be changed without a copy
+/// and put back.
+func takeBuffer<Scalar>(_ buffer: inout [Scalar]) -> [Scalar] {
+    defer { buffer = [] }
+    return buffer
+}
+
 /// Whether the values an update can have changed are finite: the whole parameter after a dense
 /// gradient, only the gradient's rows after a row-sparse one (a few thousand rows of a large item
 /// matrix).
@@ -98,13 +106,8 @@ func updatedValuesAreFinite<Scalar: TensorScalar>(_ parameter: Tensor<Scalar>) -
     case nil:
         return true
     case .dense?:
-        return parameter.withUnsafeScalars { VectorKernels.allFinite($0) }
+        return VectorKernels.allFinite(parameter.scalars)
     case .rowSparse(let sparse)?:
-        let width = sparse.rowWidth
-        return parameter.withUnsafeScalars { values in
-            sparse.rowIndices.allSatisfy { row in
-                VectorKernels.allFinite(UnsafeBufferPointer(rebasing: values[(row * width)..<((row + 1) * width)]))
-            }
-        }
+        return VectorKernels.allFinite(parameter.scalars, rows: sparse.rowIndices, width: sparse.rowWidth)
     }
 }

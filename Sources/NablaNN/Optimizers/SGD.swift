@@ -44,15 +44,15 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.scalars else { continue }
             let lr = learningRate, mu = momentum, nesterov = nesterov
-            velocities[index].withUnsafeMutableBufferPointer { velocity in
-                parameter.withUnsafeMutableScalars { weight in
-                    for i in 0..<weight.count {
-                        guard mu != 0 else { weight[i] -= lr * gradient[i]; continue }
-                        velocity[i] = mu * velocity[i] + gradient[i]
-                        weight[i] -= lr * (nesterov ? gradient[i] + mu * velocity[i] : velocity[i])
-                    }
+            var velocity = takeBuffer(&velocities[index])
+            parameter.updateScalars { weight in
+                for i in weight.indices {
+                    guard mu != 0 else { weight[i] -= lr * gradient[i]; continue }
+                    velocity[i] = mu * velocity[i] + gradient[i]
+                    weight[i] -= lr * (nesterov ? gradient[i] + mu * velocity[i] : velocity[i])
                 }
             }
+            velocities[index] = velocity
         }
     }
 }

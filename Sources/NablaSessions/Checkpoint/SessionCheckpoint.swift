@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaKernels
 import NablaNN
 
 /// Model files and training checkpoints for any ``SessionModel``, as safetensors.
@@ -34,7 +35,7 @@ public enum SessionCheckpoint {
     /// Throws a ``CheckpointError`` naming the first parameter of `model` that holds NaN or
     /// infinite values; `doing` says what was refused ("not saved", "refused").
     public static func checkFinite<Model: Module>(_ model: Model, path: String, doing: String) throws {
-        for (name, tensor) in model.namedParameters() where !tensor.withUnsafeScalars({ VectorKernels.allFinite($0) }) {
+        for (name, tensor) in model.namedParameters() where !VectorKernels.allFinite(tensor.scalars) {
             throw CheckpointError(path: path, "\(doing): '\(name)' holds NaN or infinite values")
         }
     }
@@ -155,7 +156,7 @@ public enum SessionCheckpoint {
             guard stored.shape == parameter.shape else {
                 throw CheckpointError(path: path, "'\(name)' has shape \(stored.shape) in the file, \(parameter.shape) in the model")
             }
-            guard stored.withUnsafeScalars({ VectorKernels.allFinite($0) }) else {
+            guard VectorKernels.allFinite(stored.scalars) else {
                 throw CheckpointError(path: path, "refused: '\(name)' holds NaN or infinite values")
             }
             weights.append((parameter, stored.scalars))
@@ -247,7 +248,7 @@ public enum SessionCheckpoint {
             guard stored.shape == parameter.shape else {
                 throw CheckpointError(path: url.path, "'\(name)' has shape \(stored.shape) in the file, \(parameter.shape) in the model")
             }
-            guard stored.withUnsafeScalars({ VectorKernels.allFinite($0) }) else {
+            guard VectorKernels.allFinite(stored.scalars) else {
                 throw CheckpointError(path: url.path, "refused: '\(name)' holds NaN or infinite values")
             }
             loaded.append((parameter, stored.scalars))

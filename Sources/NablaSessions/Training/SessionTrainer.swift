@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaKernels
 import NablaNN
 
 /// What a trainer reports while it works.
@@ -265,7 +266,7 @@ public final class SessionTrainer<Model: SessionModel> {
 /// Whether every value of a gradient is finite.
 private func isFinite<Scalar: TensorScalar>(_ gradient: Gradient<Scalar>) -> Bool {
     switch gradient {
-    case .dense(let tensor): return tensor.withUnsafeScalars { VectorKernels.allFinite($0) }
+    case .dense(let tensor): return VectorKernels.allFinite(tensor.scalars)
     case .rowSparse(let sparse): return VectorKernels.allFinite(sparse.values)
     }
 }

@@ -65,4 +65,20 @@ public enum ComputeThreads {
         }
         if !ran { body(0..<count) }
     }
+
+    /// Runs `first` and `second` at the same time when there are at least two compute threads
+    /// (one after the other otherwise) and returns both results: for two independent products.
+    public static func both<First, Second>(_ first: () -> First, _ second: () -> Second) -> (First, Second) {
+        var firstResult: First?, secondResult: Second?
+        withUnsafeMutablePointer(to: &firstResult) { firstPlace in
+            withUnsafeMutablePointer(to: &secondResult) { secondPlace in
+                forEachRange(2) { parts in
+                    for part in parts {
+                        if part == 0 { firstPlace.pointee = first() } else { secondPlace.pointee = second() }
+                    }
+                }
+            }
+        }
+        return (firstResult!, secondResult!)
+    }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Nabla
+import NablaKernels
 import Synchronization
 import Testing
 
@@ -28,6 +29,40 @@ import Testing
                 #expect(Self.visits(count: count) == [Int](repeating: 1, count: count), "count \(count)")
             }
         }
+    }
+
+    @Test(arguments: [1, 2])
+    func bothReturnsBothResults(threads: Int) {
+        ComputeThreads.set(threads)
+        defer { ComputeThreads.set(1) }
+        let (first, second) = ComputeThreads.both({ (0..<1000).reduce(0, +) }, { "second" })
+        #expect(first == 499_500 && second == "second")
+    }
+
+    @Test func adagradRowsGiveTheSameBitsOnTwoThreads() {
+        let width = 4, rows = Array((0..<2000).reversed())
+        var generator = SeededRandomGenerator(seed: 3)
+        let gradients = (0..<(rows.count * width)).map { _ in Float.random(in: -1...1, using: &generator) }
+        func update() -> [Float] {
+            var accumulators = [Float](repeating: 0.5, count: 2000 * width), velocities = accumulators, weights = accumulators
+            VectorKernels.adagradRows(gradients: gradients, rows: rows, width: width, accumulators: &accumulators,
+                                      velocities: &velocities, weights: &weights, learningRate: 0.1, momentum: 0.5, epsilon: 1e-6)
+            return weights
+        }
+        let oneThread = update()
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        #expect(update() == oneThread)
+    }
+
+    @Test func aKernelGivenArraysThatDoNotFitStopsWithItsName() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var accumulators = [Float](repeating: 0, count: 6), velocities = accumulators, weights = accumulators
+            VectorKernels.adagradRows(gradients: [1, 2, 3], rows: [2], width: 3, accumulators: &accumulators,
+                                      velocities: &velocities, weights: &weights, learningRate: 1, momentum: 0, epsilon: 0)
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("adagradRows:"), "\(message)")
     }
 
     @Test func smallLoopsStayOnTheCallingThread() {

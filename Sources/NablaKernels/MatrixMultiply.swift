@@ -13,7 +13,7 @@ public enum MatrixMultiplyKernel: Sendable {
 /// `op(A)` is `m × k`, `op(B)` is `k × n`; the result is `m × n`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-public func gemm<Scalar: TensorScalar>(
+public func gemm<Scalar: KernelScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     a: [Scalar], b: [Scalar], kernel: MatrixMultiplyKernel = .blas
 ) -> [Scalar] {
@@ -33,7 +33,7 @@ public func gemm<Scalar: TensorScalar>(
 /// that start from something other than zero (a bias, an earlier sum) without a separate pass.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-public func gemm<Scalar: TensorScalar>(
+public func gemm<Scalar: KernelScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     a: [Scalar], b: [Scalar], accumulatingInto c: inout [Scalar]
 ) {
@@ -45,7 +45,7 @@ public func gemm<Scalar: TensorScalar>(
 /// `C = op(A) · op(B) + beta · C` through BLAS, with the thread count chosen for the product's size.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-private func blasProduct<Scalar: TensorScalar>(
+private func blasProduct<Scalar: KernelScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: [Scalar], b: [Scalar], beta: Scalar, c: inout [Scalar]
 ) {
     ComputeThreads.prepareBLAS(multiplyAdds: m * n * k)
@@ -67,7 +67,7 @@ private func blasProduct<Scalar: TensorScalar>(
 /// `A` is stored `m × k` (or `k × m` when transposed) and `B` `k × n` (or `n × k`).
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-public func referenceGemm<Scalar: TensorScalar>(
+public func referenceGemm<Scalar: KernelScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: [Scalar], b: [Scalar]
 ) -> [Scalar] {
     var c = [Scalar](repeating: 0, count: m * n)

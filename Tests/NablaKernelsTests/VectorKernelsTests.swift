@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+@testable import NablaKernels
 import Testing
 
 /// The C vector kernels against plain Swift loops that compute the same thing.
@@ -34,13 +35,10 @@ import Testing
                                       learningRate: 0.2, momentum: 0.3, epsilon: 1e-6)
             }
         }
-        gradients.withUnsafeBufferPointer { g in
-            rows.withUnsafeBufferPointer { r in
-                VectorKernels.adagradRows(gradients: g.baseAddress!, rows: r.baseAddress!, count: rows.count, width: width,
-                                          accumulators: &accumulators, velocities: &velocities, weights: &weights,
-                                          learningRate: 0.2, momentum: 0.3, epsilon: 1e-6)
-            }
-        }
+        let finite = VectorKernels.adagradRows(gradients: gradients, rows: rows, width: width,
+                                               accumulators: &accumulators, velocities: &velocities, weights: &weights,
+                                               learningRate: 0.2, momentum: 0.3, epsilon: 1e-6)
+        #expect(finite)
         // Same operations in the same order, no fused multiply-add: equal to the last bit.
         #expect(accumulators == expected.0)
         #expect(velocities == expected.1)
@@ -56,7 +54,7 @@ import Testing
     @Test func adagradWithoutRowIndicesUpdatesRowsInOrder() {
         var accumulators: [Float] = [1, 2, 3], velocities: [Float] = [0, 0, 0], weights: [Float] = [0, 0, 0]
         let gradients: [Float] = [1, 0, -2]
-        VectorKernels.adagradRows(gradients: gradients, rows: nil, count: 1, width: 3, accumulators: &accumulators,
+        VectorKernels.adagradRows(gradients: gradients, rows: nil, width: 3, accumulators: &accumulators,
                                   velocities: &velocities, weights: &weights, learningRate: 1, momentum: 0, epsilon: 0)
         #expect(accumulators == [2, 2, 7])
         #expect(weights == [-1 / Float(2).squareRoot(), 0, 2 / Float(7).squareRoot()])
@@ -79,9 +77,9 @@ import Testing
             let target = columns / 2
             let reference = Self.referenceSoftmax(scores, shift: useShift ? shift : nil, target: target)
 
-            var doubles = [Double](repeating: 0, count: columns)
-            let doubleLoss = VectorKernels.softmaxCrossEntropyRow(
-                scores: scores, shift: useShift ? shift : nil, columns: columns, target: target, probabilities: &doubles)
+            let (doubleLosses, doubles) = VectorKernels.softmaxCrossEntropyRows(
+                scores: scores, columns: columns, targets: [target], shift: useShift ? shift : nil)
+            let doubleLoss = doubleLosses[0]
             #expect(abs(doubleLoss - reference.loss) <= 1e-12 * max(1, abs(reference.loss)))
             #expect(zip(doubles, reference.probabilities).allSatisfy { abs($0 - $1) <= 1e-14 })
 
@@ -89,9 +87,9 @@ import Testing
             let floatScores = scores.map(Float.init), floatShift = shift.map(Float.init)
             let floatReference = Self.referenceSoftmax(floatScores.map(Double.init), shift: useShift ? floatShift.map(Double.init) : nil,
                                                        target: target)
-            var floats = [Float](repeating: 0, count: columns)
-            let floatLoss = VectorKernels.softmaxCrossEntropyRow(
-                scores: floatScores, shift: useShift ? floatShift : nil, columns: columns, target: target, probabilities: &floats)
+            let (floatLosses, floats) = VectorKernels.softmaxCrossEntropyRows(
+                scores: floatScores, columns: columns, targets: [target], shift: useShift ? floatShift : nil)
+            let floatLoss = floatLosses[0]
             #expect(abs(Double(floatLoss) - floatReference.loss) <= 1e-6 * max(1, abs(floatReference.loss)))
             #expect(zip(floats, floatReference.probabilities).allSatisfy { abs(Double($0) - $1) <= 1e-5 * $1 + 1e-12 })
         }
@@ -99,10 +97,8 @@ import Testing
 
     @Test func softmaxCrossEntropyIsFiniteForHugeScores() {
         let scores: [Float] = [1e30, -1e30, 0, 3e38, 5, 6, 7, 8, 9]
-        var probabilities = [Float](repeating: 0, count: scores.count)
-        let loss = VectorKernels.softmaxCrossEntropyRow(scores: scores, shift: nil, columns: scores.count, target: 3,
-                                                        probabilities: &probabilities)
-        #expect(loss == 0)
+        let (losses, probabilities) = VectorKernels.softmaxCrossEntropyRows(scores: scores, columns: scores.count, targets: [3])
+        #expect(losses == [0])
         #expect(probabilities[3] == 1)
         #expect(probabilities.reduce(0, +) == 1)
     }
@@ -139,9 +135,9 @@ import Testing
 
     @Test func tanhAndSigmoidAreWithinTwoUlpsAcrossTheWholeRange() {
         let inputs = stride(from: Float(-100), to: 100, by: 1 / 256).map { $0 } + [0.49999997, 0.5, 1e-30, .leastNonzeroMagnitude]
-        var tanhs = [Float](repeating: 0, count: inputs.count), sigmoids = tanhs
-        VectorKernels.tanh(inputs, count: inputs.count, into: &tanhs)
-        VectorKernels.sigmoid(inputs, count: inputs.count, into: &sigmoids)
+        var tanhs = inputs, sigmoids = inputs
+        VectorKernels.tanh(&tanhs)
+        VectorKernels.sigmoid(&sigmoids)
         var worst = (tanh: 0, sigmoid: 0)
         for (index, x) in inputs.enumerated() {
             worst.tanh = max(worst.tanh, Self.ulps(Float(Foundation.tanh(Double(x))), tanhs[index]))
@@ -159,20 +155,20 @@ import Testing
 
     @Test func tanhAndSigmoidHandleSpecialValuesAndWorkInPlace() {
         var values: [Float] = [.nan, .infinity, -.infinity, -0.0, 0, 20, -20, .nan, 1e-30]
-        VectorKernels.tanh(values, count: values.count, into: &values)
+        VectorKernels.tanh(&values)
         #expect(values[0].isNaN && values[7].isNaN)
         #expect(values[1] == 1 && values[2] == -1 && values[5] == 1 && values[6] == -1)
         #expect(values[3] == 0 && values[3].sign == .minus && values[4] == 0 && values[8] == 1e-30)
         var gates: [Float] = [.infinity, -.infinity, 0, 100, -100]
-        VectorKernels.sigmoid(gates, count: gates.count, into: &gates)
+        VectorKernels.sigmoid(&gates)
         #expect(gates == [1, 0, 0.5, 1, 0])
     }
 
     @Test func doubleTanhAndSigmoidAreTheCLibrarys() {
         let inputs: [Double] = Self.values(37, in: -30...30, seed: 8) + [-800, 800]
-        var tanhs = [Double](repeating: 0, count: inputs.count), sigmoids = tanhs
-        VectorKernels.tanh(inputs, count: inputs.count, into: &tanhs)
-        VectorKernels.sigmoid(inputs, count: inputs.count, into: &sigmoids)
+        var tanhs = inputs, sigmoids = inputs
+        VectorKernels.tanh(&tanhs)
+        VectorKernels.sigmoid(&sigmoids)
         #expect(tanhs == inputs.map { Foundation.tanh($0) })
         #expect(sigmoids == inputs.map { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) })
     }
@@ -189,17 +185,48 @@ import Testing
         #expect(VectorKernels.allFinite([Float](repeating: 3e38, count: 19)))
         #expect(VectorKernels.allFinite([Double](repeating: -1.7e308, count: 19)))
         #expect(VectorKernels.allFinite([Float]()))
+        // Only the named rows are looked at.
+        let table: [Float] = [1, 2, .nan, 4, 5, 6]                  // 3 rows of 2
+        #expect(VectorKernels.allFinite(table, rows: [0, 2], width: 2))
+        #expect(!VectorKernels.allFinite(table, rows: [2, 1], width: 2))
+    }
+
+    @Test func softmaxCrossEntropyRowsTakeEachRowsTarget() {
+        let scores: [Double] = Self.values(4 * 9, in: -3...3, seed: 5)
+        let targets = [8, 0, 3, 3]
+        let (losses, probabilities) = VectorKernels.softmaxCrossEntropyRows(scores: scores, columns: 9, targets: targets)
+        for (row, target) in targets.enumerated() {
+            let reference = Self.referenceSoftmax(Array(scores[(row * 9)..<((row + 1) * 9)]), shift: nil, target: target)
+            #expect(abs(losses[row] - reference.loss) <= 1e-12)
+            #expect(zip(probabilities[(row * 9)..<((row + 1) * 9)], reference.probabilities).allSatisfy { abs($0 - $1) <= 1e-14 })
+        }
+    }
+
+    @Test(arguments: [1, 255, 256, 257, 700])
+    func gatheredRowsProductEqualsGatherThenMultiply(columnCount: Int) {
+        let batch = 3, width = 5, rows = 800
+        let hidden: [Double] = Self.values(batch * width, in: -1...1, seed: 6)
+        let table: [Double] = Self.values(rows * width, in: -1...1, seed: 7)
+        let bias: [Double] = Self.values(rows, in: -1...1, seed: 8)
+        var generator = SeededRandomGenerator(seed: 9)
+        let columns = (0..<columnCount).map { _ in Int.random(in: 0..<rows, using: &generator) }
+        let (scores, gathered) = gatheredRowsProduct(hidden: hidden, batch: batch, width: width, table: table, bias: bias, columns: columns)
+        #expect(gathered == VectorKernels.gatherRows(from: table, rows: columns, width: width))
+        let product = referenceGemm(transposeA: false, transposeB: true, m: batch, n: columnCount, k: width, a: hidden, b: gathered)
+        for b in 0..<batch {
+            for (c, column) in columns.enumerated() {
+                #expect(abs(scores[b * columnCount + c] - (product[b * columnCount + c] + bias[column])) <= 1e-12)
+            }
+        }
     }
 
     @Test func gatherAndScatterAddMoveWholeRows() {
         let table: [Double] = (0..<15).map(Double.init)              // 5 rows of 3
-        var gathered = [Double](repeating: 0, count: 9)
-        VectorKernels.gatherRows(from: table, rows: [4, 0, 4], count: 3, width: 3, into: &gathered)
+        let gathered = VectorKernels.gatherRows(from: table, rows: [4, 0, 4], width: 3)
         #expect(gathered == [12, 13, 14, 0, 1, 2, 12, 13, 14])
 
         var sums = [Float](repeating: 0, count: 6)
-        VectorKernels.scatterAddRows(from: [1, 2, 3, 4, 5, 6, 7, 8, 9] as [Float], places: [1, 0, 1], count: 3, width: 3,
-                                     into: &sums)
+        VectorKernels.scatterAddRows(from: [1, 2, 3, 4, 5, 6, 7, 8, 9] as [Float], places: [1, 0, 1], width: 3, into: &sums)
         #expect(sums == [4, 5, 6, 8, 10, 12])
     }
 }

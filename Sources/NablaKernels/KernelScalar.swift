@@ -1,8 +1,8 @@
 import COpenBLAS
 
-/// A scalar type BLAS multiplies matrices of: `Float` (`cblas_sgemm`) and `Double`
-/// (`cblas_dgemm`). Every ``TensorScalar`` is one.
-public protocol BLASScalar {
+/// The element types the kernels run on: `Float` and `Double`, each with the BLAS routine that
+/// multiplies matrices of it (`cblas_sgemm`, `cblas_dgemm`). Nabla's `TensorScalar` refines it.
+public protocol KernelScalar: BinaryFloatingPoint, Sendable {
     /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices through BLAS.
     ///
     /// `op(X)` is `Xᵀ` when the matching `transpose` flag is set. `op(A)` is `m × k`,
@@ -20,7 +20,7 @@ private func cblasTranspose(_ flag: Bool) -> CBLAS_TRANSPOSE {
     flag ? CblasTrans : CblasNoTrans
 }
 
-extension Float: BLASScalar {
+extension Float: KernelScalar {
     /// Single-precision product through `cblas_sgemm`.
     public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -35,7 +35,7 @@ extension Float: BLASScalar {
     }
 }
 
-extension Double: BLASScalar {
+extension Double: KernelScalar {
     /// Double-precision product through `cblas_dgemm`.
     public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
