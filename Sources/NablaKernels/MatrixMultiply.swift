@@ -7,7 +7,7 @@ public enum MatrixMultiplyKernel: Sendable {
 }
 
 /// `op(A) · op(B)` for row-major matrices stored as flat arrays, where `op(X)` is `Xᵀ` when its
-/// flag is set: the raw kernel under ``matmul(_:_:transposeA:transposeB:kernel:)``, for fused ops
+/// flag is set: the raw kernel under the core's `matmul`, for fused ops
 /// that work on arrays directly.
 ///
 /// `op(A)` is `m × k`, `op(B)` is `k × n`; the result is `m × n`.
