@@ -1,0 +1,135 @@
+import Foundation
+import GRU4Rec
+import Nabla
+import NablaNN
+import NablaTestSupport
+import Testing
+
+/// Models move both ways between Nabla and the official PyTorch GRU4Rec's layout.
+///
+/// The fixtures in `Fixtures/` were written by `make_official_interop_fixtures.py` (PyTorch's
+/// `torch.nn.GRUCell` and `torch.nn.Embedding` under the official names) with the scores PyTorch
+/// gave every item after each step of a few sessions; the suite itself needs no PyTorch.
+@Suite struct OfficialInteropTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let modes = ["constrained", "embedding", "onehot"]
+
+    struct ExpectedScores: Decodable {
+        let sessions: [[Int]]
+        let scores: [[[Float]]]
+    }
+
+    static func fixture(_ mode: String) throws -> (file: SafeTensors, expected: ExpectedScores) {
+        let file = try SafeTensors.read(from: fixtures.appendingPathComponent("official-\(mode).safetensors"))
+        let json = try Data(contentsOf: fixtures.appendingPathComponent("official-\(mode)-scores.json"))
+        return (file, try JSONDecoder().decode(ExpectedScores.self, from: json))
+    }
+
+    /// The largest difference between Nabla's scores after each step and PyTorch's.
+    static func largestDifference(_ model: GRU4RecModel<Float>, _ expected: ExpectedScores) -> Float {
+        var largest: Float = 0
+        for (session, expectedSteps) in zip(expected.sessions, expected.scores) {
+            var states = model.zeroStates(batchSize: 1)
+            for (item, expectedScores) in zip(session, expectedSteps) {
+                let scores = withNoGrad { model.allScores(model.step([item], states: &states)) }.scalars
+                #expect(scores.count == expectedScores.count)
+                for (nabla, pytorch) in zip(scores, expectedScores) { largest = max(largest, abs(nabla - pytorch)) }
+            }
+        }
+        return largest
+    }
+
+    @Test(arguments: modes)
+    func anOfficialModelScoresAsPyTorchScoredIt(mode: String) throws {
+        let (file, expected) = try Self.fixture(mode)
+        let loaded = try OfficialPyTorchModel.importModel(file, path: "official-\(mode)")
+        let expectedIDs: [String] = (0..<15).map { (row: Int) -> String in String(1000 + 37 * row) }
+        #expect(loaded.itemMap.ids == expectedIDs)
+        let difference = Self.largestDifference(loaded.model, expected)
+        #expect(difference <= 1e-5, "\(mode): scores differ from PyTorch's by up to \(difference)")
+    }
+
+    @Test(arguments: modes)
+    func exportThenImportIsBitIdentical(mode: String) throws {
+        let (file, _) = try Self.fixture(mode)
+        let loaded = try OfficialPyTorchModel.importModel(file, path: "official-\(mode)")
+        // The official file comes back tensor for tensor.
+        let exported = try OfficialPyTorchModel.export(loaded.model, itemMap: loaded.itemMap)
+        #expect(exported.names == file.names)
+        for name in file.names { #expect(exported.entries[name] == file.entries[name], "\(mode): \(name) changed") }
+        // And a Nabla model comes back parameter for parameter.
+        let again = try OfficialPyTorchModel.importModel(exported, path: "exported")
+        for ((name, original), (_, copy)) in zip(loaded.model.namedParameters(), again.model.namedParameters()) {
+            #expect(original.scalars.map(\.bitPattern) == copy.scalars.map(\.bitPattern), "\(mode): \(name) changed")
+        }
+        #expect(again.itemMap == loaded.itemMap)
+        #expect(again.model.configuration.parameterString == loaded.model.configuration.parameterString)
+    }
+
+    @Test func aTrainedNablaModelRoundTripsBitForBit() throws {
+        let data = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 60).utf8), source: "demo.tsv"),
+                                            source: "demo.tsv")
+        let configuration = try GRU4RecConfiguration(parameters: "layers=8/6,n_sample=4,batch_size=4,momentum=0.2")
+        let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        try trainer.trainEpoch()
+        let exported = try OfficialPyTorchModel.export(trainer.model, itemMap: data.itemMap, epochsCompleted: 1)
+        let imported = try OfficialPyTorchModel.importModel(exported, path: "exported")
+        for ((name, original), (_, copy)) in zip(trainer.model.namedParameters(), imported.model.namedParameters()) {
+            #expect(original.scalars.map(\.bitPattern) == copy.scalars.map(\.bitPattern), "\(name) changed")
+        }
+        #expect(imported.epochsCompleted == 1)
+    }
+
+    @Test func whatTheOfficialModelCannotHoldIsRefusedWithAReason() throws {
+        let cases = [
+            ("layers=4,gru_formulation=original", "torch.nn.GRUCell"),
+            ("layers=4,constrained_embedding=False,embedding=0", "GRUEmbedding"),
+            ("layers=4/4,constrained_embedding=False,embedding=0,gru_formulation=original", "only one layer in one-hot mode"),
+        ]
+        for (parameters, reason) in cases {
+            let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: parameters), itemCount: 5)
+            #expect {
+                _ = try OfficialPyTorchModel.export(model, itemMap: try ItemMap(ids: (0..<5).map(String.init)))
+            } throws: { error in
+                "\(error)".contains(reason)
+            }
+        }
+    }
+
+    @Test func aFileThatDoesNotFitIsRefusedWithTheTensorNamed() throws {
+        var (file, _) = try Self.fixture("constrained")
+        var extra = file
+        extra.add(Tensor<Float>(zeros: [2]), named: "G.0.extra")
+        #expect { _ = try OfficialPyTorchModel.importModel(extra, path: "m.safetensors") } throws: { "\($0)".contains("G.0.extra") }
+
+        var misshapen = file
+        misshapen.add(Tensor<Float>(zeros: [3, 5]), named: "G.1.bias_ih")
+        #expect { _ = try OfficialPyTorchModel.importModel(misshapen, path: "m.safetensors") } throws: {
+            "\($0)".contains("'G.1.bias_ih' has shape [3, 5], expected [15]")
+        }
+
+        file.metadata["item_ids"] = nil
+        #expect { _ = try OfficialPyTorchModel.importModel(file, path: "m.safetensors") } throws: { "\($0)".contains("--items") }
+        #expect { _ = try OfficialPyTorchModel.importModel(file, path: "m.safetensors", itemIDs: ["a", "b"]) } throws: {
+            "\($0)".contains("2 item ids for 15 rows")
+        }
+        let ids: [String] = (0..<15).map { (row: Int) -> String in "i\(row)" }
+        let withIDs = try OfficialPyTorchModel.importModel(file, path: "m.safetensors", itemIDs: ids)
+        #expect(withIDs.itemMap.ids.first == "i0")
+    }
+
+    @Test func theInteropGuideQuotesTheRecipesTheCheckScriptRuns() throws {
+        let script = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Scripts/official_interop.py"), encoding: .utf8)
+        var regions: [String: [String]] = [:], current: String?
+        for line in script.components(separatedBy: "\n") {
+            if line.hasPrefix("# snippet: ") { current = String(line.dropFirst("# snippet: ".count)); regions[current!] = [] }
+            else if line == "# end snippet" { current = nil }
+            else if let name = current { regions[name]!.append(line) }
+        }
+        let quoted = DocumentSnippets.markdownBlocks(kind: "python-snippet")
+        #expect(Set(quoted.keys) == ["interop-load", "interop-continue"])
+        for (name, blocks) in quoted {
+            for block in blocks { #expect(block.text == regions[name]?.joined(separator: "\n"), "\(block.file): \(name) differs from the script") }
+        }
+    }
+}
