@@ -28,6 +28,10 @@ public enum ComputeThreads {
         openblas_set_num_threads(1)
     }
 
+    /// The CPU core type OpenBLAS chose its kernels for (`Haswell`, `SkylakeX`, `Cooperlake`, ...):
+    /// the same product runs at different speeds under different kernels.
+    public static var blasCoreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
     /// The worker threads, when ``count`` is above 1.
     private static let pool = Mutex<WorkerPool?>(nil)
 

@@ -14,7 +14,13 @@ struct BenchmarkCommand: ParsableCommand {
         discussion: "Example: swift run -c release gru4rec benchmark --data ../shared/data/yoochoose-1_64 --threads 1 --json")
 
     @Option(help: "A folder with train_full.tsv and test.tsv.")
-    var data: String
+    var data: String?
+
+    @Option(help: "Instead of --data: generate a catalogue of this many items with power-law popularity (see --catalogue-events).")
+    var catalogueItems: Int?
+
+    @Option(help: "The events of the generated catalogue, training and test together.")
+    var catalogueEvents = 1_000_000
 
     @Option(help: "Training epochs.")
     var epochs = 10
@@ -32,6 +38,10 @@ struct BenchmarkCommand: ParsableCommand {
     var skipMicro = false
 
     func validate() throws {
+        guard (data == nil) != (catalogueItems == nil) else { throw ValidationError("give --data or --catalogue-items") }
+        if let catalogueItems, catalogueItems < 2 || catalogueEvents < 2 {
+            throw ValidationError("--catalogue-items \(catalogueItems) and --catalogue-events \(catalogueEvents) must be at least 2")
+        }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -40,7 +50,7 @@ struct BenchmarkCommand: ParsableCommand {
         ComputeThreads.set(threads)
         var configuration = try GRU4RecConfiguration(parameters: parameters)
         configuration.epochs = epochs
-        let folder = URL(fileURLWithPath: data)
+        let folder = try dataFolder()
         let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns())
         let test = try readTest(folder.appendingPathComponent("test.tsv").path, columns: SessionColumns(), itemMap: train.itemMap)
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
@@ -61,7 +71,8 @@ struct BenchmarkCommand: ParsableCommand {
             "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
             "threads": threads, "epochs": epochs, "parameters": configuration.parameterString,
             "cpu_model": Machine.cpuModel, "cpu_cores": ProcessInfo.processInfo.activeProcessorCount,
-            "data": data,
+            "cpu_vector_extensions": Machine.vectorExtensions, "blas_core": ComputeThreads.blasCoreName,
+            "data": data ?? "generated: \(catalogueItems!) items, \(catalogueEvents) events",
         ]
         if !skipMicro {
             let micro = MicroBenchmarks.run(itemCount: train.itemMap.count, support: train.itemSupport())
@@ -69,15 +80,30 @@ struct BenchmarkCommand: ParsableCommand {
             printTable(["part", "µs per call"], micro.map { [$0.0, String(format: "%.1f", $0.1)] })
         }
         report["peak_rss_bytes"] = Machine.peakResidentBytes
+        let cpu = Machine.cpuSeconds
+        report["user_cpu_seconds"] = cpu.user
+        report["system_cpu_seconds"] = cpu.system
         printTable(["figure", "value"], [
             ["training events/s", String(Int(Double(trainEvents) / trainSeconds))],
             ["evaluation events/s", String(Int(Double(metrics.predictions) / evalSeconds))],
             ["peak resident memory (MB)", String(Machine.peakResidentBytes / 1_000_000)],
+            ["CPU time: user / system (s)", String(format: "%.1f / %.1f", cpu.user, cpu.system)],
             ["Recall@20", fixed4(metrics.recall(at: 20))], ["MRR@20", fixed4(metrics.mrr(at: 20))],
         ])
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
         }
+    }
+}
+
+extension BenchmarkCommand {
+    /// The folder given with `--data`, or a temporary one holding the generated catalogue.
+    func dataFolder() throws -> URL {
+        if let data { return URL(fileURLWithPath: data) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-\(catalogueItems!)-\(catalogueEvents)")
+        try SyntheticCatalogue(itemCount: catalogueItems!, eventCount: catalogueEvents).write(to: folder)
+        print("generated \(catalogueItems!) items with power-law popularity, \(catalogueEvents) events, in \(folder.path)")
+        return folder
     }
 }
 
@@ -88,6 +114,21 @@ enum Machine {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
         return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    }
+
+    /// The vector extensions the CPU reports that matter for speed: `avx2`, `fma`, `avx512f`.
+    static var vectorExtensions: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+        return ["avx2", "fma", "avx512f"].filter(flags.contains).joined(separator: " ")
+    }
+
+    /// The CPU time this process has used so far, in user and in system (kernel) mode.
+    static var cpuSeconds: (user: Double, system: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
     }
 
     /// The peak resident set size of this process.
