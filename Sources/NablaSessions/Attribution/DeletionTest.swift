@@ -55,6 +55,13 @@ public enum DeletionTest {
         public let meanScoreDrop: Double
         /// The fraction of sessions in which this choice removed the last step.
         public let fractionLastStep: Double
+        /// How many sessions this choice removed another step than the last.
+        public let sessionsNotLastStep: Int
+        /// In those sessions, the mean rank increase from removing this choice's step.
+        public let meanRankIncreaseNotLastStep: Double
+        /// In the same sessions, the mean rank increase from removing the last step instead: the
+        /// comparison that tells an attribution apart from "the most recent item matters most".
+        public let lastStepMeanRankIncreaseThere: Double
     }
 
     /// The result over every session tested.
@@ -93,6 +100,7 @@ public enum DeletionTest {
         var increases = [[Double]](repeating: [], count: choices.count)
         var drops = [[Double]](repeating: [], count: choices.count)
         var lastSteps = [Int](repeating: 0, count: choices.count)
+        var elsewhere = [(own: [Double], lastStep: [Double])](repeating: ([], []), count: choices.count)
         var ranksBefore: [Double] = [], prefixLengths = 0
         for (done, index) in sessions.enumerated() {
             let events = data.session(index).map(Int.init)
@@ -103,6 +111,7 @@ public enum DeletionTest {
             ranksBefore.append(rankBefore)
             prefixLengths += prefix.count
             var attributions: [AttributionMethod: [Double]] = [:]
+            let lastStepIncrease = rank(of: targetRow, in: scores(model, Array(prefix.dropLast()))) - rankBefore
             for (slot, choice) in choices.enumerated() {
                 let removed: Int
                 switch choice {
@@ -120,23 +129,32 @@ public enum DeletionTest {
                 var shortened = prefix
                 shortened.remove(at: removed)
                 let after = scores(model, shortened)
-                increases[slot].append(rank(of: targetRow, in: after) - rankBefore)
+                let increase = rank(of: targetRow, in: after) - rankBefore
+                increases[slot].append(increase)
                 drops[slot].append(Double(before[targetRow] - after[targetRow]))
-                if removed == prefix.count - 1 { lastSteps[slot] += 1 }
+                if removed == prefix.count - 1 {
+                    lastSteps[slot] += 1
+                } else {
+                    elsewhere[slot].own.append(increase)
+                    elsewhere[slot].lastStep.append(lastStepIncrease)
+                }
             }
             progress(done + 1)
         }
         let count = Double(sessions.count)
         let outcomes = choices.indices.map { slot in
             Outcome(choice: choices[slot],
-                    meanRankIncrease: increases[slot].reduce(0, +) / count,
+                    meanRankIncrease: mean(increases[slot]),
                     medianRankIncrease: median(increases[slot]),
-                    fractionFallen: Double(increases[slot].filter { $0 > 0 }.count) / count,
-                    meanScoreDrop: drops[slot].reduce(0, +) / count,
-                    fractionLastStep: Double(lastSteps[slot]) / count)
+                    fractionFallen: Double(increases[slot].filter { $0 > 0 }.count) / max(count, 1),
+                    meanScoreDrop: mean(drops[slot]),
+                    fractionLastStep: Double(lastSteps[slot]) / max(count, 1),
+                    sessionsNotLastStep: elsewhere[slot].own.count,
+                    meanRankIncreaseNotLastStep: mean(elsewhere[slot].own),
+                    lastStepMeanRankIncreaseThere: mean(elsewhere[slot].lastStep))
         }
-        return Result(sessions: sessions.count, meanPrefixLength: Double(prefixLengths) / count,
-                      meanRankBefore: ranksBefore.reduce(0, +) / count, outcomes: outcomes)
+        return Result(sessions: sessions.count, meanPrefixLength: Double(prefixLengths) / max(count, 1),
+                      meanRankBefore: mean(ranksBefore), outcomes: outcomes)
     }
 
     /// Every item's score after `session`.
@@ -154,6 +172,9 @@ public enum DeletionTest {
         let score = scores[item]
         return RankMode.conservative.rank(higher: scores.filter { $0 > score }.count, equal: scores.filter { $0 == score }.count)
     }
+
+    /// The mean, or 0 for no values.
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 
     /// The middle value (the mean of the two middle values for an even count).
     static func median(_ values: [Double]) -> Double {
