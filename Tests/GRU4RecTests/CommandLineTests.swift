@@ -35,6 +35,14 @@ import Testing
         #expect(recallAt1("GRU4Rec") > recallAt1("Markov") + 0.05)
         #expect(recallAt1("Markov") > recallAt1("POP"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-gru-step.svg").path))
+        // Both explanations are printed with the completeness line and drawn beside the GRU step.
+        #expect(result.output.contains("   [Camera, Memory Card] → Camera Bag\nintegrated gradients (64 steps), zero baseline\n"))
+        #expect(result.output.contains("   [Phone, Memory Card] → Phone Case\nintegrated gradients (64 steps), zero baseline\n"))
+        #expect(result.output.components(separatedBy: "completeness residual").count == 3)
+        for picture in ["demo-why-camera-bag.svg", "demo-why-phone-case.svg"] {
+            let svg = try String(contentsOf: directory.appendingPathComponent(picture), encoding: .utf8)
+            #expect(svg.contains("1. Camera") || svg.contains("1. Phone"), "\(picture)")
+        }
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-model.safetensors").path))
     }
 

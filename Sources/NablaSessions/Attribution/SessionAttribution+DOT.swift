@@ -21,6 +21,7 @@ extension SessionAttribution {
             "digraph attribution {",
             "  rankdir=LR;",
             "  labelloc=t;",
+            "  fontname=\"Helvetica\";",
             "  label=\(Self.quoted(titleLines(title).joined(separator: "\n")));",
             "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=12];",
             "  edge [color=\"#777777\"];",
@@ -33,7 +34,7 @@ extension SessionAttribution {
             lines.append("  step\(step) [label=\(Self.quoted(label)), fillcolor=\"\(Self.fill(value, strength: strength))\", "
                 + "fontcolor=\"\(strength > 0.6 ? "white" : "black")\"];")
         }
-        let targetLabel = "\(itemMap.ids[target])\nscore \(Self.fixed(score))\nbaseline \(Self.fixed(baselineScore))"
+        let targetLabel = "\(itemMap.ids[target])\nscore \(Self.fixed(score))\nbaseline score \(Self.fixed(baselineScore))"
         lines.append("  target [label=\(Self.quoted(targetLabel)), shape=box, style=\"bold,rounded\", penwidth=2];")
         for step in session.indices {
             let next = step + 1 < session.count ? "step\(step + 1)" : "target"
