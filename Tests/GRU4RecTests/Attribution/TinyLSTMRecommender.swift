@@ -31,8 +31,11 @@ final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel 
         [Tensor(zeros: [batchSize, hiddenSize]), Tensor(zeros: [batchSize, hiddenSize])]
     }
 
+    // snippet: t7-own-model
+    /// The input vector of an item is its embedding row.
     func inputVectors(_ items: [Int]) -> Tensor<Scalar> { embedding(items) }
 
+    /// One LSTM step from input vectors; stepping from items comes with the protocol.
     func step(inputVectors x: Tensor<Scalar>, states: inout [Tensor<Scalar>]) -> Tensor<Scalar> {
         let gates = (matmul(x, weightIH, transposeB: true) + matmul(states[0], weightHH, transposeB: true) + bias)
             .chunked(into: 4, axis: 1)
@@ -41,6 +44,7 @@ final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel 
         states = [h, c]
         return h
     }
+    // end snippet
 
     func scores(_ output: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> { self.output.scores(output, columns: columns) }
 }
