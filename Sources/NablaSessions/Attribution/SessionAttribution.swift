@@ -47,9 +47,6 @@ public struct SessionAttribution: Sendable {
         return total == 0 ? nil : attributions.map { $0 / total }
     }
 
-    /// The step with the largest attribution.
-    public var mostImportantStep: Int { attributions.indices.max { attributions[$0] < attributions[$1] }! }
-
     /// Attributes the score of `target` after `session` to the session's steps.
     ///
     /// The model is switched to evaluation mode (no dropout). For integrated gradients the path
