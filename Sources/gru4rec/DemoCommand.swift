@@ -6,11 +6,12 @@ import NablaKernels
 import NablaGraphviz
 
 /// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with
-/// POP and first-order Markov, shows recommendations, and draws the model's GRU step.
+/// POP and first-order Markov, shows recommendations, explains two of them by attribution, and
+/// draws the model's GRU step.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate the demo shop data, train GRU4Rec, evaluate it against baselines, recommend, and draw the GRU step.")
+        abstract: "Generate the demo shop data, train GRU4Rec, evaluate it against baselines, recommend, explain, and draw the GRU step.")
 
     @Option(help: "Where to write the data, the model and the picture.")
     var output = "gru4rec-output"
@@ -56,7 +57,21 @@ struct DemoCommand: ParsableCommand {
         let markovTop = try markovRecommendation(after: "Memory Card", train: train)
         print("   Markov, which sees only [Memory Card] → \(markovTop)\n")
 
-        print("5. The model's GRU step, drawn with Graphviz")
+        print("5. Why? Each item's attribution to the recommendation's score, by integrated gradients")
+        for (session, target) in [(["Camera", "Memory Card"], "Camera Bag"), (["Phone", "Memory Card"], "Phone Case")] {
+            let attribution = try SessionAttribution.explain(model, itemMap: train.itemMap, session: session, target: target)
+            print("   [\(session.joined(separator: ", "))] → \(target)")
+            printAttribution(attribution, itemMap: train.itemMap)
+            let earlier = attribution.attributions[0], shares = attribution.shares
+            print("   the earlier item, \(session[0]), " + (earlier > 0 ? "raised" : "lowered") + " the score of \(target) by "
+                + String(format: "%.2f", abs(earlier)) + (shares.map { String(format: " (%.0f%% of the total)", $0[0] * 100) } ?? ""))
+            let picture = folder.appendingPathComponent("demo-why-\(target.lowercased().replacingOccurrences(of: " ", with: "-")).svg")
+            try Graphviz.render(dot: attribution.dot(itemMap: train.itemMap, title: "Why \(target) after [\(session.joined(separator: ", "))]?"),
+                                format: .svg, to: picture)
+            print("   drew \(picture.path)\n")
+        }
+
+        print("6. The model's GRU step, drawn with Graphviz")
         let picture = folder.appendingPathComponent("demo-gru-step.svg")
         try drawStep(of: model, itemMap: train.itemMap, to: picture)
         print("   wrote \(picture.path)")

@@ -6,7 +6,7 @@ struct GRU4RecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gru4rec",
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self,
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self, ExplainCommand.self,
                       PreprocessCommand.self, GenerateCommand.self, BenchmarkCommand.self,
                       ExportCommand.self, ImportCommand.self])
 

@@ -33,21 +33,6 @@ struct RecommendCommand: ParsableCommand {
         })
     }
 
-    /// The session's item ids: split at commas with surrounding spaces trimmed from `--items`,
-    /// or taken line by line, exactly as written, from `--items-file`.
-    func sessionItems() throws -> [String] {
-        if let items { return items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let path = itemsFile!
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw DataError(file: path, "cannot be read: \(InputFile.reason(error))")
-            }
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: path, "is not UTF-8 text") }
-        return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { String($0.hasSuffix("\r") ? $0.dropLast() : $0[...]) }.filter { !$0.isEmpty }
-    }
+    /// The session's item ids from `--items` or `--items-file`.
+    func sessionItems() throws -> [String] { try readSessionItems(items: items, itemsFile: itemsFile) }
 }

@@ -35,6 +35,20 @@ import Testing
         #expect(recallAt1("GRU4Rec") > recallAt1("Markov") + 0.05)
         #expect(recallAt1("Markov") > recallAt1("POP"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-gru-step.svg").path))
+        // Both explanations are printed with the completeness line and drawn beside the GRU step.
+        #expect(result.output.contains("   [Camera, Memory Card] → Camera Bag\nintegrated gradients (64 steps), zero baseline\n"))
+        #expect(result.output.contains("   [Phone, Memory Card] → Phone Case\nintegrated gradients (64 steps), zero baseline\n"))
+        #expect(result.output.components(separatedBy: "completeness residual").count == 3)
+        for (first, name) in [("[Camera, Memory Card]", "demo-why-camera-bag"), ("[Phone, Memory Card]", "demo-why-phone-case")] {
+            let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+            let start = try #require(lines.firstIndex { $0.hasPrefix("   \(first) → ") && !$0.contains("(") })
+            let end = try #require(lines[start...].firstIndex { $0.hasPrefix("   the earlier item") })
+            DocumentSnippets.expectOutput(name, lines[start...end].joined(separator: "\n"))
+        }
+        for picture in ["demo-why-camera-bag.svg", "demo-why-phone-case.svg"] {
+            let svg = try String(contentsOf: directory.appendingPathComponent(picture), encoding: .utf8)
+            #expect(svg.contains("1. Camera") || svg.contains("1. Phone"), "\(picture)")
+        }
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-model.safetensors").path))
     }
 

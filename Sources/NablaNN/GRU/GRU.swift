@@ -119,6 +119,24 @@ public final class GRU<Scalar: TensorScalar>: Module {
         advance(states: &states, time: time) { layer, state in layer(items, state) }
     }
 
+    /// One time step whose first layer is given its input already multiplied by its input
+    /// weights, `x · W_ihᵀ` (`[batch, 3H]`, without the bias; for item input, an item's row of
+    /// the input table), updating `states` in place; returns the last layer's output.
+    ///
+    /// This is the first layer's input as a vector even when it reads item indices, which is what
+    /// a gradient with respect to a one-hot input needs: `onehot · W_ihᵀ` is the item's table row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func step(projectedInput: Tensor<Scalar>, states: inout [Tensor<Scalar>], time: Int? = nil) -> Tensor<Scalar> {
+        advance(states: &states, time: time) { layer, state in
+            if projectedInput.rank != 2 || projectedInput.shape[1] != 3 * layer.hiddenSize {
+                misuse("GRU.step", "projected input \(projectedInput.shape) does not fit a first layer of hidden size "
+                    + "\(layer.hiddenSize): expected [batch, \(3 * layer.hiddenSize)]")
+            }
+            return layer.step(inputGates: projectedInput + layer.biasIH, state)
+        }
+    }
+
     /// Runs every layer once: the first through `firstLayer`, the others on the layer below's output.
     private func advance(
         states: inout [Tensor<Scalar>], time: Int?, firstLayer: (GRUCell<Scalar>, Tensor<Scalar>) -> Tensor<Scalar>

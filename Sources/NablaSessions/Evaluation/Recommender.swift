@@ -18,13 +18,7 @@ public enum Recommender {
     public static func recommend<Model: SessionModel>(
         _ model: Model, itemMap: ItemMap, after prefix: [String], count: Int = 10
     ) throws -> [Recommendation] {
-        guard !prefix.isEmpty else { throw DataError(file: "session", "the session prefix is empty") }
-        let rows = try prefix.map { id -> Int in
-            guard let row = itemMap.row(of: id) else {
-                throw DataError(file: "session", "item '\(id)' is not known to the model")
-            }
-            return row
-        }
+        let rows = try itemMap.rows(ofSession: prefix)
         model.eval()
         let scores: [Model.Scalar] = withNoGrad {
             var states = model.zeroStates(batchSize: 1)
