@@ -13,9 +13,10 @@ import Darwin
 /// A training step runs a handful of short parallel loops (a few hundred microseconds each) with
 /// serial work in between. Waking a sleeping thread for each costs tens of microseconds, so a
 /// worker spins for a while after finishing (about 2 ms) and only then sleeps on a semaphore.
-/// A spinning thread runs the CPU's pause hint between looks and makes no system call, except
-/// that it yields its core once every few thousand spins (about every 100 µs), so that on a
-/// machine busy with other work the thread it waits for can run. The calling thread always does
+/// An idle worker runs the CPU's pause hint between looks and makes no system call, except that
+/// it yields its core once every few thousand spins (about every 100 µs); a caller waiting for
+/// the other parts of its loop yields on every look after a short spin, since on a machine busy
+/// with other work the part it waits for may have lost its core. The calling thread always does
 /// the first part itself.
 ///
 /// One loop runs at a time: a loop started while another is running (from another thread, or
@@ -43,9 +44,11 @@ final class WorkerPool: @unchecked Sendable {
 
     /// How long a worker spins for new work before it sleeps.
     private static let spinDuration = Duration.milliseconds(2)
-    /// A waiting thread yields its core once every this many spins: when the machine has more
-    /// busy threads than cores, the thread being waited for may need it.
+    /// An idle worker yields its core once every this many spins: when the machine has more busy
+    /// threads than cores, another thread may need it.
     private static let spinsBetweenYields = 4096
+    /// Spins after which a caller waiting for the other parts of its loop yields on every look.
+    private static let spinsBeforeCallerYields = 256
     /// The most threads a loop can use (the part count must fit in 8 bits).
     static let maximumThreads = 255
 
@@ -76,11 +79,12 @@ final class WorkerPool: @unchecked Sendable {
                 worker.wakeUp.signal()
             }
             body(0)
+            // A part that takes much longer than the caller's has usually lost its core to another
+            // process: after a short spin, give the core up on every look.
             var spins = 0
             while unfinished.load(ordering: .acquiring) > 0 {
                 spins += 1
-                nabla_cpu_relax()
-                if spins % Self.spinsBetweenYields == 0 { sched_yield() }
+                if spins > Self.spinsBeforeCallerYields { sched_yield() } else { nabla_cpu_relax() }
             }
             self.body = nil
         }

@@ -32,10 +32,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if FileManager.default.fileExists(atPath: output) && !overwrite {
-            throw ValidationError("\(output) exists: choose another name or pass --overwrite to replace it")
-        }
-        try OutputFiles.checkWritable(output, option: "output")
+        try OutputFiles.checkNew(output, overwrite: overwrite, option: "output")
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         let file = try OfficialPyTorchModel.export(loaded.model, itemMap: loaded.itemMap, epochsCompleted: loaded.epochsCompleted)
         try file.write(to: URL(fileURLWithPath: output))

@@ -34,10 +34,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if FileManager.default.fileExists(atPath: to) && !overwrite {
-            throw ValidationError("\(to) exists: choose another name or pass --overwrite to replace it")
-        }
-        try OutputFiles.checkWritable(to, option: "--to")
+        try OutputFiles.checkNew(to, overwrite: overwrite, option: "--to")
         let file = try SafeTensors.read(from: URL(fileURLWithPath: input))
         let loaded = try OfficialPyTorchModel.importModel(file, path: input, itemIDs: try items.map(readItemIDs))
         try Checkpoint.save(loaded.model, itemMap: loaded.itemMap, epochsCompleted: loaded.epochsCompleted, to: URL(fileURLWithPath: to))

@@ -4,6 +4,15 @@ import Foundation
 /// Checks made on output paths before any long work starts, so a run never trains for an hour
 /// and then fails to save.
 enum OutputFiles {
+    /// Throws unless `path` may be written: it does not exist yet, or `overwrite` allows replacing
+    /// it; and a file can be created there (see ``checkWritable(_:option:)``).
+    static func checkNew(_ path: String, overwrite: Bool, option: String) throws {
+        if FileManager.default.fileExists(atPath: path) && !overwrite {
+            throw ValidationError("\(option) \(path) exists: choose another name or pass --overwrite to replace it")
+        }
+        try checkWritable(path, option: option)
+    }
+
     /// Throws unless a file can be created at `path`: its folder exists and is writable (a
     /// temporary file is created there and removed), and `path` is not a folder.
     static func checkWritable(_ path: String, option: String) throws {

@@ -34,7 +34,7 @@ public enum OfficialPyTorchModel {
 
     /// The model's tensors under the official names and layouts, with its item ids.
     ///
-    /// - Throws: ``InteropError`` when the official model cannot represent the model.
+    /// - Throws: `CheckpointError` (its path `export`) when the official model cannot represent the model.
     public static func export(_ model: GRU4RecModel<Float>, itemMap: ItemMap, epochsCompleted: Int = 0) throws -> SafeTensors {
         let configuration = model.configuration
         try checkRepresentable(configuration)
@@ -75,11 +75,11 @@ public enum OfficialPyTorchModel {
     ///   - file: the file's tensors and metadata.
     ///   - path: names the file in errors.
     ///   - itemIDs: the item ids in row order, overriding the metadata's.
-    /// - Throws: ``InteropError`` for a missing, misshapen, unexpected or non-finite tensor, item
+    /// - Throws: `CheckpointError` for a missing, misshapen, unexpected or non-finite tensor, item
     ///   ids that are missing or do not match the item count, or parameters that disagree with the
     ///   tensors.
     public static func importModel(_ file: SafeTensors, path: String, itemIDs: [String]? = nil) throws -> Checkpoint.Loaded<Float> {
-        func fail(_ message: String) -> InteropError { InteropError(path: path, message) }
+        func fail(_ message: String) -> CheckpointError { CheckpointError(path: path, message) }
         func tensor(_ name: String) throws -> Tensor<Float> {
             guard file.entries[name] != nil else { throw fail("the tensor '\(name)' is missing") }
             do { return try file.tensor(named: name, as: Float.self, source: path) } catch { throw fail("\(error)") }
@@ -178,7 +178,7 @@ public enum OfficialPyTorchModel {
         guard unexpected.isEmpty else {
             throw fail("tensors the official model does not have: \(unexpected.sorted().joined(separator: ", "))")
         }
-        do { try SessionCheckpoint.checkFinite(model, path: path, doing: "refused") } catch { throw fail((error as? CheckpointError)?.message ?? "\(error)") }
+        try SessionCheckpoint.checkFinite(model, path: path, doing: "refused")
         model.eval()
         let epochs = file.metadata["epochs_completed"].flatMap { Int($0) } ?? 0
         return Checkpoint.Loaded(model: model, itemMap: itemMap, epochsCompleted: max(0, epochs))
@@ -188,13 +188,13 @@ public enum OfficialPyTorchModel {
     static func checkRepresentable(_ configuration: GRU4RecConfiguration) throws {
         switch (configuration.inputMode, configuration.formulation) {
         case (.oneHot, .pytorch):
-            throw InteropError(path: "export", "the official model's one-hot first layer (GRUEmbedding) computes the original GRU "
+            throw CheckpointError(path: "export", "the official model's one-hot first layer (GRUEmbedding) computes the original GRU "
                 + "formulation; train with gru_formulation=original to export a one-hot model")
         case (.oneHot, .original) where configuration.layers.count > 1:
-            throw InteropError(path: "export", "the official model runs only one layer in one-hot mode (it indexes its G list from 1); "
+            throw CheckpointError(path: "export", "the official model runs only one layer in one-hot mode (it indexes its G list from 1); "
                 + "this model has \(configuration.layers.count)")
         case (.constrained, .original), (.embedding, .original):
-            throw InteropError(path: "export", "the official model's layers are torch.nn.GRUCell (the PyTorch formulation); "
+            throw CheckpointError(path: "export", "the official model's layers are torch.nn.GRUCell (the PyTorch formulation); "
                 + "this model uses the original formulation: train with gru_formulation=pytorch to export it")
         default:
             return
@@ -221,21 +221,4 @@ public enum OfficialPyTorchModel {
         }
         return result
     }
-}
-
-/// A model file that cannot be moved to or from the official PyTorch layout, and why.
-public struct InteropError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The file, or the step that failed.
-    public let path: String
-    /// What is wrong.
-    public let message: String
-
-    /// An error about the file at `path`.
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    /// `path: message`.
-    public var description: String { "\(path): \(message)" }
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Nabla and the official PyTorch GRU4Rec side by side on this machine: the official
+# implementation (1 PyTorch thread) and `gru4rec benchmark` (1 and 2 threads) run alternately
+# on the same data and parameters, one epoch each, for ROUNDS rounds; prints the medians, the
+# ranges and the ratios, with the CPU, its vector extensions and OpenBLAS's core type.
+#
+#   Scripts/compare-official.sh OFFICIAL_CHECKOUT [DATA_FOLDER] [ROUNDS]
+#
+# OFFICIAL_CHECKOUT is a checkout of github.com/hidasib/GRU4Rec_PyTorch_Official that you supply
+# (it is never copied into this repository); DATA_FOLDER holds train_full.tsv and test.tsv
+# (default ../shared/data/yoochoose-1_64); ROUNDS defaults to 3. Needs Debian's python3-torch and
+# python3-pandas. Speeds are only comparable within one run of this script: a ratio measured on
+# one machine, never a figure from one machine against a figure from another.
+set -euo pipefail
+official=$(cd "$1" && pwd)
+cd "$(dirname "$0")/.."
+data=${2:-../shared/data/yoochoose-1_64}
+rounds=${3:-3}
+parameters="loss=cross-entropy,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,constrained_embedding=True"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+swift build -c release --product gru4rec >/dev/null
+for round in $(seq "$rounds"); do
+    echo "round $round of $rounds" >&2
+    line=$(/usr/bin/python3 Scripts/official_benchmark.py "$official" "$data" "$parameters,n_epochs=1" 1 | tail -1)
+    echo "{\"run\": \"official-1\", \"result\": $line}" >> "$results"
+    for threads in 1 2; do
+        line=$(.build/release/gru4rec benchmark --data "$data" --epochs 1 --threads "$threads" --parameters "$parameters" --skip-micro --json | tail -1)
+        echo "{\"run\": \"nabla-$threads\", \"result\": $line}" >> "$results"
+    done
+done
+
+/usr/bin/python3 - "$results" "$data" <<'PYTHON'
+import json, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    runs.setdefault(entry["run"], []).append(entry["result"])
+def median(run, key): return statistics.median(r[key] for r in runs[run])
+def spread(run, key): return f"{min(r[key] for r in runs[run]):,.0f}–{max(r[key] for r in runs[run]):,.0f}"
+nabla = runs["nabla-1"][0]
+print(f"machine: {nabla['cpu_model']}, {nabla['cpu_cores']} cores, vector extensions: {nabla['cpu_vector_extensions']}, "
+      f"OpenBLAS core: {nabla['blas_core']}; PyTorch {runs['official-1'][0]['torch']}")
+print(f"data: {sys.argv[2]}, official rsc15 parameters, 1 epoch, {len(runs['nabla-1'])} rounds alternated, medians (range)")
+print()
+print("| | official, 1 thread | Nabla, 1 thread | Nabla, 2 threads |")
+print("|---|---|---|---|")
+for key, label in [("train_events_per_second", "training, events/s"), ("eval_events_per_second", "evaluation, events/s")]:
+    o, n1, n2 = (median(run, key) for run in ("official-1", "nabla-1", "nabla-2"))
+    print(f"| {label} | {o:,.0f} ({spread('official-1', key)}) | {n1:,.0f} ({spread('nabla-1', key)}), "
+          f"{n1 / o:.2f}× official | {n2:,.0f} ({spread('nabla-2', key)}), {n2 / o:.2f}× official, {n2 / n1:.2f}× 1 thread |")
+memory = [median(run, "peak_rss_bytes") / 1e6 for run in ("official-1", "nabla-1", "nabla-2")]
+print(f"| peak memory, MB | {memory[0]:,.0f} | {memory[1]:,.0f} | {memory[2]:,.0f} |")
+for run in ("nabla-1", "nabla-2"):
+    user, system = median(run, "user_cpu_seconds"), median(run, "system_cpu_seconds")
+    print(f"{run}: CPU time user {user:.1f} s, system {system:.1f} s ({100 * system / (user + system):.1f}% system)")
+accuracy = {run: (median(run, "recall_at_20"), median(run, "mrr_at_20")) for run in runs}
+print("Recall@20 / MRR@20 after 1 epoch: " + ", ".join(f"{run} {r:.4f} / {m:.4f}" for run, (r, m) in accuracy.items()))
+PYTHON
