@@ -69,8 +69,8 @@ struct BenchmarkCommand: ParsableCommand {
         }
         report["peak_rss_bytes"] = Machine.peakResidentBytes
         printTable(["figure", "value"], [
-            ["training events/s", String(Int(Double(trainEvents) / trainSeconds))],
-            ["evaluation events/s", String(Int(Double(metrics.predictions) / evalSeconds))],
+            ["training predictions/s", String(Int(Double(trainEvents) / trainSeconds))],
+            ["evaluation predictions/s", String(Int(Double(metrics.predictions) / evalSeconds))],
             ["peak resident memory (MB)", String(Machine.peakResidentBytes / 1_000_000)],
             ["Recall@20", fixed4(metrics.recall(at: 20))], ["MRR@20", fixed4(metrics.mrr(at: 20))],
         ])
