@@ -64,6 +64,22 @@ import Testing
         let printedByDrawing = String(printer.text.dropFirst(printedByEquations.count))
         DocumentSnippets.expectOutput("t4-draw", printedByDrawing.components(separatedBy: "\nt0:").first! + "\n")
         DocumentSnippets.expectOutput("t4-fading", "t0:" + printer.text.components(separatedBy: "\nt0:").last!)
-        #expect(try String(contentsOf: picture, encoding: .utf8).contains(">layer0.t0.r<"))
+        let drawn = try String(contentsOf: picture, encoding: .utf8)
+        #expect(drawn.contains(">layer0.t0.r<"))
+        // The picture the tutorial shows is the one this listing draws: the same texts in it.
+        if let folder = ProcessInfo.processInfo.environment["NABLA_RECORD_OUTPUTS"] {
+            try drawn.write(toFile: "\(folder)/tutorial4-gru-step.svg", atomically: true, encoding: .utf8)
+        }
+        let shown = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Docs/images/tutorial4-gru-step.svg"),
+                               encoding: .utf8)
+        #expect(Self.texts(in: shown) == Self.texts(in: drawn), "Docs/images/tutorial4-gru-step.svg differs from what t4-draw draws")
+        #expect(Self.texts(in: drawn).contains("h₀ layer 0") && Self.texts(in: drawn).contains("1"))
+    }
+
+    /// The texts drawn in an SVG picture, sorted: node labels, cluster names, the legend.
+    static func texts(in svg: String) -> [String] {
+        svg.components(separatedBy: "<text").dropFirst().compactMap { element in
+            element.split(separator: ">", maxSplits: 1).last?.components(separatedBy: "</text").first
+        }.sorted()
     }
 }
