@@ -76,7 +76,7 @@ for tutorial in "${tutorials[@]}"; do
     outputs "$tutorial" > "$work/expected.txt"
     echo "paste test: $tutorial ($(grep -c '^#sourceLocation(file' "$package/Sources/MyNabla/main.swift") listings)"
     if ! (cd "$package" && swift build --product MyNabla > "$work/build.log" 2>&1); then
-        grep -E "^[^ ].*error:" "$work/build.log" >&2 || cat "$work/build.log" >&2
+        { grep -E "^[^ ].*error:" "$work/build.log" | awk '!seen[$0]++'; } >&2 || cat "$work/build.log" >&2
         echo "paste test: $tutorial does not build as printed" >&2
         failed=1
         continue
