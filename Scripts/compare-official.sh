@@ -46,7 +46,7 @@ print(f"data: {sys.argv[2]}, official rsc15 parameters, 1 epoch, {len(runs['nabl
 print()
 print("| | official, 1 thread | Nabla, 1 thread | Nabla, 2 threads |")
 print("|---|---|---|---|")
-for key, label in [("train_events_per_second", "training, events/s"), ("eval_events_per_second", "evaluation, events/s")]:
+for key, label in [("train_events_per_second", "training, predictions/s"), ("eval_events_per_second", "evaluation, predictions/s")]:
     o, n1, n2 = (median(run, key) for run in ("official-1", "nabla-1", "nabla-2"))
     print(f"| {label} | {o:,.0f} ({spread('official-1', key)}) | {n1:,.0f} ({spread('nabla-1', key)}), "
           f"{n1 / o:.2f}× official | {n2:,.0f} ({spread('nabla-2', key)}), {n2 / o:.2f}× official, {n2 / n1:.2f}× 1 thread |")

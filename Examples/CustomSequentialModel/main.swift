@@ -38,7 +38,7 @@ let trainer = SessionTrainer(
 let checkpoint = folder.appendingPathComponent("lstm-checkpoint.safetensors")
 for _ in 1...3 {
     let epoch = try trainer.trainEpoch(reportEvery: 300) { progress in
-        print("  epoch \(progress.epoch): \(progress.events) of \(progress.eventsPerEpoch) events")
+        print("  epoch \(progress.epoch): \(progress.events) of \(progress.eventsPerEpoch) predictions")
     }
     try SessionCheckpoint.saveTraining(trainer, to: checkpoint)
     print("LSTM epoch \(epoch.epoch): loss \(String(format: "%.3f", epoch.meanLoss)), checkpoint saved")

@@ -4,6 +4,7 @@
 //
 // The file is tab-separated with a header: SessionId, ItemId, Time (other columns are ignored).
 // Without a test file, the last 10% of sessions (by start time) are held out for evaluation.
+// The trained model is saved as my-model.safetensors beside the session file.
 import Foundation
 import GRU4Rec
 import Nabla
@@ -37,7 +38,7 @@ do {
     let trainer = SessionTrainer(model: model, data: train)
     for _ in 0..<configuration.epochs {
         let summary = try trainer.trainEpoch()
-        print("epoch \(summary.epoch): loss \(String(format: "%.4f", summary.meanLoss)), \(Int(summary.eventsPerSecond)) events/s")
+        print("epoch \(summary.epoch): loss \(String(format: "%.4f", summary.meanLoss)), \(Int(summary.eventsPerSecond)) predictions/s")
     }
 
     var scorer = SessionModelScorer(model: model)
@@ -47,9 +48,10 @@ do {
     let session = train.session(0).prefix(2).map { train.itemMap.ids[Int($0)] }
     let top = try Recommender.recommend(model, itemMap: train.itemMap, after: session, count: 5)
     print("after \(session): \(top.map(\.item))")
-    try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs,
-                        to: URL(fileURLWithPath: "my-model.safetensors"))
-    print("saved my-model.safetensors; try: swift run -c release gru4rec recommend --model my-model.safetensors --items \"\(session.joined(separator: ","))\"")
+    // The model goes beside the session file it was trained on, not into the current folder.
+    let saved = URL(fileURLWithPath: trainPath).deletingLastPathComponent().appendingPathComponent("my-model.safetensors")
+    try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs, to: saved)
+    print("saved \(saved.path); try: swift run -c release gru4rec recommend --model \(saved.path) --items \"\(session.joined(separator: ","))\"")
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)

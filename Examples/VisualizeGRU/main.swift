@@ -3,13 +3,16 @@
 //
 //     swift run VisualizeGRU [output-folder]
 //
-// writes gru-step.svg and gru-unrolled.png into the folder (default: the current one).
+// writes gru-step.svg and gru-unrolled.png into the folder (default: nabla-pictures in the
+// temporary folder, so that a run from the repository leaves it as it was). The pictures of
+// Docs/images are drawn by Scripts/draw-doc-pictures.sh.
 import Foundation
 import Nabla
 import NablaGraphviz
 import NablaNN
 
-let folder = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? ".", isDirectory: true)
+let folder = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("nabla-pictures").path, isDirectory: true)
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
 // A short session over a 6-item catalogue: Camera, Memory Card, Camera Bag, Phone, Phone Case, Charger.

@@ -38,13 +38,17 @@ public struct ComputationGraph: Sendable, Equatable {
         /// The value of a one-element leaf (a constant such as the `2` in `x * 2`), else `nil`.
         public let value: Double?
 
-        /// The text drawn in the node: the op or the name, then the shape.
+        /// The text drawn in the node: the op or the name, then the shape. A constant of one
+        /// element is drawn as its value alone (the `1` of `1 − z`); an input is drawn by its role
+        /// when it has a name (`dropout mask`, `h₀ layer 0`).
         public var label: String {
             let title: String
             switch kind {
             case .op, .output: title = details.isEmpty ? op ?? "?" : "\(op ?? "?") (\(details))"
             case .parameter: title = name ?? "parameter"
-            case .input: title = name ?? value.map(formatConstant) ?? "input"
+            case .input:
+                if name == nil, let value, shape.isEmpty { return formatConstant(value) }
+                title = name ?? value.map(formatConstant) ?? "input"
             }
             return "\(title)\n[\(shape.map(String.init).joined(separator: ", "))]"
         }

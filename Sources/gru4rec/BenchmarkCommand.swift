@@ -84,8 +84,8 @@ struct BenchmarkCommand: ParsableCommand {
         report["user_cpu_seconds"] = cpu.user
         report["system_cpu_seconds"] = cpu.system
         printTable(["figure", "value"], [
-            ["training events/s", String(Int(Double(trainEvents) / trainSeconds))],
-            ["evaluation events/s", String(Int(Double(metrics.predictions) / evalSeconds))],
+            ["training predictions/s", String(Int(Double(trainEvents) / trainSeconds))],
+            ["evaluation predictions/s", String(Int(Double(metrics.predictions) / evalSeconds))],
             ["peak resident memory (MB)", String(Machine.peakResidentBytes / 1_000_000)],
             ["CPU time: user / system (s)", String(format: "%.1f / %.1f", cpu.user, cpu.system)],
             ["Recall@20", fixed4(metrics.recall(at: 20))], ["MRR@20", fixed4(metrics.mrr(at: 20))],

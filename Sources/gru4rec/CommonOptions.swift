@@ -88,6 +88,15 @@ func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws 
     return data
 }
 
+/// Stops with an error naming `file` when the test data holds nothing to predict: no session
+/// with two events whose items the model knows.
+func requirePredictions(_ data: SessionData, file: String) throws {
+    guard data.eventCount > data.sessionCount else {
+        throw DataError(file: file, "no test session has two events the model knows (\(data.droppedUnknownEvents) events had "
+            + "items the model was not trained on), so there is nothing to evaluate")
+    }
+}
+
 /// Evaluates any scorer with a progress bar and returns the metrics.
 func evaluateWithProgress<Scorer: NextItemScorer>(
     _ scorer: inout Scorer, name: String, on data: SessionData, options: EvaluationOptions, threads: Int

@@ -25,18 +25,19 @@ struct DemoCommand: ParsableCommand {
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")
         let train = try readTraining(files.train.path, columns: SessionColumns())
         let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)
-        print("   \(train.eventCount) training events in \(train.sessionCount) sessions over \(train.itemMap.count) items\n")
+        print("   \(train.eventCount) training events in \(train.sessionCount) sessions over \(train.itemMap.count) items: "
+            + "\(train.eventCount - train.sessionCount) predictions per epoch (every event after the first of its session)\n")
 
         print("2. Training GRU4Rec (\(Self.parameters))")
         let configuration = try GRU4RecConfiguration(parameters: Self.parameters)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
         let summaries = try trainWithProgress(model: model, data: train)
-        printTable(["epoch", "loss", "events/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
+        printTable(["epoch", "loss", "predictions/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
         let modelFile = folder.appendingPathComponent("demo-model.safetensors")
         try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs, to: modelFile)
         print("   saved \(modelFile.path)\n")
 
-        print("3. Next-item prediction on \(test.eventCount - test.sessionCount) test events")
+        print("3. Next-item prediction: \(test.eventCount - test.sessionCount) test predictions")
         let options = try EvaluationOptions.parse(["--cutoffs", "1,3,5"])
         var gru = SessionModelScorer(model: model)
         var popularity = PopularityScorer(training: train)
@@ -50,9 +51,10 @@ struct DemoCommand: ParsableCommand {
         print()
 
         print("4. What comes after a Memory Card depends on what came before it")
+        print("   (in brackets: the probability of coming next, GRU4Rec's softmax over all items, Markov's share of the successors)")
         for prefix in [["Camera", "Memory Card"], ["Phone", "Memory Card"]] {
             let top = try Recommender.recommend(model, itemMap: train.itemMap, after: prefix, count: 3)
-            print("   [\(prefix.joined(separator: ", "))] → " + top.map { "\($0.item) (\(String(format: "%.2f", $0.score)))" }.joined(separator: ", "))
+            print("   [\(prefix.joined(separator: ", "))] → " + top.map { "\($0.item) (\(percent($0.probability)))" }.joined(separator: ", "))
         }
         let markovTop = try markovRecommendation(after: "Memory Card", train: train)
         print("   Markov, which sees only [Memory Card] → \(markovTop)\n")
@@ -77,13 +79,14 @@ struct DemoCommand: ParsableCommand {
         print("   wrote \(picture.path)")
     }
 
-    /// The Markov chain's top successors of `item`, for comparison.
+    /// The Markov chain's top successors of `item` with their share of its successors, for
+    /// comparison; successors under 0.05% (which would print as 0.0%) are left out.
     func markovRecommendation(after item: String, train: SessionData) throws -> String {
         guard let row = train.itemMap.row(of: item) else { return "(unknown item)" }
         let scores = MarkovScorer(training: train).scores(inputs: [row], previousSlot: [nil])
-        let best = scores.indices.filter { scores[$0] > 0 }.sorted { scores[$0] > scores[$1] }.prefix(3)
         let total = scores.reduce(0, +)
-        return best.map { "\(train.itemMap.ids[$0]) (\(Int((scores[$0] / total * 100).rounded()))%)" }.joined(separator: ", ")
+        let best = scores.indices.filter { Double(scores[$0] / total) >= 0.0005 }.sorted { scores[$0] > scores[$1] }.prefix(3)
+        return best.map { "\(train.itemMap.ids[$0]) (\(percent(Double(scores[$0] / total))))" }.joined(separator: ", ")
     }
 
     /// Renders one composed GRU step of `model` scoring the session [Camera] to SVG.

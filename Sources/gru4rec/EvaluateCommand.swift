@@ -37,10 +37,7 @@ struct EvaluateCommand: ParsableCommand {
             return data
         }
         let testData = try readTest(test, columns: columnOptions.columns, itemMap: loaded.itemMap)
-        guard testData.eventCount > testData.sessionCount else {
-            throw DataError(file: test, "no test session has two events the model knows (\(testData.droppedUnknownEvents) events had "
-                + "items the model was not trained on), so there is nothing to evaluate")
-        }
+        try requirePredictions(testData, file: test)
         var scorer = SessionModelScorer(model: loaded.model)
         var results = [("GRU4Rec", try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                              threads: threadOptions.threads).metrics)]

@@ -34,8 +34,21 @@ struct PreprocessCommand: ParsableCommand {
         }
         let summary = try Preprocessor.run(input: URL(fileURLWithPath: input), format: format, testDays: testDays,
                                            minimumItemSupport: minimumItemSupport, to: URL(fileURLWithPath: output))
+        printChanges(summary.changes)
         printTable(["file", "events", "sessions"], summary.files.keys.sorted().map {
             [$0, String(summary.files[$0]!.events), String(summary.files[$0]!.sessions)]
         })
+    }
+
+    /// What was read, and what each rule of the protocol merged or removed and why.
+    func printChanges(_ changes: Preprocessor.Changes) {
+        print("read \(changes.eventsRead) events in \(changes.sessionsRead) sessions from \(input)")
+        print("merged \(changes.mergedRepeats) events that repeat the item just before them in their session "
+            + "(a reload is not a new interest)")
+        print("removed \(changes.rareItemEvents) events of \(changes.rareItems) items seen fewer than \(minimumItemSupport) times")
+        print("removed \(changes.shortSessions) sessions left with fewer than 2 events (\(changes.shortSessionEvents) events): "
+            + "nothing to predict in them")
+        print("test (sessions starting in the last \(testDays == testDays.rounded() ? String(Int(testDays)) : String(testDays)) days): dropped \(changes.unknownTestEvents) events whose item "
+            + "is not in train_full.tsv, then \(changes.shortTestSessions) sessions left with fewer than 2 events")
     }
 }

@@ -12,7 +12,7 @@ struct ProgressBar {
     private let interactive = isatty(STDERR_FILENO) != 0
     private var lastTenth = -1
 
-    init(title: String, total: Int, unit: String = "events") {
+    init(title: String, total: Int, unit: String = "predictions") {
         self.title = title
         self.total = max(total, 1)
         self.unit = unit
@@ -64,3 +64,10 @@ func printTable(_ header: [String], _ rows: [[String]]) {
 
 /// A number with four decimals.
 func fixed4(_ value: Double) -> String { String(format: "%.4f", value) }
+
+/// A probability as a percentage: one decimal from 1% up (`0.9312` is `93.1%`), two significant
+/// digits below (`0.00031` is `0.031%`), so a small probability never reads as 0%.
+func percent(_ probability: Double) -> String {
+    let value = probability * 100
+    return value >= 1 || value == 0 ? String(format: "%.1f%%", value) : String(format: "%.2g%%", value)
+}

@@ -19,6 +19,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "How many recommendations.")
     var top = 10
 
+    @Flag(help: "Do not recommend items the session already has.")
+    var excludeSeen = false
+
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
         guard (items == nil) != (itemsFile == nil) else { throw ValidationError("give the session with --items or with --items-file") }
@@ -27,10 +30,13 @@ struct RecommendCommand: ParsableCommand {
     func run() throws {
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         let prefix = try sessionItems()
-        let recommendations = try Recommender.recommend(loaded.model, itemMap: loaded.itemMap, after: prefix, count: top)
-        printTable(["rank", "item", "score"], recommendations.enumerated().map {
-            [String($0.offset + 1), $0.element.item, fixed4($0.element.score)]
+        let recommendations = try Recommender.recommend(loaded.model, itemMap: loaded.itemMap, after: prefix, count: top,
+                                                        excludingSeen: excludeSeen)
+        printTable(["rank", "item", "probability", "score"], recommendations.enumerated().map {
+            [String($0.offset + 1), $0.element.item, percent($0.element.probability), fixed4($0.element.score)]
         })
+        print("probability: the model's softmax over all \(loaded.itemMap.count) items that this one comes next; "
+            + "score: the model's raw output, whose order gives the ranking")
     }
 
     /// The session's item ids from `--items` or `--items-file`.

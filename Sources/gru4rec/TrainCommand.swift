@@ -9,11 +9,15 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train GRU4Rec on a session file.",
         discussion: """
-        Hyperparameters come as the official parameter string (-p), as individual options, or both
-        (options win). Example, the official rsc15 setting:
-          gru4rec train --train train_full.tsv --test test.tsv -p loss=cross-entropy,layers=100,batch_size=32,\\
-            dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,\\
-            constrained_embedding=True,n_epochs=10 --save model.safetensors
+        Hyperparameters come as the official parameter string (-ps or -p),
+        as individual options, or both (options win). Example, the official
+        rsc15 setting:
+
+          gru4rec train --train train_full.tsv --test test.tsv \\
+            -ps loss=cross-entropy,layers=100,batch_size=32,n_epochs=10 \\
+            --dropout-p-hidden 0.4 --learning-rate 0.2 --momentum 0.2 \\
+            --n-sample 2048 --sample-alpha 0.5 --logq 1.0 \\
+            --constrained-embedding True --save model.safetensors
         """)
 
     @Option(help: "Training sessions (TSV with SessionId, ItemId, Time).")
@@ -25,7 +29,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Where to save the trained model (safetensors with metadata).")
     var save: String?
 
-    @Option(name: [.short, .customLong("parameters")], help: "Hyperparameters in the official name=value,... form.")
+    @Option(name: [.customLong("ps", withSingleDash: true), .short, .customLong("parameters")],
+            help: "Hyperparameters in the official name=value,... form (-ps as in the official run.py).")
     var parameters: String = ""
 
     @Option(help: "loss: cross-entropy, bpr-max, bpr, top1 or top1-max.") var loss: String?
@@ -99,12 +104,16 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         threadOptions.apply()
         try checkOutputs()
+        warnIfNothingIsKept()
         let data = try readTrainingData()
+        // The test file is read before training, so a test file the model cannot be evaluated on
+        // stops the run before the hours of training, not after.
+        let testData = try test.map { try readEvaluableTest($0, itemMap: data.itemMap) }
         let (trainer, epochs) = try makeTrainer(data)
         let model = trainer.model
         print("parameters: \(model.configuration.parameterString)")
         let summaries = try train(trainer, epochs: epochs)
-        printTable(["epoch", "loss", "events/s", "seconds"], summaries.map {
+        printTable(["epoch", "loss", "predictions/s", "seconds"], summaries.map {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
         if let save {
@@ -122,7 +131,7 @@ struct TrainCommand: ParsableCommand {
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
-        if let test { try evaluate(model, on: test, itemMap: data.itemMap, into: &report) }
+        if let testData { try evaluate(model, on: testData, into: &report) }
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -225,9 +234,24 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Evaluates the trained model on `--test` and adds the figures to `report`.
-    func evaluate(_ model: GRU4RecModel<Float>, on test: String, itemMap: ItemMap, into report: inout [String: Any]) throws {
-        let testData = try readTest(test, columns: columnOptions.columns, itemMap: itemMap)
+    /// Says on standard error, before training, when the trained model will be neither saved
+    /// nor evaluated: the run would only print its losses.
+    func warnIfNothingIsKept() {
+        guard save == nil && checkpoint == nil && test == nil else { return }
+        FileHandle.standardError.write(Data(("warning: neither --save, --checkpoint nor --test is given: the trained model "
+            + "will be thrown away after training (give --save FILE to keep it)\n").utf8))
+    }
+
+    /// Reads `--test` against the training items; a file with no session of two known events
+    /// is an error, since there would be nothing to evaluate.
+    func readEvaluableTest(_ path: String, itemMap: ItemMap) throws -> SessionData {
+        let data = try readTest(path, columns: columnOptions.columns, itemMap: itemMap)
+        try requirePredictions(data, file: path)
+        return data
+    }
+
+    /// Evaluates the trained model on the test data and adds the figures to `report`.
+    func evaluate(_ model: GRU4RecModel<Float>, on testData: SessionData, into report: inout [String: Any]) throws {
         var scorer = SessionModelScorer(model: model)
         let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                           threads: threadOptions.threads)

@@ -30,6 +30,17 @@ import Testing
         #expect(norms == norms.sorted())
     }
 
+    @Test func examplesRunWithoutArgumentsLeaveTheFolderTheyRunInAsItWas() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-quiet-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ExampleRunner.run("VisualizeGRU", in: folder)
+        #expect(result.status == 0, "\(result.errors)")
+        let pictures = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-pictures")
+        #expect(result.output.contains("wrote \(pictures.appendingPathComponent("gru-step.svg").path)"), "\(result.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "VisualizeGRU wrote into the folder it ran in")
+    }
+
     @Test func customSequentialModelPrintsWhatTutorialSixShows() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-custom-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -61,8 +72,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let generated = try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", folder.path])
         #expect(generated.status == 0)
-        let result = try ExampleRunner.run("TrainOnYourData", arguments: [folder.appendingPathComponent("demo_train.tsv").path], in: folder)
+        let elsewhere = folder.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let result = try ExampleRunner.run("TrainOnYourData", arguments: [folder.appendingPathComponent("demo_train.tsv").path], in: elsewhere)
         #expect(result.status == 0, "\(result.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty, "the model went into the current folder")
         #expect(result.output.contains("epoch 3: loss"))
         #expect(result.output.contains("held out:"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("my-model.safetensors").path))

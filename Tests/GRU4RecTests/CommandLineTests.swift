@@ -34,6 +34,13 @@ import Testing
         }
         #expect(recallAt1("GRU4Rec") > recallAt1("Markov") + 0.05)
         #expect(recallAt1("Markov") > recallAt1("POP"))
+        // One word for what is predicted, and percentages that say what they are.
+        #expect(result.output.contains("14638 training events in 4000 sessions over 24 items: 10638 predictions per epoch"))
+        #expect(result.output.contains("test predictions"))
+        #expect(result.errors.contains("10638/10638 predictions"), "the training bar counts predictions: \(result.errors)")
+        #expect(!result.errors.contains(" events"), "\(result.errors)")
+        #expect(result.output.contains("the probability of coming next"))
+        #expect(!result.output.contains("(0.0%)"), "an item shown with 0%: \(result.output)")
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-gru-step.svg").path))
         // Both explanations are printed with the completeness line and drawn beside the GRU step.
         #expect(result.output.contains("   [Camera, Memory Card] → Camera Bag\nintegrated gradients (64 steps), zero baseline\n"))
@@ -72,7 +79,7 @@ import Testing
         #expect(evaluated.output.contains("Markov") && evaluated.output.contains("POP"))
         let recommended = try ExampleRunner.run("gru4rec", arguments: ["recommend", "--model", model, "--items", "Camera,Memory Card", "--top", "3"])
         #expect(recommended.status == 0, "\(recommended.errors)")
-        #expect(recommended.output.split(separator: "\n").count == 5)
+        #expect(recommended.output.split(separator: "\n").count == 6)     // header, rule, 3 items, what the columns mean
     }
 
     @Test func missingColumn() throws {

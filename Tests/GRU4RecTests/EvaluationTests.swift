@@ -85,7 +85,7 @@ import Testing
         var markov = MarkovScorer(training: training)
         let pop = Evaluator.evaluate(&popularity, on: testing, cutoffs: [20])
         let chain = Evaluator.evaluate(&markov, on: testing, cutoffs: [20])
-        // Reference: ../shared/tools/baselines.py (official evaluation rules).
+        // Reference: an independent implementation of the official evaluation rules.
         #expect(pop.predictions == 10_152)
         #expect(abs(pop.recall(at: 20) - 0.0894) < 5e-5 && abs(pop.mrr(at: 20) - 0.0264) < 5e-5)
         #expect(abs(chain.recall(at: 20) - 0.5626) < 5e-5 && abs(chain.mrr(at: 20) - 0.3275) < 5e-5)

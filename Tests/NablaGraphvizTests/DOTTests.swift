@@ -19,7 +19,7 @@ import Testing
           node [fontname="Helvetica", fontsize=10];
           edge [fontname="Helvetica", fontsize=8, color="#555555"];
           n0 [label="w\\n[2]", shape=box, style=filled, fillcolor="#cfe2ff"];
-          n1 [label="2\\n[]", shape=ellipse, style=filled, fillcolor="#eeeeee"];
+          n1 [label="2", shape=ellipse, style=filled, fillcolor="#eeeeee"];
           n4 [label="sum (axes: [0])\\n[]", shape=doubleoctagon, style=filled, fillcolor="#ffe4b5"];
           subgraph cluster_block {
             label="block"; style="rounded,dashed"; color="#8888aa"; fontcolor="#444466";
@@ -34,6 +34,19 @@ import Testing
 
         """
         #expect(smallExpression().graphDOT(DOTOptions(direction: .leftToRight, showLegend: false)) == expected)
+    }
+
+    @Test func constantsMasksAndStartingStatesAreLabelledByTheirRole() {
+        var generator = SeededRandomGenerator(seed: 3)
+        let gru = GRU<Double>(inputSize: 3, hiddenSizes: [4, 4], implementation: .composed, using: &generator)
+        let dropout = Dropout<Double>(probability: 0.5, seed: 1)
+        let x = Tensor<Double>.uniform([2, 3], in: -1..<1, using: &generator)
+        let states = gru.step(x, gru.zeroStates(batchSize: 2), time: 0)
+        let labels = ComputationGraph.capture(dropout(states[1]).sum()).nodes.filter { $0.kind == .input }.map(\.label)
+        #expect(labels.contains("1"), "the 1 of 1 − z: \(labels)")
+        #expect(labels.contains("dropout mask\n[2, 4]"), "\(labels)")
+        #expect(labels.contains("h₀ layer 0\n[2, 4]") && labels.contains("h₀ layer 1\n[2, 4]"), "\(labels)")
+        #expect(labels.filter { $0.hasPrefix("input") } == ["input\n[2, 3]"], "only x is an unnamed input: \(labels)")
     }
 
     @Test func sameGraphGivesTheSameText() {

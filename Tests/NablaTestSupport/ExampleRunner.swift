@@ -17,12 +17,17 @@ public enum ExampleRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    /// Runs the example `name` with `arguments` in `directory` and waits for it.
-    public static func run(_ name: String, arguments: [String] = [], in directory: URL? = nil) throws -> Result {
+    /// Runs the example `name` with `arguments` in `directory`, with `environment` added to this
+    /// process's environment, and waits for it.
+    public static func run(_ name: String, arguments: [String] = [], in directory: URL? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent(name)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

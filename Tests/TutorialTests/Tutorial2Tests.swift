@@ -47,13 +47,13 @@ import Testing
         func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
 
         // snippet: t2-no-grad
-        let w = Tensor<Double>([1, 2], requiresGrad: true)
-        let frozen = withNoGrad { w * 10 }
+        let weights = Tensor<Double>([1, 2], requiresGrad: true)
+        let frozen = withNoGrad { weights * 10 }
         print(frozen.requiresGrad, frozen.record == nil)
-        let loss = (w * w).sum()
+        let loss = (weights * weights).sum()
         loss.backward(retainGraph: true)     // keep the closures for a second pass
         loss.backward()                      // now they are released
-        print(w.grad!, loss.record!.isFreed)
+        print(weights.grad!, loss.record!.isFreed)
         // end snippet
 
         DocumentSnippets.expectOutput("t2-no-grad", printer.text)

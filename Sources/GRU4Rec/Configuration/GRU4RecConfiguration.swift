@@ -75,13 +75,19 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
         try apply(parameters)
     }
 
-    /// Overrides parameters from a `name=value,...` string.
+    /// Overrides parameters from a `name=value,...` string. A name given twice is an error,
+    /// not a silent choice of one of its values.
     public mutating func apply(_ parameters: String) throws {
+        var given: [String: String] = [:]
         for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ConfigurationError(parameter: String(pair), "expected name=value")
             }
+            if let earlier = given[parts[0]] {
+                throw ConfigurationError(parameter: parts[0], "given twice ('\(earlier)' and '\(parts[1])'); give it once")
+            }
+            given[parts[0]] = parts[1]
             try set(parts[0], to: parts[1])
         }
         try validate()

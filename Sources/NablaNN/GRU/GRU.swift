@@ -83,11 +83,11 @@ public final class GRU<Scalar: TensorScalar>: Module {
         set { for layer in layers { layer.implementation = newValue } }
     }
 
-    /// Zero states for a batch, one per layer, named `initial state (layer K)` for drawings.
+    /// Zero states for a batch, one per layer, named `h₀ layer K` for drawings.
     public func zeroStates(batchSize: Int) -> [Tensor<Scalar>] {
         layers.enumerated().map { index, layer in
             let state = Tensor<Scalar>(zeros: [batchSize, layer.hiddenSize])
-            state.name = "initial state (layer \(index))"
+            state.name = "h₀ layer \(index)"
             return state
         }
     }

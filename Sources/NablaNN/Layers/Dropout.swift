@@ -28,7 +28,8 @@ public final class Dropout<Scalar: TensorScalar>: Module {
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         guard isTraining && probability > 0 else { return x }
         let scale = Scalar(1 / (1 - probability))
-        let mask = (0..<x.count).map { _ in generator.nextUnitInterval() < probability ? 0 : scale }
-        return x * Tensor(mask, shape: x.shape)
+        let mask = Tensor((0..<x.count).map { _ in generator.nextUnitInterval() < probability ? 0 : scale }, shape: x.shape)
+        mask.name = "dropout mask"           // what a drawing of the graph calls it
+        return x * mask
     }
 }

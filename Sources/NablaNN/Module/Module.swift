@@ -8,12 +8,23 @@ import Nabla
 ///
 /// ```swift
 /// final class TwoLayers: Module {
-///     let first = Dense<Float>(inputSize: 4, outputSize: 8, generator: &generator)
-///     let second = Dense<Float>(inputSize: 8, outputSize: 2, generator: &generator)
+///     let first: Dense<Float>
+///     let second: Dense<Float>
 ///     var isTraining = true
+///
+///     init(using generator: inout SeededRandomGenerator) {
+///         first = Dense(inputSize: 4, outputSize: 8, using: &generator)
+///         second = Dense(inputSize: 8, outputSize: 2, using: &generator)
+///     }
+///
 ///     var submodules: [(name: String, module: any Module<Float>)] { [("first", first), ("second", second)] }
+///
+///     func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> { second(first(x).tanh()) }
 /// }
 /// ```
+///
+/// `TwoLayers(using: &generator).namedParameters().map(\.name)` is then
+/// `["first.weight", "first.bias", "second.weight", "second.bias"]`.
 public protocol Module<Scalar>: AnyObject {
     /// The element type of the parameters.
     associatedtype Scalar: TensorScalar

@@ -22,15 +22,33 @@ public enum Preprocessor {
         case diginetica
     }
 
-    /// The sizes of what was written.
+    /// The sizes of what was written, and what each rule of the protocol merged or removed.
     public struct Summary: Sendable, Equatable {
         /// Events and sessions in each output file, by file name.
         public let files: [String: (events: Int, sessions: Int)]
+        /// What was read and what each rule changed.
+        public let changes: Changes
         /// Equality on the counts.
         public static func == (a: Summary, b: Summary) -> Bool {
-            a.files.keys.sorted() == b.files.keys.sorted()
+            a.changes == b.changes && a.files.keys.sorted() == b.files.keys.sorted()
                 && a.files.allSatisfy { b.files[$0.key]?.events == $0.value.events && b.files[$0.key]?.sessions == $0.value.sessions }
         }
+    }
+
+    /// What the raw log held, and what each rule of the protocol merged or removed, in order.
+    public struct Changes: Sendable, Equatable {
+        /// Events and sessions read from the raw log.
+        public var eventsRead = 0, sessionsRead = 0
+        /// Events merged into the one before them: the same item again, next in its session.
+        public var mergedRepeats = 0
+        /// Events removed because their item was seen fewer than the minimum support, and how
+        /// many distinct items that was.
+        public var rareItemEvents = 0, rareItems = 0
+        /// Sessions removed because fewer than two events were left, with the events they held.
+        public var shortSessions = 0, shortSessionEvents = 0
+        /// Test events dropped because their item is not in `train_full.tsv`, and the test
+        /// sessions dropped because fewer than two events were left after that.
+        public var unknownTestEvents = 0, shortTestSessions = 0
     }
 
     /// Reads `input`, applies the protocol and writes `train_full.tsv`, `test.tsv`,
@@ -38,19 +56,25 @@ public enum Preprocessor {
     public static func run(input: URL, format: Format, testDays: Double = 1, minimumItemSupport: Int = 5,
                            to folder: URL) throws -> Summary {
         let events = try read(input, format: format)
-        let cleaned = filter(mergeRepeats(events), minimumItemSupport: minimumItemSupport)
+        var changes = Changes()
+        changes.sessionsRead = events.count
+        changes.eventsRead = events.reduce(0) { $0 + $1.events.count }
+        let merged = mergeRepeats(events)
+        changes.mergedRepeats = changes.eventsRead - merged.reduce(0) { $0 + $1.events.count }
+        let cleaned = filter(merged, minimumItemSupport: minimumItemSupport, changes: &changes)
         guard !cleaned.isEmpty else {
             throw DataError(file: input.path, "no sessions are left after removing single-event sessions and items seen fewer than \(minimumItemSupport) times")
         }
-        let (train, test) = split(cleaned, testDays: testDays)
-        let (trainTr, valid) = split(train, testDays: testDays)
+        let (train, test) = split(cleaned, testDays: testDays, changes: &changes)
+        var validationChanges = Changes()
+        let (trainTr, valid) = split(train, testDays: testDays, changes: &validationChanges)
         try OutputFolder.create(folder)
         var files: [String: (events: Int, sessions: Int)] = [:]
         for (name, sessions) in [("train_full.tsv", train), ("test.tsv", test), ("train_tr.tsv", trainTr), ("train_valid.tsv", valid)] {
             try write(sessions, to: folder.appendingPathComponent(name))
             files[name] = (sessions.reduce(0) { $0 + $1.events.count }, sessions.count)
         }
-        return Summary(files: files)
+        return Summary(files: files, changes: changes)
     }
 
     /// Parses a raw log held in memory into events (the first stage of ``run(input:format:testDays:minimumItemSupport:to:)``).
@@ -97,25 +121,41 @@ public enum Preprocessor {
         }
     }
 
-    static func filter(_ sessions: [Session], minimumItemSupport: Int) -> [Session] {
+    /// Removes items seen fewer than `minimumItemSupport` times and sessions with fewer than two
+    /// events, repeatedly, until both rules hold; counts what it removed into `changes`.
+    static func filter(_ sessions: [Session], minimumItemSupport: Int, changes: inout Changes) -> [Session] {
         var current = sessions
+        var rareItems = Set<String>()
         while true {
             var support: [String: Int] = [:]
             for session in current { for event in session.events { support[event.item, default: 0] += 1 } }
+            for (item, count) in support where count < minimumItemSupport {
+                rareItems.insert(item)
+                changes.rareItemEvents += count
+            }
             let next = current.compactMap { session -> Session? in
                 var kept = session
                 kept.events = session.events.filter { support[$0.item]! >= minimumItemSupport }
-                return kept.events.count >= 2 ? kept : nil
+                guard kept.events.count >= 2 else {
+                    changes.shortSessions += 1
+                    changes.shortSessionEvents += kept.events.count
+                    return nil
+                }
+                return kept
             }
             let stable = next.count == current.count
                 && zip(next, current).allSatisfy { $0.events.count == $1.events.count }
             current = next
-            if stable { return current }
+            if stable {
+                changes.rareItems = rareItems.count
+                return current
+            }
         }
     }
 
-    /// Sessions starting in the last `testDays` days go to test (restricted to train's items).
-    static func split(_ sessions: [Session], testDays: Double) -> (train: [Session], test: [Session]) {
+    /// Sessions starting in the last `testDays` days go to test (restricted to train's items);
+    /// the test events and sessions dropped are counted into `changes`.
+    static func split(_ sessions: [Session], testDays: Double, changes: inout Changes) -> (train: [Session], test: [Session]) {
         guard let last = sessions.map({ $0.events.last!.time }).max() else { return ([], []) }
         let boundary = last - testDays * 86_400
         let train = sessions.filter { $0.start < boundary }
@@ -124,7 +164,12 @@ public enum Preprocessor {
         let test = sessions.filter { $0.start >= boundary }.compactMap { session -> Session? in
             var kept = session
             kept.events = session.events.filter { items.contains($0.item) }
-            return kept.events.count >= 2 ? kept : nil
+            changes.unknownTestEvents += session.events.count - kept.events.count
+            guard kept.events.count >= 2 else {
+                changes.shortTestSessions += 1
+                return nil
+            }
+            return kept
         }
         return (train, test)
     }
