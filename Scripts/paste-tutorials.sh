@@ -5,7 +5,8 @@
 # Nabla to this repository (the `.package(path: "../Nabla")` it depends on). Then, for each
 # tutorial in order, every Swift listing is copied exactly as printed, one after the other, into
 # the package's Sources/MyNabla/main.swift (the rule at the top of Tutorials/README.md); listings
-# whose first line is `// Sources/…` quote the library and are skipped, as is tutorial 1's
+# whose first line is a path (`// Sources/…`, `// Tests/…`, `// Examples/…`) quote the
+# repository's own code and are skipped, as is tutorial 1's
 # Package.swift. The program is built, run in an empty folder, and what it prints must equal the
 # tutorial's `<!-- output: … -->` blocks joined in order. A compiler error names the tutorial's
 # Markdown file and line.
@@ -41,7 +42,7 @@ listings() {
             if (first) {
                 kind = "program"
                 if ($0 ~ /^\/\/ swift-tools-version/) kind = "package"
-                if ($0 ~ /^\/\/ Sources\//) kind = "quote"
+                if ($0 ~ /^\/\/ (Sources|Tests|Examples)\//) kind = "quote"
                 first = 0
             }
             body = body $0 "\n"

@@ -32,6 +32,7 @@ final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel 
     }
 
     // snippet: t7-own-model
+    // Tests/GRU4RecTests/Attribution/TinyLSTMRecommender.swift: the two methods of AttributableSessionModel
     /// The input vector of an item is its embedding row.
     func inputVectors(_ items: [Int]) -> Tensor<Scalar> { embedding(items) }
 
