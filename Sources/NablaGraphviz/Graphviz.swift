@@ -29,6 +29,12 @@ public struct GraphvizError: Error, CustomStringConvertible, Equatable {
 /// its graph and its output buffer, so memory stays flat however many graphs are drawn. Graphviz's
 /// error messages are captured (with `agseterrf`) and thrown as ``GraphvizError`` instead of
 /// being printed to standard error.
+///
+/// ```swift
+/// let dot = "digraph { a -> b }"
+/// let svg = try Graphviz.render(dot: dot, format: .svg)            // the picture's bytes
+/// try Graphviz.render(dot: dot, format: .png, to: URL(fileURLWithPath: "graph.png"))
+/// ```
 public enum Graphviz {
     /// Renders `dot` to `format` in memory.
     ///

@@ -31,7 +31,9 @@ import Testing
         let result = try explain(["--items", "Phone,Memory Card", "--steps", "256"])
         #expect(result.status == 0, "\(result.errors)")
         let recommended = try ExampleRunner.run("gru4rec", arguments: ["recommend", "--model", Self.fixture.model, "--items", "Phone,Memory Card", "--top", "1"])
-        let top = try #require(recommended.output.split(separator: "\n").last?.split(separator: " ").dropFirst().dropLast().joined(separator: " "))
+        // The row of rank 1: rank, item, probability, score.
+        let firstRow = try #require(recommended.output.split(separator: "\n").first { $0.hasPrefix("1 ") })
+        let top = firstRow.split(separator: " ").dropFirst().dropLast(2).joined(separator: " ")
         #expect(result.output.hasPrefix("why \(top) (the top recommendation) after [Phone, Memory Card]\nintegrated gradients (256 steps), zero baseline\n"))
         let first = row(result.output, "1"), second = row(result.output, "2"), total = row(result.output, "total")
         #expect(first.count == 4 && first[1] == "Phone" && second.count == 5 && second[1...2] == ["Memory", "Card"])

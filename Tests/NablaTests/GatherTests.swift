@@ -54,4 +54,15 @@ import Testing
         expectGradientsMatch([x]) { $0[0].diagonal() }
         expectGradientsMatch([wide]) { $0[0].diagonal() }
     }
+
+    @Test func theGradientDocumentationExampleDoesWhatItSays() throws {
+        let table = Tensor<Double>([1, 2, 3, 4, 5, 6], shape: [3, 2], requiresGrad: true)
+        table.gather(rows: [2, 0, 2]).sum().backward()
+        guard case .rowSparse(let sparse)? = table.gradient else {
+            Issue.record("a gather's gradient is row-sparse")
+            return
+        }
+        #expect(sparse.coalesced().rowIndices == [0, 2])
+        #expect(table.grad!.scalars == [1, 1, 0, 0, 2, 2])
+    }
 }

@@ -5,6 +5,15 @@ import NablaKernels
 /// Row-sparse gradients come from ``Tensor/gather(rows:)`` (embedding lookups): of a 100,000-row
 /// item matrix only the rows a mini-batch touched get a gradient, and optimizers can update just
 /// those rows.
+///
+/// ```swift
+/// let table = Tensor<Double>([1, 2, 3, 4, 5, 6], shape: [3, 2], requiresGrad: true)
+/// table.gather(rows: [2, 0, 2]).sum().backward()
+/// if case .rowSparse(let sparse)? = table.gradient {
+///     print(sparse.coalesced().rowIndices)     // [0, 2]: row 2 was used twice, its rows summed
+/// }
+/// print(table.grad!.scalars)                   // dense: [1.0, 1.0, 0.0, 0.0, 2.0, 2.0]
+/// ```
 public enum Gradient<Scalar: TensorScalar> {
     /// A gradient with one value per element.
     case dense(Tensor<Scalar>)
