@@ -1,4 +1,3 @@
-import CNablaKernels
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
@@ -13,11 +12,9 @@ import Darwin
 /// A training step runs a handful of short parallel loops (a few hundred microseconds each) with
 /// serial work in between. Waking a sleeping thread for each costs tens of microseconds, so a
 /// worker spins for a while after finishing (about 2 ms) and only then sleeps on a semaphore.
-/// An idle worker runs the CPU's pause hint between looks and makes no system call, except that
-/// it yields its core once every few thousand spins (about every 100 µs); a caller waiting for
-/// the other parts of its loop yields on every look after a short spin, since on a machine busy
-/// with other work the part it waits for may have lost its core. The calling thread always does
-/// the first part itself.
+/// Spinning threads yield their core after a few hundred spins, so that on a machine busy with
+/// other work the thread they wait for can run. The calling thread always does the first part
+/// itself.
 ///
 /// One loop runs at a time: a loop started while another is running (from another thread, or
 /// nested inside a part) runs serially on its caller instead of waiting.
@@ -44,11 +41,9 @@ final class WorkerPool: @unchecked Sendable {
 
     /// How long a worker spins for new work before it sleeps.
     private static let spinDuration = Duration.milliseconds(2)
-    /// An idle worker yields its core once every this many spins: when the machine has more busy
-    /// threads than cores, another thread may need it.
-    private static let spinsBetweenYields = 4096
-    /// Spins after which a caller waiting for the other parts of its loop yields on every look.
-    private static let spinsBeforeCallerYields = 256
+    /// Spins after which a waiting thread yields its core on every further spin: when the
+    /// machine has more busy threads than cores, the thread being waited for may need it.
+    private static let spinsBeforeYielding = 256
     /// The most threads a loop can use (the part count must fit in 8 bits).
     static let maximumThreads = 255
 
@@ -79,12 +74,10 @@ final class WorkerPool: @unchecked Sendable {
                 worker.wakeUp.signal()
             }
             body(0)
-            // A part that takes much longer than the caller's has usually lost its core to another
-            // process: after a short spin, give the core up on every look.
             var spins = 0
             while unfinished.load(ordering: .acquiring) > 0 {
                 spins += 1
-                if spins > Self.spinsBeforeCallerYields { sched_yield() } else { nabla_cpu_relax() }
+                if spins > Self.spinsBeforeYielding { sched_yield() }
             }
             self.body = nil
         }
@@ -131,8 +124,7 @@ final class WorkerPool: @unchecked Sendable {
             let current = loop.load(ordering: .acquiring)
             if current != seen { return current }
             spins += 1
-            nabla_cpu_relax()
-            if spins % Self.spinsBetweenYields == 0 { sched_yield() }
+            if spins > Self.spinsBeforeYielding { sched_yield() }
             guard spins % 1024 == 0, ContinuousClock.now > deadline else { continue }
             // Announce the sleep, then look once more: a loop started in between either sees
             // `sleeping` and signals, or is seen here.
