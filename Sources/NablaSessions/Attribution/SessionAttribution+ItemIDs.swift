@@ -10,7 +10,7 @@ extension SessionAttribution {
     ///   - method: gradient × input, or integrated gradients with a step count.
     ///   - baseline: where integrated gradients start.
     /// - Throws: ``DataError`` for an empty session or an item the model does not know (the same
-    ///   errors as ``Recommender/recommend(_:itemMap:after:count:)``), or when the model's score
+    ///   errors as ``Recommender/recommend(_:itemMap:after:count:excludingSeen:)``), or when the model's score
     ///   or an attribution is not a number.
     public static func explain<Model: AttributableSessionModel>(
         _ model: Model, itemMap: ItemMap, session: [String], target: String? = nil,
