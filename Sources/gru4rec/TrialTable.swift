@@ -1,3 +1,4 @@
+import Foundation
 import GRU4Rec
 
 /// The table `tune` prints a row of as each trial finishes: its number, its parameters, the
@@ -12,12 +13,14 @@ struct TrialTable {
     func printHeader() {
         print(line(headers))
         print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        fflush(nil)
     }
 
     func printRow(_ record: TrialRecord) {
         let epochs = String(record.intermediateValues.count) + (record.state == .pruned ? " pruned" : "")
         print(line([String(record.number)] + zip(space.parameters, record.coordinates).map { $0.text(of: $1) }
                    + [fixed4(record.value), epochs, String(format: "%.1f", record.seconds)]))
+        fflush(nil)          // a row as soon as its trial ends, also into a file or a pipe
     }
 
     private func line(_ cells: [String]) -> String {

@@ -104,21 +104,23 @@ struct TuneCommand: ParsableCommand {
         for record in search.history { table.printRow(record) }
         let start = Date()
         let startCount = search.history.count
-        let done = try Interruption.deferringExit {
-            try search.run(trials: trials, objective: { trial in
+        // A signal stops the running trial between two steps (it is not recorded and runs again
+        // when the search continues); the finished trials and the best so far are printed first.
+        try Interruption.deferringExit {
+            let done = try search.run(trials: trials, objective: { trial in
                 try runTrial(trial, training: training, validation: validation)
             }, finished: { record, history in
                 table.printRow(record)
                 reportProgress(history: history, startCount: startCount, start: start)
             })
+            if !done {
+                print("interrupted by signal \(Interruption.signal) during trial \(search.history.count + 1); "
+                    + (journal.map { "\(search.history.count) trials are in \($0): run the same command to continue" }
+                       ?? "nothing was recorded (give --journal FILE to be able to continue)"))
+            }
+            try printBest(search)
+            Interruption.exitIfSignalled()
         }
-        if !done {
-            print("interrupted by signal \(Interruption.signal) during trial \(search.history.count + 1); "
-                + (journal.map { "\(search.history.count) trials are in \($0): run the same command to continue" }
-                   ?? "nothing was recorded (give --journal FILE to be able to continue)"))
-        }
-        try printBest(search)
-        Interruption.exitIfSignalled()
     }
 
     /// The metric's name, such as `MRR@20`.

@@ -16,6 +16,9 @@ struct ParzenEstimator {
     let means: [Double]
     let deviations: [Double]
     let weights: [Double]
+    /// Each bump's log weight minus the log of its normaliser `σ·√(2π)·mass`, where `mass` is the
+    /// share of the untruncated normal inside the interval.
+    let logScales: [Double]
 
     /// The estimator of `observations` on `[low, high]` (in the search's scale).
     init(observations: [Double], low: Double, high: Double, priorWeight: Double = 1) {
@@ -40,6 +43,11 @@ struct ParzenEstimator {
         self.means = means
         self.deviations = deviations
         self.weights = weights.map { $0 / total }
+        logScales = zip(zip(means, deviations), self.weights).map { bump, weight in
+            let (mean, deviation) = bump
+            let mass = Self.normalCDF((high - mean) / deviation) - Self.normalCDF((low - mean) / deviation)
+            return Foundation.log(weight) - Foundation.log(deviation * (2 * Double.pi).squareRoot() * max(mass, 1e-300))
+        }
     }
 
     /// A draw: a bump chosen by weight, then a point of its truncated normal.
@@ -59,18 +67,20 @@ struct ParzenEstimator {
 
     /// The logarithm of the density at `x`.
     func logDensity(_ x: Double) -> Double {
-        var terms: [Double] = []
-        for ((mean, deviation), weight) in zip(zip(means, deviations), weights) {
-            let mass = normalCDF((high - mean) / deviation) - normalCDF((low - mean) / deviation)
-            let z = (x - mean) / deviation
-            terms.append(Foundation.log(weight) - 0.5 * z * z - Foundation.log(deviation * (2 * Double.pi).squareRoot() * max(mass, 1e-300)))
+        var largest = -Double.infinity
+        var terms = [Double](repeating: 0, count: means.count)
+        for index in means.indices {
+            let z = (x - means[index]) / deviations[index]
+            terms[index] = logScales[index] - 0.5 * z * z
+            largest = max(largest, terms[index])
         }
-        let largest = terms.max() ?? -.infinity
         guard largest.isFinite else { return largest }
-        return largest + Foundation.log(terms.reduce(0) { $0 + exp($1 - largest) })
+        var sum = 0.0
+        for term in terms { sum += exp(term - largest) }
+        return largest + Foundation.log(sum)
     }
 
-    private func normalCDF(_ z: Double) -> Double { 0.5 * (1 + erf(z / 2.0.squareRoot())) }
+    private static func normalCDF(_ z: Double) -> Double { 0.5 * (1 + erf(z / 2.0.squareRoot())) }
 }
 
 /// The categorical counterpart of ``ParzenEstimator``: each category's probability is its count

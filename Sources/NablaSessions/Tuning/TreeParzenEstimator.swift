@@ -62,15 +62,25 @@ public struct TreeParzenEstimator: TrialSampler {
                 let g = ParzenEstimator(observations: bad.map { parameter.warped($0.coordinates[index]) }, low: low, high: high,
                                         priorWeight: priorWeight)
                 let draws = (0..<candidates).map { _ in l.sample(using: &random) }
-                let best = draws.max { l.logDensity($0) - g.logDensity($0) < l.logDensity($1) - g.logDensity($1) }!
-                return parameter.snapped(parameter.unwarped(best))
+                return parameter.snapped(parameter.unwarped(draws.max(by: { l.logDensity($0) - g.logDensity($0) })))
             }
             let count = parameter.categoryCount
             let l = CategoricalEstimator(observations: good.map { Int($0.coordinates[index]) }, count: count, priorWeight: priorWeight)
             let g = CategoricalEstimator(observations: bad.map { Int($0.coordinates[index]) }, count: count, priorWeight: priorWeight)
             let draws = (0..<candidates).map { _ in l.sample(using: &random) }
-            let best = draws.max { l.logProbability($0) - g.logProbability($0) < l.logProbability($1) - g.logProbability($1) }!
-            return Double(best)
+            return Double(draws.max(by: { l.logProbability($0) - g.logProbability($0) }))
         }
+    }
+}
+
+extension Array {
+    /// The element with the largest score (the first of equals), each score computed once.
+    fileprivate func max(by score: (Element) -> Double) -> Element {
+        var best = 0, bestScore = -Double.infinity
+        for (index, element) in enumerated() {
+            let value = score(element)
+            if value > bestScore || index == 0 { (best, bestScore) = (index, value) }
+        }
+        return self[best]
     }
 }
