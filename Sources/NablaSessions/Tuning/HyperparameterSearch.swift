@@ -5,7 +5,7 @@ import Foundation
 /// on disk from which an interrupted search continues.
 ///
 /// The objective is any closure that reports the metric after each step (each epoch of training)
-/// and asks ``Trial/shouldPrune(step:value:)`` whether to go on:
+/// and asks ``HyperparameterSearch/Trial/shouldPrune(step:value:)`` whether to go on:
 ///
 /// ```swift
 /// var search = HyperparameterSearch(space: space, sampler: TreeParzenEstimator(seed: 1))

@@ -9,8 +9,8 @@ import Nabla
 /// 1. ranks the finished trials best first (pruned trials after every complete one) and splits
 ///    them into the best `γ(n) = min(⌈goodFraction · n⌉, maximumGood)` ("good") and the rest ("bad");
 /// 2. for each parameter on its own, fits a density `l(x)` to the good trials' values and `g(x)` to
-///    the bad ones' (``ParzenEstimator`` for numbers, in the log for a log-scaled parameter; the
-///    categorical counterpart for categories);
+///    the bad ones' (a mixture of truncated Gaussians, one per trial plus a wide prior, for numbers,
+///    in the log for a log-scaled parameter; counts plus a prior for categories);
 /// 3. draws ``candidates`` values from `l` and keeps the one with the largest `l(x) / g(x)`, the
 ///    value most typical of good trials and least of bad ones. (Maximising this ratio maximises the
 ///    expected improvement over the `γ`-quantile, which is the point of the method.)
@@ -46,6 +46,13 @@ public struct TreeParzenEstimator: TrialSampler {
         self.startupTrials = max(startupTrials, 1)
     }
 
+    /// The point of trial `number`: random during the start-up trials, then the candidate with
+    /// the largest `l(x)/g(x)` for each parameter.
+    ///
+    /// - Parameters:
+    ///   - number: The trial's number, from 1.
+    ///   - space: The space searched.
+    ///   - history: The trials finished before it.
     public func suggest(trial number: Int, in space: SearchSpace, history: [TrialRecord]) -> [Double] {
         guard history.count >= startupTrials, history.count >= 2 else {
             return RandomSampler(seed: seed).suggest(trial: number, in: space, history: history)

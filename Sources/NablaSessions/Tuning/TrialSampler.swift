@@ -26,6 +26,12 @@ public struct RandomSampler: TrialSampler {
     /// - Parameter seed: The seed; trial `n` draws from a generator made from it and `n`.
     public init(seed: UInt64) { self.seed = seed }
 
+    /// A point drawn uniformly, whatever the history.
+    ///
+    /// - Parameters:
+    ///   - number: The trial's number, from 1.
+    ///   - space: The space searched.
+    ///   - history: Ignored.
     public func suggest(trial number: Int, in space: SearchSpace, history: [TrialRecord]) -> [Double] {
         var random = trialGenerator(seed: seed, trial: number)
         return space.parameters.map { $0.uniformSample(using: &random) }
