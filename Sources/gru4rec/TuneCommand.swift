@@ -90,10 +90,11 @@ struct TuneCommand: ParsableCommand {
         let (training, validation) = try readData()
         var openedJournal: TuningJournal?
         if let journal {
-            openedJournal = try TuningJournal.open(URL(fileURLWithPath: journal), space: searchSpace,
-                                                   settings: settings(training: training, validation: validation))
-            if openedJournal!.droppedIncompleteLine { print("note: \(journal) ended in an incomplete line (a write cut short); it was dropped") }
-            if !openedJournal!.records.isEmpty { print("continuing \(journal): \(openedJournal!.records.count) trials done") }
+            let opened = try TuningJournal.open(URL(fileURLWithPath: journal), space: searchSpace,
+                                                settings: settings(training: training, validation: validation))
+            if opened.droppedIncompleteLine { print("note: \(journal) ended in an incomplete line (a write cut short); it was dropped") }
+            if !opened.records.isEmpty { print("continuing \(journal): \(opened.records.count) trials done") }
+            openedJournal = opened
         }
         print("parameter space (\(space)):")
         for line in searchSpace.jsonLines.split(separator: "\n") { print("  \(line)") }

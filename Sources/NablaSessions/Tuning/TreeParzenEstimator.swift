@@ -15,6 +15,9 @@ import Nabla
 ///    value most typical of good trials and least of bad ones. (Maximising this ratio maximises the
 ///    expected improvement over the `γ`-quantile, which is the point of the method.)
 ///
+/// A proposal equal to a point already tried is drawn again, since it would only repeat a
+/// result: up to 8 times from the estimator, then uniformly (up to 32 times more).
+///
 /// Parameters are modelled independently (the "tree" of the name handles conditional parameters,
 /// which parameter-space files do not have).
 ///
@@ -57,10 +60,27 @@ public struct TreeParzenEstimator: TrialSampler {
         guard history.count >= startupTrials, history.count >= 2 else {
             return RandomSampler(seed: seed).suggest(trial: number, in: space, history: history)
         }
-        var random = trialGenerator(seed: seed, trial: number)
         let ranked = history.rankedBestFirst()
         let goodCount = min(max(Int((goodFraction * Double(ranked.count)).rounded(.up)), 1), maximumGood, ranked.count - 1)
-        let good = ranked.prefix(goodCount), bad = ranked.dropFirst(goodCount)
+        let good = Array(ranked.prefix(goodCount)), bad = Array(ranked.dropFirst(goodCount))
+        // A point already tried would only repeat its result: draw again (from further streams of
+        // the same trial, so the choice stays deterministic).
+        let tried = Set(history.map(\.coordinates))
+        var point: [Double] = []
+        for attempt in 0..<40 {
+            var random = trialGenerator(seed: seed &+ UInt64(attempt) &* 0xD1B5_4A32_D192_ED03, trial: number)
+            // When the estimator keeps landing on tried points (it has closed in on a small grid),
+            // a uniform draw explores instead.
+            point = attempt < 8 ? proposal(in: space, good: good, bad: bad, using: &random)
+                : space.parameters.map { $0.uniformSample(using: &random) }
+            if !tried.contains(point) { break }
+        }
+        return point
+    }
+
+    /// For each parameter, the candidate drawn from `l` with the largest `l(x)/g(x)`.
+    private func proposal(in space: SearchSpace, good: [TrialRecord], bad: [TrialRecord],
+                          using random: inout SeededRandomGenerator) -> [Double] {
         return space.parameters.enumerated().map { index, parameter in
             if parameter.isNumeric {
                 let (low, high) = parameter.searchInterval

@@ -77,6 +77,25 @@ import Testing
         }
     }
 
+    @Test func aPointAlreadyTriedIsNotProposedAgain() throws {
+        // 72 points, and an objective with one peak that the estimator closes in on.
+        let coarse = SearchSpace([
+            SearchParameter(name: "layers", domain: .integer(low: 8, high: 64, step: 8, log: false)),
+            SearchParameter(name: "rate", domain: .real(low: 0.1, high: 0.3, step: 0.1, log: false)),
+            SearchParameter(name: "kind", domain: .categorical(["a", "b", "c"])),
+        ])
+        var search = HyperparameterSearch(space: coarse, sampler: TreeParzenEstimator(seed: 2, startupTrials: 5), pruner: nil)
+        try search.run(trials: 30) { trial in
+            let point = trial.coordinates
+            return .finished([-abs(point[0] - 40) / 8 - abs(point[1] - 0.2) * 10 - (point[2] == 1 ? 0 : 1)], pruned: false)
+        }
+        let estimated = search.history.dropFirst(5).map(\.coordinates)
+        let earlier = search.history.map(\.coordinates)
+        for (offset, point) in estimated.enumerated() {
+            #expect(!earlier.prefix(5 + offset).contains(point), "trial \(6 + offset) repeats \(point)")
+        }
+    }
+
     @Test func theStartupTrialsAreRandomSearch() {
         let history = (1...3).map { TrialRecord(number: $0, coordinates: [0, 0.01, 8, 0], state: .complete, intermediateValues: [0], seconds: 0) }
         #expect(TreeParzenEstimator(seed: 5, startupTrials: 4).suggest(trial: 4, in: Self.space, history: history)
