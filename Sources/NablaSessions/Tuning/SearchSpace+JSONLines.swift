@@ -155,10 +155,12 @@ extension SearchSpace {
             return SearchParameter(name: name, domain: .categorical(texts))
         case "int":
             let bounds = values.compactMap { $0 as? NSNumber }.filter { !isBoolean($0) }
-            guard values.count == 2, bounds.count == 2, bounds.allSatisfy({ Double(Int(exactly: $0.doubleValue) ?? .max) == $0.doubleValue }) else {
-                throw failure("values", "parameter '\(name)': an int parameter's 'values' must be two integers [low, high]")
+            guard values.count == 2, bounds.count == 2,
+                  bounds.allSatisfy({ abs($0.doubleValue) <= 1e15 && $0.doubleValue == $0.doubleValue.rounded() }) else {
+                throw failure("values", "parameter '\(name)': an int parameter's 'values' must be two integers [low, high] "
+                    + "of at most 10^15 in size")
             }
-            let (low, high) = (bounds[0].intValue, bounds[1].intValue)
+            let (low, high) = (Int(bounds[0].doubleValue), Int(bounds[1].doubleValue))
             guard low <= high else { throw failure("values", "parameter '\(name)': low \(low) is above high \(high)") }
             let stepValue = step ?? 1
             guard stepValue == stepValue.rounded(), stepValue <= Double(Int32.max) else {
@@ -175,8 +177,9 @@ extension SearchSpace {
             return SearchParameter(name: name, domain: .integer(low: low, high: high, step: integerStep, log: log))
         default:
             let bounds = values.compactMap { $0 as? NSNumber }.filter { !isBoolean($0) }.map(\.doubleValue)
-            guard values.count == 2, bounds.count == 2, bounds.allSatisfy(\.isFinite) else {
-                throw failure("values", "parameter '\(name)': a float parameter's 'values' must be two numbers [low, high]")
+            guard values.count == 2, bounds.count == 2, bounds.allSatisfy({ abs($0) <= 1e300 }) else {
+                throw failure("values", "parameter '\(name)': a float parameter's 'values' must be two numbers [low, high] "
+                    + "of at most 10^300 in size")
             }
             let (low, high) = (bounds[0], bounds[1])
             guard low <= high else { throw failure("values", "parameter '\(name)': low \(low) is above high \(high)") }

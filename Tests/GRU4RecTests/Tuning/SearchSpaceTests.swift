@@ -61,6 +61,8 @@ import Testing
             (#"{"name":"layers", "dtype":"int", "values":[512,64]}"#, "space.json:1:34", "low 512 is above high 64"),
             (#"{"name":"layers", "dtype":"int", "values":[64,500], "step":32}"#, "space.json:1:53", "not a whole number of steps of 32"),
             (#"{"name":"layers", "dtype":"int", "values":[64.5,512]}"#, "space.json:1:34", "two integers"),
+            (#"{"name":"layers", "dtype":"int", "values":[-9223372036854775808, 9223372036854775807]}"#, "space.json:1:34", "at most 10^15"),
+            (#"{"name":"learning_rate", "dtype":"float", "values":[-1e308, 1e308]}"#, "space.json:1:43", "at most 10^300"),
             (#"{"name":"learning_rate", "dtype":"float", "values":[0, 1], "log":true}"#, "space.json:1:60", "a log scale needs low > 0"),
             (#"{"name":"learning_rate", "dtype":"float", "values":[0.1, 1], "step":0.1, "log":true}"#, "space.json:1:74", "a log scale takes no step"),
             (#"{"name":"learning_rate", "dtype":"float", "values":[0.1], "step":0.1}"#, "space.json:1:43", "two numbers"),
