@@ -2,9 +2,9 @@ extension GRU4RecConfiguration {
     /// The official per-dataset best settings, by preset name; a parameter string names one as
     /// `@name` (`-p @yoochoose-xe`, or `-p @yoochoose-xe,n_epochs=5` to change a value after it).
     ///
-    /// Each is a parameter file of the official PyTorch GRU4Rec (`paramfiles/*_best.py`, found by
-    /// its authors' Optuna search on each dataset, as its README explains); Docs/gru4rec.md lists
-    /// the sources.
+    /// Each is a parameter file of the official PyTorch GRU4Rec (`paramfiles/*_best.py`), found by
+    /// its authors' search on that dataset (Optuna over the official parameter spaces; a local
+    /// search with 100 units for RSC15, as its README explains); Docs/gru4rec.md lists the sources.
     public static let presets: [(name: String, parameters: String)] = [
         ("rsc15-xe", "loss=cross-entropy,constrained_embedding=True,embedding=0,elu_param=0,layers=100,n_epochs=10,batch_size=32,"
             + "dropout_p_embed=0.0,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,bpreg=0.0,logq=1.0"),

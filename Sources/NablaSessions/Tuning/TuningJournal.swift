@@ -62,7 +62,7 @@ public struct TuningJournal {
         do { data = try Data(contentsOf: url) } catch {
             throw DataError(file: url.path, "cannot read the journal: \(error.localizedDescription)")
         }
-        var journal = try parse(data, source: url.path)
+        let journal = try parse(data, source: url.path)
         for key in Set(allSettings.keys).union(journal.settings.keys).sorted() where allSettings[key] != journal.settings[key] {
             throw DataError(file: url.path, line: 1, "this journal belongs to another search: its \(key) is "
                 + "\(describe(journal.settings[key])), this search's is \(describe(allSettings[key])); "
@@ -76,9 +76,8 @@ public struct TuningJournal {
             try handle.synchronize()
             try handle.close()
         }
-        journal = TuningJournal(url: url, settings: journal.settings, space: journal.space, records: journal.records,
-                                droppedIncompleteLine: journal.droppedIncompleteLine)
-        return journal
+        return TuningJournal(url: url, settings: journal.settings, space: journal.space, records: journal.records,
+                             droppedIncompleteLine: journal.droppedIncompleteLine)
     }
 
     /// Parses a journal's contents.
