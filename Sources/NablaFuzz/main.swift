@@ -75,6 +75,20 @@ let targets = [
                                                    Array("loss=bpr-max,layers=224/100,bpreg=1.95,constrained_embedding=False,embedding=layersize".utf8)]) { bytes in
         _ = try GRU4RecConfiguration(parameters: String(decoding: bytes, as: UTF8.self))
     },
+    Target(name: "parameter-space reader", corpus: [Array("""
+        {"name":"layers", "dtype":"int", "values":[64,512], "step":32}
+        {"name":"learning_rate", "dtype":"float", "values":[0.0001, 1], "log":true}
+        {"name":"elu_param", "dtype":"categorical", "values":[0.5, 1, 0]}
+        """.utf8)]) { bytes in
+        _ = try SearchSpace.parse(Data(bytes), source: "fuzz.json")
+    },
+    Target(name: "tuning journal reader", corpus: [Array(("""
+        {"format":"nabla-tuning-journal","settings":{"space":"{\\"name\\":\\"layers\\", \\"dtype\\":\\"int\\", \\"values\\":[8, 64], \\"step\\":8}"},"version":1}
+        {"parameters":{"layers":"16"},"seconds":1.5,"state":"complete","trial":1,"values":[0.25,0.3]}
+
+        """).utf8)]) { bytes in
+        _ = try TuningJournal.parse(Data(bytes), source: "fuzz.jsonl")
+    },
 ]
 
 print("fuzzing \(targets.count) parsers with \(inputsPerParser) inputs each (seed \(seed))")

@@ -7,7 +7,7 @@ struct GRU4RecCommand: ParsableCommand {
         commandName: "gru4rec",
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self, ExplainCommand.self,
-                      PreprocessCommand.self, GenerateCommand.self, BenchmarkCommand.self,
+                      PreprocessCommand.self, TuneCommand.self, GenerateCommand.self, BenchmarkCommand.self,
                       ExportCommand.self, ImportCommand.self])
 
     /// Installs the signal handlers (every long phase stops on SIGINT, SIGTERM and SIGHUP), then

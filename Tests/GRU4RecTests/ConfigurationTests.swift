@@ -58,4 +58,21 @@ import Testing
             }
         }
     }
+
+    @Test func presetsAreTheOfficialBestSettingsAndLaterValuesOverrideThem() throws {
+        let yoochoose = try GRU4RecConfiguration(parameters: "@yoochoose-xe")
+        #expect(yoochoose.loss == .crossEntropy && yoochoose.layers == [480] && yoochoose.batchSize == 48)
+        #expect(yoochoose.dropoutEmbed == 0 && yoochoose.dropoutHidden == 0.2 && yoochoose.learningRate == 0.07)
+        #expect(yoochoose.momentum == 0 && yoochoose.sampleAlpha == 0.2 && yoochoose.logq == 1 && yoochoose.constrainedEmbedding)
+        let diginetica = try GRU4RecConfiguration(parameters: "@diginetica-bprmax,n_epochs=5")
+        #expect(diginetica.loss == .bprMax && diginetica.layers == [512] && diginetica.batchSize == 128 && diginetica.bpreg == 0.9)
+        #expect(diginetica.eluParameter == 1 && diginetica.epochs == 5)
+        for preset in GRU4RecConfiguration.presets {
+            #expect(try GRU4RecConfiguration(parameters: "@\(preset.name)") == GRU4RecConfiguration(parameters: preset.parameters))
+        }
+        #expect(throws: ConfigurationError(parameter: "@yoochoose", "no such preset; the presets are @rsc15-xe, @yoochoose-xe, "
+            + "@rees46-xe, @coveo-bprmax, @retailrocket-bprmax, @diginetica-bprmax")) {
+            try GRU4RecConfiguration(parameters: "@yoochoose")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRU4Rec
+@testable import NablaSessions
 import Testing
 
 /// Raw logs into train and test files by the official protocol.
@@ -87,5 +88,20 @@ import Testing
         #expect(test.droppedUnknownEvents == 0)
         #expect(summary.files["test.tsv"]!.events == test.eventCount)
         #expect(train.itemSupport().allSatisfy { $0 >= 1 })
+    }
+}
+
+/// `tune --valid-days`: the official split rule on a training file's events.
+@Suite struct ValidationSplitTests {
+    @Test func theLastDaysFormTheValidationPartRestrictedToKnownItems() {
+        let day = 86_400.0
+        let events = [("1", "A", 0.0), ("1", "B", 10), ("2", "B", day), ("2", "C", day + 5),
+                      ("3", "A", 2 * day + 100), ("3", "D", 2 * day + 200), ("3", "B", 2 * day + 300),
+                      ("4", "D", 2 * day + 400), ("4", "E", 2 * day + 500)]
+            .enumerated().map { SessionEvent(session: $0.element.0, item: $0.element.1, time: $0.element.2, line: $0.offset + 2) }
+        let (training, validation) = Preprocessor.splitLastDays(events, days: 1)
+        #expect(training.map(\.session) == ["1", "1", "2", "2"])
+        // Session 3 loses D (not in training); session 4 keeps no known item and is dropped.
+        #expect(validation.map(\.item) == ["A", "B"])
     }
 }

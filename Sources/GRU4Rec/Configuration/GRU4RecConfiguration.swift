@@ -75,11 +75,16 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
         try apply(parameters)
     }
 
-    /// Overrides parameters from a `name=value,...` string. A name given twice is an error,
-    /// not a silent choice of one of its values.
+    /// Overrides parameters from a `name=value,...` string; `@name` stands for a preset's
+    /// parameters (see ``presets``), applied where it stands, so later values override it. A name
+    /// given twice in the string itself is an error, not a silent choice of one of its values.
     public mutating func apply(_ parameters: String) throws {
         var given: [String: String] = [:]
         for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
+            if pair.hasPrefix("@") {
+                try apply(Self.preset(named: String(pair.dropFirst()).trimmingCharacters(in: .whitespaces)))
+                continue
+            }
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ConfigurationError(parameter: String(pair), "expected name=value")

@@ -100,6 +100,11 @@ public enum Preprocessor {
         case .yoochoose, .diginetica:
             raw = try DelimitedLogReader.read(url, format: format)
         }
+        return sessions(of: raw)
+    }
+
+    /// Events grouped into sessions, each in time order (ties in file order).
+    static func sessions(of raw: [SessionEvent]) -> [Session] {
         var order: [String] = []
         var grouped: [String: [(item: String, time: Double, line: Int)]] = [:]
         for event in raw {

@@ -1,0 +1,248 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+import Nabla
+
+/// `gru4rec tune`: a hyperparameter search on a validation split, as the official `paropt.py` does.
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search hyperparameters on a validation split (tree-structured Parzen estimator, median pruning).",
+        discussion: """
+        Each trial trains GRU4Rec on --train with -p and a point of the parameter space (the space's values
+        win), measures the metric on the validation data after every epoch, and is stopped early when it is
+        below the median of earlier complete trials at the same epoch. The last line is the best setting in
+        the -p form. With --journal the search can be interrupted (Ctrl-C) and continued by running the
+        same command again. Example, the official cross-entropy space on a split made by preprocess:
+          gru4rec tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
+            --trials 50 -p loss=cross-entropy,n_epochs=5,logq=1 --metric mrr --journal tune.jsonl
+        """)
+
+    @Option(help: "Training sessions (TSV). With --valid-days, the file to split.")
+    var train: String
+
+    @Option(help: "Validation sessions (TSV), such as preprocess's train_valid.tsv.")
+    var valid: String?
+
+    @Option(help: "Instead of --valid: the sessions starting in this many last days of --train (the official split rule).")
+    var validDays: Double?
+
+    @Option(help: "The parameter space: one JSON object per line (name, dtype int/float/categorical, values, step, log).")
+    var space: String
+
+    @Option(help: "The number of trials (a continued search counts the journal's).")
+    var trials: Int
+
+    @Option(name: [.customShort("p"), .customLong("fixed")], help: "Fixed parameters in the name=value,... form (or a preset such as @yoochoose-xe).")
+    var fixed: String = ""
+
+    @Option(help: "The metric to maximise: recall or mrr.")
+    var metric: String = "recall"
+
+    @Option(help: "The cutoff K of Recall@K or MRR@K.")
+    var cutoff = 20
+
+    @Option(help: "Record finished trials here; running the same command again continues the search.")
+    var journal: String?
+
+    @Option(help: "The seed of the search (the parameters' own seed is -p's seed).")
+    var seed: UInt64 = 42
+
+    @Option(help: "Random trials before the Parzen estimator takes over.")
+    var startupTrials = 10
+
+    @Flag(help: "Let every trial run all its epochs.")
+    var noPruning = false
+
+    @Option(help: "How ties are ranked: conservative (official default), standard or median.")
+    var rankMode: String = "conservative"
+
+    @OptionGroup var columnOptions: ColumnOptions
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func validate() throws {
+        guard (1...100_000).contains(trials) else { throw ValidationError("--trials \(trials) must be from 1 to 100000") }
+        guard ["recall", "mrr"].contains(metric) else { throw ValidationError("--metric '\(metric)' must be recall or mrr") }
+        guard (1...1_000_000_000).contains(cutoff) else { throw ValidationError("--cutoff \(cutoff) must be a positive integer") }
+        guard startupTrials >= 1 else { throw ValidationError("--startup-trials \(startupTrials) must be at least 1") }
+        guard RankMode(rawValue: rankMode) != nil else {
+            throw ValidationError("--rank-mode '\(rankMode)' must be conservative, standard or median")
+        }
+        switch (valid, validDays) {
+        case (nil, nil): throw ValidationError("give the validation data: --valid FILE, or --valid-days D to split --train")
+        case (_?, _?): throw ValidationError("give --valid or --valid-days, not both")
+        case (nil, let days?):
+            guard days.isFinite, days > 0 else { throw ValidationError("--valid-days \(days) must be a positive number of days") }
+        default: break
+        }
+        do { _ = try GRU4RecConfiguration(parameters: fixed) } catch {
+            throw ValidationError("-p: \(error)")
+        }
+    }
+
+    func run() throws {
+        threadOptions.apply()
+        let searchSpace = try checkedSpace()
+        if let journal {
+            try OutputFiles.checkWritable(journal, option: "--journal")
+            try OutputFiles.lock(journal, option: "--journal")
+        }
+        let (training, validation) = try readData()
+        var openedJournal: TuningJournal?
+        if let journal {
+            let opened = try TuningJournal.open(URL(fileURLWithPath: journal), space: searchSpace,
+                                                settings: settings(training: training, validation: validation))
+            if opened.droppedIncompleteLine { print("note: \(journal) ended in an incomplete line (a write cut short); it was dropped") }
+            if !opened.records.isEmpty { print("continuing \(journal): \(opened.records.count) trials done") }
+            openedJournal = opened
+        }
+        print("parameter space (\(space)):")
+        for line in searchSpace.jsonLines.split(separator: "\n") { print("  \(line)") }
+        var search = HyperparameterSearch(space: searchSpace, sampler: TreeParzenEstimator(seed: seed, startupTrials: startupTrials),
+                                          pruner: noPruning ? nil : MedianPruner(), journal: openedJournal)
+        let table = TrialTable(space: searchSpace, metricName: metricName)
+        table.printHeader()
+        for record in search.history { table.printRow(record) }
+        let start = Date()
+        let startCount = search.history.count
+        // A signal stops the running trial between two steps (it is not recorded and runs again
+        // when the search continues); the finished trials and the best so far are printed first.
+        try Interruption.deferringExit {
+            let done = try search.run(trials: trials, objective: { trial in
+                try runTrial(trial, training: training, validation: validation)
+            }, finished: { record, history in
+                table.printRow(record)
+                reportProgress(history: history, startCount: startCount, start: start)
+            })
+            if !done {
+                print("interrupted by signal \(Interruption.signal) during trial \(search.history.count + 1); "
+                    + (journal.map { "\(search.history.count) trials are in \($0): run the same command to continue" }
+                       ?? "nothing was recorded (give --journal FILE to be able to continue)"))
+            }
+            try printBest(search)
+            Interruption.exitIfSignalled()
+        }
+    }
+
+    /// The metric's name, such as `MRR@20`.
+    var metricName: String { (metric == "mrr" ? "MRR" : "Recall") + "@\(cutoff)" }
+
+    /// The space, with every value checked against GRU4Rec's parameters.
+    func checkedSpace() throws -> SearchSpace {
+        let searchSpace = try SearchSpace.read(URL(fileURLWithPath: space))
+        let base = try GRU4RecConfiguration(parameters: fixed)
+        for parameter in searchSpace.parameters {
+            let texts: [String]
+            switch parameter.domain {
+            case .integer(let low, let high, _, _): texts = [String(low), String(high)]
+            case .real(let low, let high, _, _): texts = [parameter.text(of: low), parameter.text(of: high)]
+            case .categorical(let values): texts = values
+            }
+            for text in texts {
+                var configuration = base
+                do { try configuration.apply("\(parameter.name)=\(text)") } catch {
+                    throw DataError(file: space, "parameter '\(parameter.name)' cannot take the value \(text): \(error)")
+                }
+            }
+        }
+        return searchSpace
+    }
+
+    /// The training data and the validation data (read, or split off the training file).
+    func readData() throws -> (training: SessionData, validation: SessionData) {
+        let training: SessionData, validation: SessionData
+        if let valid {
+            training = try readTraining(train, columns: columnOptions.columns)
+            validation = try readTest(valid, columns: columnOptions.columns, itemMap: training.itemMap)
+        } else {
+            let days = validDays!
+            let events = try SessionTSVReader.read(URL(fileURLWithPath: train), columns: columnOptions.columns)
+            let parts = Preprocessor.splitLastDays(events, days: days)
+            guard !parts.training.isEmpty else {
+                throw ValidationError("--valid-days \(days): every session of \(train) starts in its last \(days) days; nothing is left to train on")
+            }
+            guard !parts.validation.isEmpty else {
+                throw ValidationError("--valid-days \(days): no session of \(train) with 2 known items starts in its last \(days) days")
+            }
+            training = try SessionData.training(parts.training, source: "\(train) before its last \(days) days")
+            validation = SessionData.test(parts.validation, source: "the last \(days) days of \(train)", itemMap: training.itemMap)
+        }
+        guard validation.eventCount > validation.sessionCount else {
+            throw ValidationError("the validation data has nothing to predict (no session with 2 items the training data knows)")
+        }
+        print("training data: \(training.eventCount) events, \(training.sessionCount) sessions, \(training.itemMap.count) items")
+        print("validation data: \(validation.eventCount) events, \(validation.sessionCount) sessions, "
+            + "\(validation.eventCount - validation.sessionCount) predictions")
+        return (training, validation)
+    }
+
+    /// What defines this search, for the journal: continuing with other settings is refused.
+    func settings(training: SessionData, validation: SessionData) throws -> [String: String] {
+        [
+            "fixed": try GRU4RecConfiguration(parameters: fixed).parameterString,
+            "metric": "\(metric)@\(cutoff)", "rank_mode": rankMode, "seed": String(seed),
+            "startup_trials": String(startupTrials), "pruning": noPruning ? "off" : "median",
+            "training_data": "\(training.source): \(training.eventCount) events",
+            "validation_data": "\(validation.source): \(validation.eventCount) events",
+        ]
+    }
+
+    /// Trains one trial's model epoch by epoch, measuring the metric on the validation data after
+    /// each, until its last epoch, the pruner stops it, or a signal arrives.
+    func runTrial(_ trial: HyperparameterSearch.Trial, training: SessionData, validation: SessionData) throws
+        -> HyperparameterSearch.Outcome {
+        var configuration = try GRU4RecConfiguration(parameters: fixed)
+        try configuration.apply(trial.parameterString)
+        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: training.itemMap.count)
+        let trainer = SessionTrainer(model: model, data: training)
+        var values: [Double] = []
+        for epoch in 1...configuration.epochs {
+            var bar = ProgressBar(title: "trial \(trial.number)/\(trials) epoch \(epoch)/\(configuration.epochs)", total: trainer.eventsPerEpoch)
+            let summary = try trainer.trainEpoch(reportEvery: 50, progress: { bar.update($0.events, note: "loss \(fixed4($0.meanLoss))") },
+                                                 shouldStop: { Interruption.signal != 0 })
+            bar.finish()
+            if summary.interrupted { return .abandoned }
+            var scorer = SessionModelScorer(model: model)
+            let metrics = Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
+                                             threads: threadOptions.threads)
+            if Interruption.signal != 0 { return .abandoned }
+            values.append(metric == "mrr" ? metrics.mrr(at: cutoff) : metrics.recall(at: cutoff))
+            if epoch < configuration.epochs && trial.shouldPrune(step: epoch, value: values.last!) {
+                return .finished(values, pruned: true)
+            }
+        }
+        return .finished(values, pruned: false)
+    }
+
+    /// The progress line after a trial: trials done, the best so far, time spent and left.
+    func reportProgress(history: [TrialRecord], startCount: Int, start: Date) {
+        let number = history.count
+        let elapsed = Date().timeIntervalSince(start)
+        let ranThisTime = number - startCount
+        let left = Double(trials - number) * elapsed / Double(max(ranThisTime, 1))
+        let best = history.best.map { "best \(metricName) \(fixed4($0.value)) (trial \($0.number))" } ?? "no complete trial yet"
+        FileHandle.standardError.write(Data(("tuning: \(number)/\(trials) trials · \(best) · \(clock(elapsed)) elapsed · about \(clock(left)) left\n").utf8))
+    }
+
+    /// The best trial and its full parameter string, last.
+    func printBest(_ search: HyperparameterSearch) throws {
+        let pruned = search.history.filter { $0.state == .pruned }.count
+        let seconds = search.history.map(\.seconds).reduce(0, +)
+        print("\(search.history.count) trials (\(pruned) pruned), \(clock(seconds)) of training and validation")
+        guard let best = search.history.best else {
+            print("no trial has completed yet")
+            return
+        }
+        var configuration = try GRU4RecConfiguration(parameters: fixed)
+        try configuration.apply(search.space.parameterString(best.coordinates))
+        print("best: trial \(best.number), \(metricName) \(fixed4(best.value)) on the validation data: "
+            + search.space.parameterString(best.coordinates))
+        print("-p \(configuration.parameterString)")
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}
