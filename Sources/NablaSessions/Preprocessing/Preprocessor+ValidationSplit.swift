@@ -14,7 +14,8 @@ extension Preprocessor {
     /// - Returns: The two parts, each grouped by session in time order.
     public static func splitLastDays(_ events: [SessionEvent], days: Double)
         -> (training: [SessionEvent], validation: [SessionEvent]) {
-        let (training, validation) = split(sessions(of: events), testDays: days)
+        var changes = Changes()
+        let (training, validation) = split(sessions(of: events), testDays: days, changes: &changes)
         func flattened(_ sessions: [Session]) -> [SessionEvent] {
             sessions.sorted { ($0.start, $0.id) < ($1.start, $1.id) }.flatMap { session in
                 session.events.map { SessionEvent(session: session.id, item: $0.item, time: $0.time, line: 0) }
