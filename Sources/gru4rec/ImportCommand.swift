@@ -36,21 +36,10 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try OutputFiles.checkNew(to, overwrite: overwrite, option: "--to")
         let file = try SafeTensors.read(from: URL(fileURLWithPath: input))
-        let loaded = try OfficialPyTorchModel.importModel(file, path: input, itemIDs: try items.map(readItemIDs))
+        let loaded = try OfficialPyTorchModel.importModel(file, path: input, itemIDs: try items.map(readItemLines))
         try Checkpoint.save(loaded.model, itemMap: loaded.itemMap, epochsCompleted: loaded.epochsCompleted, to: URL(fileURLWithPath: to))
         print("wrote \(to): \(loaded.model.configuration.parameterString)")
         print("\(loaded.itemMap.count) items, \(loaded.model.hiddenSizes.map(String.init).joined(separator: "/")) hidden units, "
             + "input: \(loaded.model.configuration.inputMode)")
-    }
-
-    /// The non-empty lines of `path`, each an item id.
-    func readItemIDs(_ path: String) throws -> [String] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DataError(file: path, "cannot be read: \(InputFile.reason(error))")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw DataError(file: path, "is not UTF-8 text") }
-        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { String($0.hasSuffix("\r") ? $0.dropLast() : $0[...]) }.filter { !$0.isEmpty }
     }
 }

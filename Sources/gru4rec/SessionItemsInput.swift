@@ -7,6 +7,12 @@ import GRU4Rec
 func readSessionItems(items: String?, itemsFile: String?) throws -> [String] {
     if let items { return items.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     guard let path = itemsFile else { return [] }
+    return try readItemLines(path)
+}
+
+/// The non-empty lines of the file at `path` (`-` reads standard input), each an item id exactly
+/// as written: for `--items-file` and for `import --items`.
+func readItemLines(_ path: String) throws -> [String] {
     let data: Data
     if path == "-" {
         data = FileHandle.standardInput.readDataToEndOfFile()

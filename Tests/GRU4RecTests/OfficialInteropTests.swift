@@ -118,6 +118,40 @@ import Testing
         #expect(withIDs.itemMap.ids.first == "i0")
     }
 
+    @Test func importRefusesWhatIsNotAnOfficialModelOrDisagreesWithItself() throws {
+        let (file, _) = try Self.fixture("constrained"), (oneHot, _) = try Self.fixture("onehot")
+        /// Why importing `base` changed by `change` fails, or "imported".
+        func refusal(of base: SafeTensors? = nil, _ change: (inout SafeTensors) -> Void) -> String {
+            var changed = base ?? file
+            change(&changed)
+            do {
+                _ = try OfficialPyTorchModel.importModel(changed, path: "m.safetensors")
+                return "imported"
+            } catch { return "\(error)" }
+        }
+        #expect(refusal { $0 = SafeTensors() }.contains("no output item matrix 'Wy.weight'"))
+        #expect(refusal { $0 = SafeTensors(); $0.add(Tensor<Float>(zeros: [15, 5]), named: "Wy.weight") }.contains("no GRU layer"))
+        #expect(refusal { $0.metadata["parameters"] = "layers=6" }.contains("disagree with the tensors (layers=6/5"))
+        #expect(refusal { $0.metadata["parameters"] = "layers=banana" }.contains("the stored parameters are invalid"))
+        #expect(refusal { $0.metadata["item_ids"] = "{\"a\": 1}" }.contains("item_ids is not a JSON array"))
+        #expect(refusal { $0.metadata["item_ids"] = "[" + Array(repeating: "\"x\"", count: 15).joined(separator: ",") + "]" }
+            .contains("appears twice"))
+        #expect(refusal { $0.add(Tensor<Float>(zeros: [18, 5]), named: "G.0.weight_hh") }.contains("'G.0.weight_hh' has shape [18, 5], expected [3H, H]"))
+        #expect(refusal { $0.add(Tensor<Float>(zeros: [15]), named: "E.weight") }.contains("'E.weight' must be [items, embedding]"))
+        #expect(refusal(of: oneHot) { $0.add(Tensor<Float>(zeros: [6, 5]), named: "GE.Wh0") }.contains("'GE.Wh0' must be a square"))
+        #expect(refusal(of: oneHot) { $0.add(Tensor<Float>(zeros: [6, 6]), named: "GE.Wrz0") }.contains("'GE.Wrz0' has shape [6, 6], expected [6, 12]"))
+        let nan = refusal { $0.add(Tensor<Float>([Float](repeating: .nan, count: 15), shape: [15, 1]), named: "By.weight") }
+        #expect(nan.contains("'items.bias' holds NaN or infinite values"), "\(nan)")
+        // A one-hot first layer beside GRU cells: the official model runs one layer in one-hot mode.
+        let moreLayers = refusal {
+            $0.add(Tensor<Float>(zeros: [15, 18]), named: "GE.Wx0.weight")
+            $0.add(Tensor<Float>(zeros: [6, 6]), named: "GE.Wh0")
+        }
+        #expect(moreLayers.contains("one-hot model with more than one layer"), "\(moreLayers)")
+        let twoInputs = refusal(of: oneHot) { $0.add(Tensor<Float>(zeros: [15, 4]), named: "E.weight") }
+        #expect(twoInputs.contains("one input mode only"), "\(twoInputs)")
+    }
+
     @Test func theInteropGuideQuotesTheRecipesTheCheckScriptRuns() throws {
         let script = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Scripts/official_interop.py"), encoding: .utf8)
         var regions: [String: [String]] = [:], current: String?
