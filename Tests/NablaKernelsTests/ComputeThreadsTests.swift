@@ -55,14 +55,33 @@ import Testing
         #expect(update() == oneThread)
     }
 
-    @Test func aKernelGivenArraysThatDoNotFitStopsWithItsName() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            var accumulators = [Float](repeating: 0, count: 6), velocities = accumulators, weights = accumulators
-            VectorKernels.adagradRows(gradients: [1, 2, 3], rows: [2], width: 3, accumulators: &accumulators,
-                                      velocities: &velocities, weights: &weights, learningRate: 1, momentum: 0, epsilon: 0)
+    @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
+                      "gatheredRowsProduct", "combineRepeating"])
+    func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kernel] in
+            switch kernel {
+            case "adagradRows":
+                var accumulators = [Float](repeating: 0, count: 6), velocities = accumulators, weights = accumulators
+                VectorKernels.adagradRows(gradients: [1, 2, 3], rows: [2], width: 3, accumulators: &accumulators,
+                                          velocities: &velocities, weights: &weights, learningRate: 1, momentum: 0, epsilon: 0)
+            case "softmaxCrossEntropyRows":
+                _ = VectorKernels.softmaxCrossEntropyRows(scores: [1, 2, 3, 4] as [Float], columns: 2, targets: [0, 2])
+            case "allFinite":
+                _ = VectorKernels.allFinite([1, 2, 3, 4] as [Float], rows: [2], width: 2)
+            case "gatherRows":
+                _ = VectorKernels.gatherRows(from: [1, 2, 3, 4] as [Float], rows: [0, 5], width: 2)
+            case "scatterAddRows":
+                var target = [Float](repeating: 0, count: 4)
+                VectorKernels.scatterAddRows(from: [1, 2] as [Float], places: [3], width: 2, into: &target)
+            case "gatheredRowsProduct":
+                _ = gatheredRowsProduct(hidden: [1, 2] as [Float], batch: 1, width: 2, table: [1, 2, 3, 4], bias: [0, 0], columns: [2])
+            default:
+                var result = [Float](repeating: 0, count: 4)
+                combineRepeating([1, 2, 3, 4] as [Float], [1, 2, 3], into: &result, repeating: .rightRow(width: 2), +)
+            }
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-        #expect(message.contains("adagradRows:"), "\(message)")
+        #expect(message.contains("\(kernel):"), "\(message)")
     }
 
     @Test func smallLoopsStayOnTheCallingThread() {

@@ -12,6 +12,13 @@ import Testing
         #expect(stderr(result).contains("matmul: [32, 100] × [64, 300]: inner dimensions 100 and 64 differ"))
     }
 
+    @Test func updateScalarsThatChangesTheCountIsRefused() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            Tensor<Float>(zeros: [3]).updateScalars { $0.append(1) }
+        }
+        #expect(stderr(result).contains("updateScalars: the count changed from 3 to 4"))
+    }
+
     @Test func matmulOfNonMatricesIsRefused() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = matmul(Tensor<Float>(zeros: [3]), Tensor<Float>(zeros: [3, 2]))
