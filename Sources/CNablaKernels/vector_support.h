@@ -24,6 +24,18 @@ static inline f32x8 load_f32x8(const float *p) { f32x8 v; memcpy(&v, p, sizeof v
 static inline void store_f32x8(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
 static inline f64x4 load_f64x4(const double *p) { f64x4 v; memcpy(&v, p, sizeof v); return v; }
 static inline void store_f64x4(double *p, f64x4 v) { memcpy(p, &v, sizeof v); }
+/// How many rows ahead the row kernels ask for a scattered row: far enough for its lines to
+/// arrive from memory, near enough for them to stay in the first-level cache.
+#define ROW_PREFETCH_DISTANCE 8
+
+/// Asks for every cache line of `bytes` bytes from `start`, to be read (`prefetch_for_reading`) or
+/// written (`prefetch_for_writing`): rows scattered over a large table arrive before they are used.
+static inline void prefetch_for_reading(const void *start, size_t bytes) {
+    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)start + offset, 0);
+}
+static inline void prefetch_for_writing(const void *start, size_t bytes) {
+    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)start + offset, 1);
+}
 static inline f32x8 splat_f32x8(float x) { return (f32x8){x, x, x, x, x, x, x, x}; }
 static inline f64x4 splat_f64x4(double x) { return (f64x4){x, x, x, x}; }
 

@@ -55,3 +55,58 @@ public func gatheredRowsProduct<Scalar: KernelScalar>(
     }
     return (scores, gathered)
 }
+
+/// The two gradients of ``gatheredRowsProduct(hidden:batch:width:table:bias:columns:)`` for an
+/// upstream gradient `G` (`[batch, count]`): `∂hidden = G · W_c` (`[batch, width]`) and
+/// `∂W_c = Gᵀ · hidden` (`[count, width]`, one row per column), with `W_c` the gathered rows.
+///
+/// Both products run over blocks of ``gatheredRowsBlock`` columns, whose operands stay in the
+/// second-level cache; with two compute threads the two products run at the same time. `∂W_c`
+/// is the same, bit for bit, as one product over all columns, and neither result depends on
+/// the number of threads.
+@inlinable
+public func gatheredRowsProductGradients<Scalar: KernelScalar>(
+    upstream: [Scalar], hidden: [Scalar], gatheredRows: [Scalar], batch: Int, width: Int, count: Int
+) -> (hidden: [Scalar], rows: [Scalar]) {
+    if upstream.count != batch * count || hidden.count != batch * width || gatheredRows.count != count * width {
+        kernelMisuse("gatheredRowsProductGradients", "an upstream gradient of \(upstream.count), hidden of \(hidden.count) "
+            + "and gathered rows of \(gatheredRows.count) do not fit [\(batch), \(count)], [\(batch), \(width)] and [\(count), \(width)]")
+    }
+    guard batch > 0, width > 0, count > 0 else {
+        return ([Scalar](repeating: 0, count: batch * width), [Scalar](repeating: 0, count: count * width))
+    }
+    let blocks = stride(from: 0, to: count, by: gatheredRowsBlock).map { $0 ..< Swift.min(count, $0 + gatheredRowsBlock) }
+    return ComputeThreads.both({
+        // ∂hidden: each block of columns adds its share onto the one result.
+        var result = [Scalar](unsafeUninitializedCapacity: batch * width) { _, initialized in initialized = batch * width }
+        upstream.withUnsafeBufferPointer { g in
+            gatheredRows.withUnsafeBufferPointer { rows in
+                result.withUnsafeMutableBufferPointer { result in
+                    for block in blocks {
+                        Scalar.blasGemm(transposeA: false, transposeB: false, m: batch, n: width, k: block.count,
+                                        alpha: 1, a: g.baseAddress! + block.lowerBound, lda: count,
+                                        b: rows.baseAddress! + block.lowerBound * width, ldb: width,
+                                        beta: block.lowerBound == 0 ? 0 : 1, c: result.baseAddress!, ldc: width)
+                    }
+                }
+            }
+        }
+        return result
+    }, {
+        // ∂W_c: each block of columns writes its own rows.
+        var result = [Scalar](unsafeUninitializedCapacity: count * width) { _, initialized in initialized = count * width }
+        upstream.withUnsafeBufferPointer { g in
+            hidden.withUnsafeBufferPointer { hidden in
+                result.withUnsafeMutableBufferPointer { result in
+                    for block in blocks {
+                        Scalar.blasGemm(transposeA: true, transposeB: false, m: block.count, n: width, k: batch,
+                                        alpha: 1, a: g.baseAddress! + block.lowerBound, lda: count,
+                                        b: hidden.baseAddress!, ldb: width,
+                                        beta: 0, c: result.baseAddress! + block.lowerBound * width, ldc: width)
+                    }
+                }
+            }
+        }
+        return result
+    })
+}

@@ -126,6 +126,41 @@ import Testing
         }
     }
 
+    @Test func workersTakePartsAndTheCallerWaitsForASlowOne() {
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        let caller = Thread.current
+        let partsOnWorker = Atomic<Int>(0), slowPartStarted = Atomic<Bool>(false), slowPartEnded = Atomic<Bool>(false)
+        for round in 0..<40 {
+            slowPartStarted.store(false, ordering: .relaxed)
+            slowPartEnded.store(false, ordering: .relaxed)
+            let slow = round % 4 == 0
+            var seen = [Int](repeating: 0, count: 2)
+            seen.withUnsafeMutableBufferPointer { seen in
+                let seen = seen
+                ComputeThreads.forEachRange(2) { range in
+                    for part in range { seen[part] += 1 }
+                    guard Thread.current != caller else { return }
+                    partsOnWorker.add(1, ordering: .relaxed)
+                    // A slow part outlasts the caller's spin: the caller sleeps and the worker
+                    // must wake it when it ends.
+                    if slow {
+                        slowPartStarted.store(true, ordering: .relaxed)
+                        usleep(5_000)
+                        slowPartEnded.store(true, ordering: .relaxed)
+                    }
+                }
+            }
+            #expect(seen == [1, 1], "round \(round)")
+            // The loop returns only after a part the worker started has ended.
+            if slowPartStarted.load(ordering: .acquiring) {
+                let ended = slowPartEnded.load(ordering: .acquiring)
+                #expect(ended, "round \(round) returned before the worker's part ended")
+            }
+        }
+        #expect(partsOnWorker.load(ordering: .relaxed) > 0, "no part ever ran on the worker")
+    }
+
     @Test func changingTheThreadCountRepeatedlyKeepsLoopsWhole() {
         defer { ComputeThreads.set(1) }
         for round in 0..<40 {

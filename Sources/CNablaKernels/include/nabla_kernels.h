@@ -49,4 +49,14 @@ void nabla_scatter_add_rows_f64(const double *source, const int32_t *places, int
 /// Copies `count` rows of `width` values: row `rows[i]` of `source` to row `i` of `target`.
 void nabla_gather_rows_f32(const float *source, const int64_t *rows, int64_t count, int64_t width, float *target);
 void nabla_gather_rows_f64(const double *source, const int64_t *rows, int64_t count, int64_t width, double *target);
+
+/// A hint that the calling thread is spinning on a flag (x86's PAUSE, ARM's YIELD): the core
+/// waits a few dozen cycles and no system call is made.
+static inline void nabla_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 #endif

@@ -3,7 +3,8 @@ import NablaKernels
 
 /// ``sampledScores(hidden:weights:bias:columns:)`` as one op that gathers the `C` requested rows
 /// of the output matrix and multiplies them with BLAS (`gatheredRowsProduct`, in fixed blocks of
-/// columns spread over the compute threads).
+/// columns spread over the compute threads), and its gradients with
+/// `gatheredRowsProductGradients` (in the same blocks).
 ///
 /// Backward, with upstream gradient `G` (`[B, C]`) and `W_c` the gathered rows:
 /// `∂hidden = G · W_c`, `∂W_c = Gᵀ · hidden`, `∂b_c = Σ_b G[b]`.
@@ -26,12 +27,11 @@ public func sampledScoresFused<Scalar>(
     return Tensor(op: "sampledScores", details: "\(count) of \(rows) rows", inputs: [hidden, weights, bias],
                   shape: [batch, count], scalars: scores) { upstream in
         let g = upstream.scalars
-        // The two products are independent: with two threads they run at the same time.
-        let (hiddenGradient, rowGradients) = ComputeThreads.both(
-            { gemm(transposeA: false, transposeB: false, m: batch, n: width, k: count, a: g, b: gathered) },
-            { gemm(transposeA: true, transposeB: false, m: count, n: width, k: batch, a: g, b: input) })
+        let (hiddenGradient, rowGradients) = gatheredRowsProductGradients(
+            upstream: g, hidden: input, gatheredRows: gathered, batch: batch, width: width, count: count)
+        // ∂b_c sums column c over the batch: every row of G added onto one row, in row order.
         var biasGradients = [Scalar](repeating: 0, count: count)
-        for b in 0..<batch { for c in 0..<count { biasGradients[c] += g[b * count + c] } }
+        VectorKernels.scatterAddRows(from: g, places: [Int32](repeating: 0, count: batch), width: count, into: &biasGradients)
         return [
             .dense(Tensor(hiddenGradient, shape: [batch, width])),
             .rowSparse(RowSparseGradient(shape: weights.shape, rowIndices: columns, values: rowGradients)),
