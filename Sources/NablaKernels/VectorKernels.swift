@@ -47,6 +47,19 @@ public enum VectorKernels {
                     velocities.withUnsafeMutableBufferPointer { v in
                         weights.withUnsafeMutableBufferPointer { w in
                             let (g, r, a, v, w) = (g.baseAddress!, r.baseAddress, a.baseAddress!, v.baseAddress!, w.baseAddress!)
+                            guard rows != nil else {
+                                // Dense: every value on its own, so the table splits into chunks of values.
+                                let total = count * width, chunk = 8_192
+                                ComputeThreads.forEachRange((total + chunk - 1) / chunk, minimumPerThread: 2) { chunks in
+                                    let start = chunks.lowerBound * chunk, end = Swift.min(total, chunks.upperBound * chunk)
+                                    let finite = adagradRows(
+                                        gradients: g + start, rows: nil, count: 1, width: end - start,
+                                        accumulators: a + start, velocities: v + start, weights: w + start,
+                                        learningRate: learningRate, momentum: momentum, epsilon: epsilon)
+                                    if !finite { allFinite.store(false, ordering: .relaxed) }
+                                }
+                                return
+                            }
                             ComputeThreads.forEachRange(count, minimumPerThread: 256) { positions in
                                 let finite = adagradRows(
                                     gradients: g + positions.lowerBound * width,
@@ -79,7 +92,8 @@ public enum VectorKernels {
             kernelMisuse("softmaxCrossEntropyRows", "\(scores.count) scores, \(rows) targets in 0..<\(columns) and "
                 + "\(shift?.count ?? 0) shift values do not fit rows of \(columns) columns")
         }
-        var probabilities = [Scalar](repeating: 0, count: rows * columns)
+        // The kernel writes every probability (the shifted score first), so they start uninitialised.
+        var probabilities = [Scalar](unsafeUninitializedCapacity: rows * columns) { _, initialized in initialized = rows * columns }
         var losses = [Scalar](repeating: 0, count: rows)
         scores.withUnsafeBufferPointer { scores in
             (shift ?? []).withUnsafeBufferPointer { shiftValues in
@@ -122,10 +136,19 @@ public enum VectorKernels {
         }
     }
 
-    /// Whether every value is finite (no NaN, no ±∞): one vectorised pass.
+    /// Whether every value is finite (no NaN, no ±∞): one vectorised pass, split between the
+    /// compute threads when long.
     @inlinable
     public static func allFinite<Scalar: KernelScalar>(_ values: [Scalar]) -> Bool {
-        values.withUnsafeBufferPointer { allFinite($0) }
+        let chunk = 16_384, chunks = (values.count + chunk - 1) / chunk
+        let finite = Atomic<Bool>(true)
+        values.withUnsafeBufferPointer { values in
+            ComputeThreads.forEachRange(chunks, minimumPerThread: 4) { range in
+                let part = UnsafeBufferPointer(rebasing: values[(range.lowerBound * chunk)..<Swift.min(values.count, range.upperBound * chunk)])
+                if !allFinite(part) { finite.store(false, ordering: .relaxed) }
+            }
+        }
+        return finite.load(ordering: .relaxed)
     }
 
     /// Whether every value of the rows `rows` of a table with rows of `width` values is finite.

@@ -81,11 +81,11 @@ extension GRURecurrence {
                     hiddenSide[gate] = daR; hiddenSide[gate + size] = daZ; hiddenSide[gate + 2 * size] = daN * r[cell]
                 }
             }
-            let recurrentPart = gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size,
-                                     a: hiddenSide, b: weightHH.scalars)
+            // The two products are independent: with two threads they run at the same time.
+            let (recurrentPart, weightHHGradient) = ComputeThreads.both(
+                { gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size, a: hiddenSide, b: weightHH.scalars) },
+                { gemm(transposeA: true, transposeB: false, m: 3 * size, n: size, k: batch, a: hiddenSide, b: state) })
             for i in stateGradient.indices { stateGradient[i] += recurrentPart[i] }
-            let weightHHGradient = gemm(transposeA: true, transposeB: false, m: 3 * size, n: size, k: batch,
-                                        a: hiddenSide, b: state)
             return [
                 .dense(Tensor(inputSide, shape: [batch, 3 * size])),
                 .dense(Tensor(stateGradient, shape: [batch, size])),
