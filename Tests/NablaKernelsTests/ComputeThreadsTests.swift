@@ -55,8 +55,24 @@ import Testing
         #expect(update() == oneThread)
     }
 
+    @Test func sampledScoreGradientsGiveTheSameBitsOnTwoThreads() {
+        let batch = 32, width = 100, count = 700
+        var generator = SeededRandomGenerator(seed: 21)
+        let upstream = (0..<batch * count).map { _ in Float.random(in: -1...1, using: &generator) }
+        let hidden = (0..<batch * width).map { _ in Float.random(in: -1...1, using: &generator) }
+        let gathered = (0..<count * width).map { _ in Float.random(in: -1...1, using: &generator) }
+        func gradients(threads: Int) -> (hidden: [Float], rows: [Float]) {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            return gatheredRowsProductGradients(upstream: upstream, hidden: hidden, gatheredRows: gathered,
+                                                batch: batch, width: width, count: count)
+        }
+        let one = gradients(threads: 1), two = gradients(threads: 2)
+        #expect(one.hidden == two.hidden && one.rows == two.rows)
+    }
+
     @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
-                      "gatheredRowsProduct", "combineRepeating"])
+                      "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating"])
     func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kernel] in
             switch kernel {
@@ -75,6 +91,9 @@ import Testing
                 VectorKernels.scatterAddRows(from: [1, 2] as [Float], places: [3], width: 2, into: &target)
             case "gatheredRowsProduct":
                 _ = gatheredRowsProduct(hidden: [1, 2] as [Float], batch: 1, width: 2, table: [1, 2, 3, 4], bias: [0, 0], columns: [2])
+            case "gatheredRowsProductGradients":
+                _ = gatheredRowsProductGradients(upstream: [1, 2, 3] as [Float], hidden: [1, 2], gatheredRows: [1, 2, 3, 4],
+                                                 batch: 1, width: 2, count: 2)
             default:
                 var result = [Float](repeating: 0, count: 4)
                 combineRepeating([1, 2, 3, 4] as [Float], [1, 2, 3], into: &result, repeating: .rightRow(width: 2), +)
@@ -140,7 +159,11 @@ import Testing
                 let seen = seen
                 ComputeThreads.forEachRange(2) { range in
                     for part in range { seen[part] += 1 }
-                    guard Thread.current != caller else { return }
+                    // The caller's part takes 2 ms, time for the worker to claim the other one.
+                    guard Thread.current != caller else {
+                        usleep(2_000)
+                        return
+                    }
                     partsOnWorker.add(1, ordering: .relaxed)
                     // A slow part outlasts the caller's spin: the caller sleeps and the worker
                     // must wake it when it ends.

@@ -220,6 +220,21 @@ import Testing
         }
     }
 
+    @Test(arguments: [1, 255, 256, 257, 700])
+    func gatheredRowsProductGradientsEqualTheTwoProducts(columnCount: Int) {
+        let batch = 4, width = 7
+        let upstream: [Float] = Self.values(batch * columnCount, in: -1...1, seed: 10)
+        let hidden: [Float] = Self.values(batch * width, in: -1...1, seed: 11)
+        let gathered: [Float] = Self.values(columnCount * width, in: -1...1, seed: 12)
+        let (hiddenGradient, rowGradients) = gatheredRowsProductGradients(
+            upstream: upstream, hidden: hidden, gatheredRows: gathered, batch: batch, width: width, count: columnCount)
+        // ∂W_c = Gᵀ · h: each row one product over the batch, as BLAS gives it over all columns.
+        #expect(rowGradients == gemm(transposeA: true, transposeB: false, m: columnCount, n: width, k: batch, a: upstream, b: hidden))
+        // ∂h = G · W_c, summed block by block: equal to the reference product up to rounding.
+        let reference = referenceGemm(transposeA: false, transposeB: false, m: batch, n: width, k: columnCount, a: upstream, b: gathered)
+        for (value, expected) in zip(hiddenGradient, reference) { #expect(abs(value - expected) <= 1e-4 * max(1, abs(expected))) }
+    }
+
     @Test func gatherAndScatterAddMoveWholeRows() {
         let table: [Double] = (0..<15).map(Double.init)              // 5 rows of 3
         let gathered = VectorKernels.gatherRows(from: table, rows: [4, 0, 4], width: 3)
