@@ -104,8 +104,24 @@ import Testing
         let hidden = randomInput([6, 8], seed: 96)
         let weights = randomInput([900, 8], seed: 97), bias = randomInput([900, 1], seed: 98)
         let columns = (0..<700).map { _ in Int.random(in: 0..<900, using: &generator) }
+        let upstream = randomInput([6, 700], seed: 99).detached()
         let fused = sampledScores(hidden: hidden, weights: weights, bias: bias, columns: columns)
+        (fused * upstream).sum().backward()
+        let fusedGradients = [hidden, weights, bias].map { $0.grad!.scalars }
+        for tensor in [hidden, weights, bias] { tensor.zeroGrad() }
         let composed = matmul(hidden, weights.gather(rows: columns), transposeB: true) + bias.gather(rows: columns).reshaped([1, -1])
+        (composed * upstream).sum().backward()
         expectClose(fused.scalars, composed.scalars, tolerance: 1e-12)
+        // The backward products also run block by block: the same gradients as the composed layer.
+        for (a, b) in zip(fusedGradients, [hidden, weights, bias].map { $0.grad!.scalars }) { expectClose(a, b, tolerance: 1e-12) }
+    }
+
+    @Test func gradientsOverSeveralBlocksPassTheGradientCheck() {
+        // 600 columns over 300 rows: three blocks, every row drawn about twice.
+        var generator = SeededRandomGenerator(seed: 100)
+        let columns = (0..<600).map { _ in Int.random(in: 0..<300, using: &generator) }
+        let hidden = randomInput([2, 3], seed: 101)
+        let weights = randomInput([300, 3], seed: 102), bias = randomInput([300, 1], seed: 103)
+        expectGradientsMatch([hidden, weights, bias]) { sampledScores(hidden: $0[0], weights: $0[1], bias: $0[2], columns: columns) }
     }
 }
