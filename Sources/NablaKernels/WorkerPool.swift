@@ -5,7 +5,7 @@ import Synchronization
 /// The threads behind ``ComputeThreads/forEachRange(_:minimumPerThread:_:)``: workers that stay
 /// awake between parallel loops, so handing out work costs about a microsecond.
 ///
-/// A training step runs a dozen short parallel loops (tens to hundreds of microseconds each)
+/// A training step runs several short parallel loops (tens to hundreds of microseconds each)
 /// with serial work in between. Waking a sleeping thread costs tens of microseconds, so a worker
 /// that finishes spins on the CPU's pause hint for a while (``spinDuration``) and only then
 /// sleeps on a semaphore. Spinning makes no system call: the waiting costs user time only.
