@@ -55,6 +55,35 @@ import Testing
         #expect(update() == oneThread)
     }
 
+    @Test func denseAdagradSplitIntoChunksGivesTheSameBitsOnTwoThreads() {
+        // 40,000 values: five chunks of 8,192, so two threads each take a share.
+        let count = 40_000
+        var generator = SeededRandomGenerator(seed: 4)
+        let gradients = (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+        func update() -> [Float] {
+            var accumulators = [Float](repeating: 0.5, count: count), velocities = accumulators, weights = accumulators
+            VectorKernels.adagradRows(gradients: gradients, rows: nil, width: count, accumulators: &accumulators,
+                                      velocities: &velocities, weights: &weights, learningRate: 0.1, momentum: 0.5, epsilon: 1e-6)
+            return weights + accumulators + velocities
+        }
+        let oneThread = update()
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        #expect(update() == oneThread)
+    }
+
+    @Test func longFinitenessChecksOnTwoThreadsFindABadValueInAnyChunk() {
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        var values = [Float](repeating: 1, count: 100_000)
+        #expect(VectorKernels.allFinite(values))
+        for position in [0, 16_383, 16_384, 50_000, 99_999] {
+            values[position] = .nan
+            #expect(!VectorKernels.allFinite(values), "missed NaN at \(position)")
+            values[position] = 1
+        }
+    }
+
     @Test func sampledScoreGradientsGiveTheSameBitsOnTwoThreads() {
         let batch = 32, width = 100, count = 700
         var generator = SeededRandomGenerator(seed: 21)
