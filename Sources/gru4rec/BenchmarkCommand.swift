@@ -31,6 +31,9 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Threads for matrix products and for ranking in evaluation.")
     var threads = 1
 
+    @Flag(help: "Train with whichever of 1 thread and --threads is faster at the time, timed every few seconds.")
+    var adaptiveThreads = false
+
     @Flag(help: "Print the results as one JSON object on the last line.")
     var json = false
 
@@ -44,6 +47,7 @@ struct BenchmarkCommand: ParsableCommand {
         }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
     }
 
     func run() throws {
@@ -56,7 +60,8 @@ struct BenchmarkCommand: ParsableCommand {
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
 
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-        let summaries = try trainWithProgress(model: model, data: train)
+        let tuner = adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil
+        let summaries = try trainWithProgress(model: model, data: train, threadTuner: tuner)
         let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
         var scorer = SessionModelScorer(model: model)
@@ -69,7 +74,8 @@ struct BenchmarkCommand: ParsableCommand {
             "eval_seconds": evalSeconds,
             "predictions": metrics.predictions,
             "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
-            "threads": threads, "epochs": epochs, "parameters": configuration.parameterString,
+            "threads": threads, "adaptive_threads": adaptiveThreads, "thread_switches": tuner?.switches ?? 0,
+            "epochs": epochs, "parameters": configuration.parameterString,
             "cpu_model": Machine.cpuModel, "cpu_cores": ProcessInfo.processInfo.activeProcessorCount,
             "cpu_vector_extensions": Machine.vectorExtensions, "blas_core": ComputeThreads.blasCoreName,
             "data": data ?? "generated: \(catalogueItems!) items, \(catalogueEvents) events",

@@ -65,10 +65,18 @@ struct ThreadOptions: ParsableArguments {
     @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")
     var threads = 1
 
+    @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed every few seconds.",
+                             discussion: "The results are the same either way; evaluation uses --threads."))
+    var adaptiveThreads = false
+
     func apply() { ComputeThreads.set(threads) }
+
+    /// The tuner for a trainer, when --adaptive-threads asks for one.
+    func tuner() -> ThreadCountTuner? { adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil }
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be from 1 to 256") }
+        if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
     }
 }
 

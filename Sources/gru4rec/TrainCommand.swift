@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 
 /// `gru4rec train`: trains a model, optionally evaluates and saves it.
 struct TrainCommand: ParsableCommand {
@@ -110,6 +111,7 @@ struct TrainCommand: ParsableCommand {
         // stops the run before the hours of training, not after.
         let testData = try test.map { try readEvaluableTest($0, itemMap: data.itemMap) }
         let (trainer, epochs) = try makeTrainer(data)
+        trainer.threadTuner = threadOptions.tuner()
         let model = trainer.model
         print("parameters: \(model.configuration.parameterString)")
         let summaries = try train(trainer, epochs: epochs)
@@ -266,9 +268,12 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// Trains every epoch of `model.configuration` with a progress bar.
-func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData) throws -> [EpochSummary] {
-    try trainWithProgress(trainer: SessionTrainer(model: model, data: data), epochs: model.configuration.epochs)
+/// Trains every epoch of `model.configuration` with a progress bar (choosing the thread count
+/// with `threadTuner` when given).
+func trainWithProgress(model: GRU4RecModel<Float>, data: SessionData, threadTuner: ThreadCountTuner? = nil) throws -> [EpochSummary] {
+    let trainer = SessionTrainer(model: model, data: data)
+    trainer.threadTuner = threadTuner
+    return try trainWithProgress(trainer: trainer, epochs: model.configuration.epochs)
 }
 
 /// Trains `trainer` until `epochs` epochs are complete, with a progress bar. Writes `checkpoint`

@@ -195,6 +195,7 @@ struct TuneCommand: ParsableCommand {
         try configuration.apply(trial.parameterString)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: training.itemMap.count)
         let trainer = SessionTrainer(model: model, data: training)
+        trainer.threadTuner = threadOptions.tuner()
         var values: [Double] = []
         for epoch in 1...configuration.epochs {
             var bar = ProgressBar(title: "trial \(trial.number)/\(trials) epoch \(epoch)/\(configuration.epochs)", total: trainer.eventsPerEpoch)

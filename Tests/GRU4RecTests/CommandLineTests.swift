@@ -82,6 +82,22 @@ import Testing
         #expect(recommended.output.split(separator: "\n").count == 6)     // header, rule, 3 items, what the columns mean
     }
 
+    @Test func adaptiveThreadsTrainTheSameModelAsOneThread() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
+        func train(_ threads: [String], to name: String) throws -> Data {
+            let model = directory.appendingPathComponent(name).path
+            let trained = try ExampleRunner.run("gru4rec", arguments: [
+                "train", "--train", directory.appendingPathComponent("demo_train.tsv").path,
+                "-p", "layers=16,n_epochs=2,n_sample=4,batch_size=16", "--save", model] + threads)
+            #expect(trained.status == 0, "\(trained.errors)")
+            return try Data(contentsOf: URL(fileURLWithPath: model))
+        }
+        let single = try train(["--threads", "1"], to: "one.safetensors")
+        #expect(try train(["--threads", "2", "--adaptive-threads"], to: "adaptive.safetensors") == single)
+    }
+
     @Test func missingColumn() throws {
         let result = try train("SessionId\tItem\tTime\n1\tA\t1\n")
         #expect(result.status != 0)

@@ -127,6 +127,7 @@ import Testing
         (["--memory-limit", "9223372036854775807"], "--memory-limit 9223372036854775807"),
         (["--n-epochs", "abc"], "parameter 'n_epochs'"),
         (["--checkpoint-every", "3"], "--checkpoint-every needs --checkpoint"),
+        (["--adaptive-threads"], "--adaptive-threads needs --threads of 2 or more"),
     ])
     func badOptionsAreRefusedBeforeTraining(options: [String], message: String) throws {
         let folder = try demoFolder()

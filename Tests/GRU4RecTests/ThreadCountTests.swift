@@ -13,12 +13,13 @@ import Testing
         return try sessions(items + [Array(0..<2000)])
     }
 
-    func trainedWeights(threads: Int, data: SessionData) throws -> [[Float]] {
+    func trainedWeights(threads: Int, data: SessionData, tuner: ThreadCountTuner? = nil) throws -> [[Float]] {
         ComputeThreads.set(threads)
         defer { ComputeThreads.set(1) }
         let configuration = try GRU4RecConfiguration(
             parameters: "layers=16,batch_size=32,n_sample=600,dropout_p_hidden=0.3,momentum=0.2,learning_rate=0.2,loss=cross-entropy,logq=1.0")
         let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        trainer.threadTuner = tuner
         try trainer.trainEpoch()
         return trainer.model.namedParameters().map(\.tensor.scalars)
     }
@@ -29,5 +30,13 @@ import Testing
         let double = try trainedWeights(threads: 2, data: data)
         #expect(single == double)
         #expect(try trainedWeights(threads: 3, data: data) == single)
+    }
+
+    @Test func switchingThreadsBetweenStepsTrainsTheSameWeights() throws {
+        let data = try manyItemSessions()
+        let single = try trainedWeights(threads: 1, data: data)
+        // Every other step is a trial of the other choice: the steps run with 1 and 2 threads in turn.
+        let tuner = ThreadCountTuner(maximum: 2, window: 1, trialEvery: 1)
+        #expect(try trainedWeights(threads: 2, data: data, tuner: tuner) == single)
     }
 }

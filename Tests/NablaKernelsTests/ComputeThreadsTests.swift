@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
-                      "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating"])
+                      "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating", "ThreadCountTuner"])
     func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kernel] in
             switch kernel {
@@ -123,6 +123,8 @@ import Testing
             case "gatheredRowsProductGradients":
                 _ = gatheredRowsProductGradients(upstream: [1, 2, 3] as [Float], hidden: [1, 2], gatheredRows: [1, 2, 3, 4],
                                                  batch: 1, width: 2, count: 2)
+            case "ThreadCountTuner":
+                _ = ThreadCountTuner(maximum: 0)
             default:
                 var result = [Float](repeating: 0, count: 4)
                 combineRepeating([1, 2, 3, 4] as [Float], [1, 2, 3], into: &result, repeating: .rightRow(width: 2), +)

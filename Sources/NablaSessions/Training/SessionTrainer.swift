@@ -106,6 +106,10 @@ public final class SessionTrainer<Model: SessionModel> {
     public internal(set) var completedEpochs = 0
     /// The epoch in progress after an interruption: its batch position, states and running totals.
     public internal(set) var epochInProgress: EpochInProgress<Scalar>?
+    /// When set, training steps run with whichever of 1 compute thread and the tuner's maximum
+    /// is faster at the time (the results are the same either way); ``trainEpoch(reportEvery:progress:checkpointEvery:checkpoint:shouldStop:)``
+    /// starts it and leaves ``ComputeThreads`` at the maximum when the epoch ends.
+    public var threadTuner: ThreadCountTuner?
 
     /// A trainer for `model` on `data` that updates the model's parameters with `optimizer`.
     public init(model: Model, data: SessionData, options: SessionTrainingOptions, optimizer: any Optimizer<Scalar>) {
@@ -154,6 +158,8 @@ public final class SessionTrainer<Model: SessionModel> {
         shouldStop: () -> Bool = { false }
     ) throws -> EpochSummary {
         model.train()
+        threadTuner?.begin()
+        defer { threadTuner?.end() }
         let epoch = completedEpochs + 1
         let start = Date()
         let resumed = epochInProgress
@@ -199,11 +205,13 @@ public final class SessionTrainer<Model: SessionModel> {
             lossSum += value * Double(step.inputs.count)
             events += step.inputs.count
             stepIndex += 1
+            threadTuner?.stepFinished()
             if checkpointEvery > 0 && stepIndex % checkpointEvery == 0 {
                 epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: iterator.position, states: states, lossSum: lossSum,
                                                   events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
                 defer { epochInProgress = nil }
                 try checkpoint(self)
+                threadTuner?.begin()    // the save is not a step: the window starts again
             }
             if reportEvery > 0 && stepIndex % reportEvery == 0 {
                 progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,

@@ -1,0 +1,126 @@
+/// Chooses, while a loop of similar steps runs, whether one compute thread or more runs them
+/// faster: it times windows of steps, tries the other choice for one window now and then, and
+/// keeps whichever was faster.
+///
+/// Whether a second thread helps is not fixed for a machine. On a virtual machine the host may
+/// move the two virtual CPUs onto cores that share no cache, for a few seconds or a few minutes,
+/// and every hand-off between the threads is then several times slower: two threads run a
+/// training step slower than one. On a machine shared with other work a second thread may have no
+/// core to run on. So the tuner tries one thread as soon as a window with all threads is
+/// markedly slower than the fastest recent ones (and every `trialEvery` windows in any case), and
+/// while it runs one thread it tries all of them every few windows, to return as soon as they
+/// are faster again.
+///
+/// The choice changes speed only: every parallel kernel splits its work the same way whatever
+/// the thread count, so the results are the same, bit for bit, with 1 thread, with `maximum`
+/// and with any switching between them.
+///
+/// ```swift
+/// let tuner = ThreadCountTuner(maximum: 2)
+/// tuner.begin()                      // uses the choice so far (at first: `maximum`)
+/// for _ in 0..<1_000 {
+///     // ... one training step ...
+///     tuner.stepFinished()
+/// }
+/// tuner.end()                        // back to `maximum` for whatever follows
+/// ```
+public final class ThreadCountTuner {
+    /// The most threads to use; the other choice is 1.
+    public let maximum: Int
+    /// Steps in one timed window.
+    public let window: Int
+    /// Windows between two trials of the other choice.
+    public let trialEvery: Int
+    /// The thread count the steps run with when not trying the other.
+    public private(set) var chosen: Int
+    /// How often the choice has changed.
+    public private(set) var switches = 0
+
+    /// The seconds of the last few windows run with `chosen`.
+    private var recentWindows: [Double] = []
+    /// The seconds of the last windows run with `maximum` threads, trials included.
+    private var windowsAtMaximum: [Double] = []
+    private var windowsSinceTrial = 0
+    /// The time a trial window has to beat by 5%, set when the trial is decided.
+    private var trialBaseline: Double?
+    private var stepsInWindow = 0
+    private var windowStart = ContinuousClock.now
+
+    /// Windows with `maximum` threads remembered to judge a slow one against.
+    static let remembered = 30
+    /// A window with `maximum` threads this much slower than the fastest remembered one brings a
+    /// trial of one thread forward.
+    static let slowdown = 1.2
+    /// While one thread is chosen, a trial of `maximum` comes after this many windows.
+    static let trialEveryOnOneThread = 4
+
+    /// A tuner choosing between 1 thread and `maximum`, starting with `maximum`; by default it
+    /// times windows of 200 steps and, while `maximum` is chosen, tries one thread at least once
+    /// every 20 windows.
+    public init(maximum: Int, window: Int = 200, trialEvery: Int = 20) {
+        if maximum < 1 || window < 1 || trialEvery < 1 {
+            kernelMisuse("ThreadCountTuner", "maximum \(maximum), window \(window) and trialEvery \(trialEvery) must be at least 1")
+        }
+        self.maximum = maximum
+        self.window = window
+        self.trialEvery = trialEvery
+        chosen = maximum
+    }
+
+    /// The thread count in use now: `chosen`, or the other choice during a trial window.
+    public var current: Int { trialBaseline == nil ? chosen : other }
+
+    private var other: Int { chosen == 1 ? maximum : 1 }
+
+    /// Sets ``ComputeThreads`` to the current choice and starts a new window: call it when the
+    /// loop starts (or resumes after other work, which must not count in a window).
+    public func begin() {
+        stepsInWindow = 0
+        ComputeThreads.set(current)
+        windowStart = ContinuousClock.now
+    }
+
+    /// Counts one step; at the end of a window, times it and sets the thread count for the next.
+    public func stepFinished() {
+        stepsInWindow += 1
+        guard stepsInWindow >= window else { return }
+        let elapsed = windowStart.duration(to: ContinuousClock.now)
+        windowFinished(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        begin()
+    }
+
+    /// Sets ``ComputeThreads`` back to `maximum`, for the work that follows the loop (evaluation
+    /// ranks faster on all threads); the choice is kept for the next ``begin()``.
+    public func end() {
+        ComputeThreads.set(maximum)
+    }
+
+    /// Takes the time of a finished window and decides what the next one runs with.
+    ///
+    /// A trial wins when it is at least 5% faster than the windows it was decided on: the median
+    /// of the last three, or the one window that was markedly slower and brought it forward.
+    func windowFinished(seconds: Double) {
+        guard maximum > 1 else { return }
+        if current == maximum {
+            windowsAtMaximum = Array((windowsAtMaximum + [seconds]).suffix(Self.remembered))
+        }
+        if let baseline = trialBaseline {
+            trialBaseline = nil
+            if seconds < 0.95 * baseline {
+                chosen = other
+                switches += 1
+                recentWindows = [seconds]
+                windowsSinceTrial = 0
+            }
+            return
+        }
+        recentWindows = Array((recentWindows + [seconds]).suffix(3))
+        windowsSinceTrial += 1
+        if chosen == maximum && windowsSinceTrial >= 2 && seconds > Self.slowdown * windowsAtMaximum.min()! {
+            trialBaseline = seconds
+        } else if windowsSinceTrial >= (chosen == maximum ? trialEvery : Self.trialEveryOnOneThread) {
+            trialBaseline = recentWindows.sorted()[recentWindows.count / 2]
+        }
+        if trialBaseline != nil { windowsSinceTrial = 0 }
+    }
+}

@@ -1,0 +1,76 @@
+@testable import NablaKernels
+import Testing
+
+/// The tuner's choice from window times given to it, and what it does to ``ComputeThreads``.
+@Suite(.serialized) struct ThreadCountTunerTests {
+    /// Feeds `windows` window times: `seconds(threads)` for a window run with `threads`.
+    /// Returns the thread count each window ran with.
+    @discardableResult
+    func run(_ tuner: ThreadCountTuner, windows: Int, seconds: (Int) -> Double) -> [Int] {
+        (0..<windows).map { _ in
+            let threads = tuner.current
+            tuner.windowFinished(seconds: seconds(threads))
+            return threads
+        }
+    }
+
+    @Test func keepsTheMaximumWhileItIsFaster() {
+        let tuner = ThreadCountTuner(maximum: 2, trialEvery: 5)
+        let used = run(tuner, windows: 60, seconds: { $0 == 2 ? 1.0 : 1.3 })
+        #expect(tuner.chosen == 2 && tuner.switches == 0)
+        // One trial window of 1 thread after every 5 windows of 2.
+        #expect(used.filter { $0 == 1 }.count == 10)
+        #expect(Array(used.prefix(6)) == [2, 2, 2, 2, 2, 1])
+    }
+
+    @Test func switchesToOneThreadWhenThatIsFasterAndBackWhenItIsNot() {
+        let tuner = ThreadCountTuner(maximum: 2, trialEvery: 4)
+        run(tuner, windows: 30, seconds: { $0 == 2 ? 1.6 : 1.0 })
+        #expect(tuner.chosen == 1 && tuner.switches == 1)
+        // The trials now try 2 threads, which lose while the slow placement lasts ...
+        let used = run(tuner, windows: 30, seconds: { $0 == 2 ? 1.6 : 1.0 })
+        #expect(tuner.chosen == 1 && used.contains(2))
+        // ... and win once it passes.
+        run(tuner, windows: 10, seconds: { $0 == 2 ? 0.75 : 1.0 })
+        #expect(tuner.chosen == 2 && tuner.switches == 2)
+    }
+
+    @Test func aTrialWithinFivePercentDoesNotSwitch() {
+        let tuner = ThreadCountTuner(maximum: 4, trialEvery: 3)
+        run(tuner, windows: 40, seconds: { $0 == 4 ? 1.0 : 0.96 })
+        #expect(tuner.chosen == 4 && tuner.switches == 0)
+    }
+
+    @Test func aMarkedlySlowerWindowBringsATrialForward() {
+        let tuner = ThreadCountTuner(maximum: 2, trialEvery: 20)
+        run(tuner, windows: 5, seconds: { _ in 1.0 })
+        // The CPUs move apart: two threads take 1.6 s a window, one thread still 1.0 s.
+        let far = run(tuner, windows: 8, seconds: { $0 == 2 ? 1.6 : 1.0 })
+        #expect(Array(far.prefix(3)) == [2, 1, 1] && tuner.chosen == 1 && tuner.switches == 1)
+        // One thread tries two every 4 windows, and returns once they are faster again.
+        let near = run(tuner, windows: 6, seconds: { $0 == 2 ? 0.7 : 1.0 })
+        #expect(near.contains(2) && tuner.chosen == 2 && tuner.switches == 2)
+    }
+
+    @Test func aSwitchOnOneSlowWindowIsUndoneByTheNextTrial() {
+        let tuner = ThreadCountTuner(maximum: 2, trialEvery: 20)
+        run(tuner, windows: 5, seconds: { _ in 1.0 })
+        tuner.windowFinished(seconds: 5.0)                 // one window disturbed by something else
+        tuner.windowFinished(seconds: 1.3)                 // the trial of one thread beats it
+        #expect(tuner.chosen == 1)
+        let used = run(tuner, windows: 6, seconds: { $0 == 2 ? 1.0 : 1.3 })
+        #expect(used == [1, 1, 1, 1, 2, 2] && tuner.chosen == 2 && tuner.switches == 2)
+    }
+
+    @Test func setsTheThreadsForEachWindowAndTheMaximumAtTheEnd() {
+        defer { ComputeThreads.set(1) }
+        let tuner = ThreadCountTuner(maximum: 2, window: 3, trialEvery: 1)
+        tuner.begin()
+        #expect(ComputeThreads.count == 2)
+        for _ in 0..<3 { tuner.stepFinished() }
+        // After one window of the maximum comes a trial of 1 thread.
+        #expect(ComputeThreads.count == 1 && tuner.current == 1)
+        tuner.end()
+        #expect(ComputeThreads.count == 2)
+    }
+}
