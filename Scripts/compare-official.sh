@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Nabla and the official PyTorch GRU4Rec side by side on this machine: the official
-# implementation (1 PyTorch thread) and `gru4rec benchmark` (1 and 2 threads) run alternately
-# on the same data and parameters, one epoch each, for ROUNDS rounds; prints the medians, the
-# ranges and the ratios, with the CPU, its vector extensions and OpenBLAS's core type.
+# implementation (1 PyTorch thread) and `gru4rec benchmark` (1 thread, 2, 2 adaptive) run
+# alternately on the same data and parameters, one epoch each, for ROUNDS rounds; prints the
+# medians, the ranges and the ratios, with the CPU, its vector extensions and OpenBLAS's core type.
 #
 #   Scripts/compare-official.sh OFFICIAL_CHECKOUT [DATA_FOLDER] [ROUNDS]
 #
@@ -10,8 +10,9 @@
 # (it is never copied into this repository); DATA_FOLDER holds train_full.tsv and test.tsv
 # (default ../shared/data/yoochoose-1_64); ROUNDS defaults to 3. Needs Debian's python3-torch and
 # python3-pandas. Nabla runs with 1 thread, with 2, and with 2 and --adaptive-threads (training
-# on whichever of 1 and 2 threads is faster at the time). Speeds are only comparable within one run of this script: a ratio measured on
-# one machine, never a figure from one machine against a figure from another.
+# on whichever of 1 and 2 threads is faster at the time). Speeds are only comparable within one
+# run of this script: a ratio measured on one machine, never a figure from one machine against
+# a figure from another.
 #
 # Two threads of one process are fast only while the two CPUs share a cache. On a virtual
 # machine the host can move them apart and back; Scripts/core-to-core-latency.c watches the
@@ -51,6 +52,12 @@ for round in $(seq "$rounds"); do
     done
 done
 
+if [ -n "$monitor" ]; then
+    kill "$monitor" 2>/dev/null || true
+    wait "$monitor" 2>/dev/null || true
+    monitor=
+fi
+
 /usr/bin/python3 - "$results" "$data" "$work/round-trips.txt" <<'PYTHON'
 import json, os, statistics, sys
 runs, spans = {}, {}
@@ -81,7 +88,8 @@ accuracy = {run: (median(run, "recall_at_20"), median(run, "mrr_at_20")) for run
 print("Recall@20 / MRR@20 after 1 epoch: " + ", ".join(f"{run} {r:.4f} / {m:.4f}" for run, (r, m) in accuracy.items()))
 # Each 2-thread run with the round trips between the two CPUs measured while it ran.
 monitor = sys.argv[3]
-trips = [tuple(map(float, line.split())) for line in open(monitor)] if os.path.exists(monitor) else []
+trips = [tuple(map(float, fields)) for fields in (line.split() for line in open(monitor)) if len(fields) == 2] \
+    if os.path.exists(monitor) else []
 if trips:
     print("2-thread runs and the round trip between the two CPUs while each ran (Scripts/core-to-core-latency.c):")
     for run in ("nabla-2", "nabla-2-adaptive"):
@@ -97,5 +105,5 @@ if trips:
         if near:
             n1 = median("nabla-1", "train_events_per_second")
             print(f"  {run} with the CPUs close throughout: median {statistics.median(near):,.0f} "
-                  f"predictions/s over {len(near)} runs, {statistics.median(near) / n1:.2f}× 1 thread")
+                  f"predictions/s over {len(near)} run{'s' if len(near) > 1 else ''}, {statistics.median(near) / n1:.2f}× 1 thread")
 PYTHON

@@ -22,7 +22,7 @@
 ///     // ... one training step ...
 ///     tuner.stepFinished()
 /// }
-/// tuner.end()                        // back to `maximum` for whatever follows
+/// tuner.end()                        // back to the thread count from before `begin()`
 /// ```
 public final class ThreadCountTuner {
     /// The most threads to use; the other choice is 1.
@@ -44,7 +44,10 @@ public final class ThreadCountTuner {
     /// The time a trial window has to beat by 5%, set when the trial is decided.
     private var trialBaseline: Double?
     private var stepsInWindow = 0
-    private var windowStart = ContinuousClock.now
+    /// When the current window started, moved on by work ``excluding(_:)`` runs.
+    private(set) var windowStart = ContinuousClock.now
+    /// The thread count before ``begin()``, put back by ``end()``.
+    private var countBefore: Int?
 
     /// Windows with `maximum` threads remembered to judge a slow one against.
     static let remembered = 30
@@ -75,30 +78,48 @@ public final class ThreadCountTuner {
     /// Sets ``ComputeThreads`` to the current choice and starts a new window: call it when the
     /// loop starts (or resumes after other work, which must not count in a window).
     public func begin() {
-        stepsInWindow = 0
-        ComputeThreads.set(current)
-        windowStart = ContinuousClock.now
+        if countBefore == nil { countBefore = ComputeThreads.count }
+        startWindow()
     }
 
     /// Counts one step; at the end of a window, times it and sets the thread count for the next.
     public func stepFinished() {
         stepsInWindow += 1
         guard stepsInWindow >= window else { return }
-        let elapsed = windowStart.duration(to: ContinuousClock.now)
-        windowFinished(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        begin()
+        windowFinished(seconds: seconds(windowStart.duration(to: ContinuousClock.now)))
+        startWindow()
     }
 
-    /// Sets ``ComputeThreads`` back to `maximum`, for the work that follows the loop (evaluation
-    /// ranks faster on all threads); the choice is kept for the next ``begin()``.
+    /// Runs `work` that is not a step (saving a checkpoint, say) without counting its time in
+    /// the current window.
+    public func excluding<Result>(_ work: () throws -> Result) rethrows -> Result {
+        let start = ContinuousClock.now
+        defer { windowStart += start.duration(to: ContinuousClock.now) }
+        return try work()
+    }
+
+    /// Puts back the thread count ``ComputeThreads`` had before ``begin()``, for the work that
+    /// follows the loop; the choice is kept for the next ``begin()``.
     public func end() {
-        ComputeThreads.set(maximum)
+        if let countBefore { ComputeThreads.set(countBefore) }
+        countBefore = nil
+    }
+
+    private func startWindow() {
+        stepsInWindow = 0
+        ComputeThreads.set(current)
+        windowStart = ContinuousClock.now
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     /// Takes the time of a finished window and decides what the next one runs with.
     ///
     /// A trial wins when it is at least 5% faster than the windows it was decided on: the median
-    /// of the last three, or the one window that was markedly slower and brought it forward.
+    /// of the last three, or the one window that was markedly slower and brought it forward. With
+    /// one thread chosen, every fifth window is a trial of `maximum`.
     func windowFinished(seconds: Double) {
         guard maximum > 1 else { return }
         if current == maximum {
@@ -111,6 +132,9 @@ public final class ThreadCountTuner {
                 switches += 1
                 recentWindows = [seconds]
                 windowsSinceTrial = 0
+            } else if chosen == maximum {
+                // A slowdown one thread does not beat is the new normal for all threads.
+                windowsAtMaximum = [baseline]
             }
             return
         }

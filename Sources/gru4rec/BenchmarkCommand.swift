@@ -28,11 +28,7 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Hyperparameters; default: the official rsc15 setting.")
     var parameters = "loss=cross-entropy,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,constrained_embedding=True"
 
-    @Option(help: "Threads for matrix products and for ranking in evaluation.")
-    var threads = 1
-
-    @Flag(help: "Train with whichever of 1 thread and --threads is faster at the time, timed every few seconds.")
-    var adaptiveThreads = false
+    @OptionGroup var threadOptions: TrainingThreadOptions
 
     @Flag(help: "Print the results as one JSON object on the last line.")
     var json = false
@@ -46,12 +42,12 @@ struct BenchmarkCommand: ParsableCommand {
             throw ValidationError("--catalogue-items \(catalogueItems) and --catalogue-events \(catalogueEvents) must be at least 2")
         }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
+
     }
 
     func run() throws {
-        ComputeThreads.set(threads)
+        threadOptions.apply()
+        let threads = threadOptions.threads
         var configuration = try GRU4RecConfiguration(parameters: parameters)
         configuration.epochs = epochs
         let folder = try dataFolder()
@@ -60,7 +56,7 @@ struct BenchmarkCommand: ParsableCommand {
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
 
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-        let tuner = adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil
+        let tuner = threadOptions.tuner()
         let summaries = try trainWithProgress(model: model, data: train, threadTuner: tuner)
         let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
@@ -74,7 +70,7 @@ struct BenchmarkCommand: ParsableCommand {
             "eval_seconds": evalSeconds,
             "predictions": metrics.predictions,
             "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
-            "threads": threads, "adaptive_threads": adaptiveThreads, "thread_switches": tuner?.switches ?? 0,
+            "threads": threads, "adaptive_threads": threadOptions.adaptiveThreads, "thread_switches": tuner?.switches ?? 0,
             "epochs": epochs, "parameters": configuration.parameterString,
             "cpu_model": Machine.cpuModel, "cpu_cores": ProcessInfo.processInfo.activeProcessorCount,
             "cpu_vector_extensions": Machine.vectorExtensions, "blas_core": ComputeThreads.blasCoreName,

@@ -65,17 +65,29 @@ struct ThreadOptions: ParsableArguments {
     @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")
     var threads = 1
 
+    func apply() { ComputeThreads.set(threads) }
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be from 1 to 256") }
+    }
+}
+
+/// Threads for training: `--threads`, and whether training may fall back to one thread.
+struct TrainingThreadOptions: ParsableArguments {
+    @OptionGroup var base: ThreadOptions
+
     @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed every few seconds.",
                              discussion: "The results are the same either way; evaluation uses --threads."))
     var adaptiveThreads = false
 
-    func apply() { ComputeThreads.set(threads) }
+    var threads: Int { base.threads }
+
+    func apply() { base.apply() }
 
     /// The tuner for a trainer, when --adaptive-threads asks for one.
     func tuner() -> ThreadCountTuner? { adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil }
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be from 1 to 256") }
         if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
     }
 }

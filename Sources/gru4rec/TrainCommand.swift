@@ -72,7 +72,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
-    @OptionGroup var threadOptions: ThreadOptions
+    @OptionGroup var threadOptions: TrainingThreadOptions
 
     /// The configuration: defaults, then `-p`, then individual options.
     func resolvedConfiguration() throws -> GRU4RecConfiguration {

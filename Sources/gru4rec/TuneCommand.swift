@@ -58,7 +58,7 @@ struct TuneCommand: ParsableCommand {
     var rankMode: String = "conservative"
 
     @OptionGroup var columnOptions: ColumnOptions
-    @OptionGroup var threadOptions: ThreadOptions
+    @OptionGroup var threadOptions: TrainingThreadOptions
 
     func validate() throws {
         guard (1...100_000).contains(trials) else { throw ValidationError("--trials \(trials) must be from 1 to 100000") }

@@ -35,7 +35,8 @@ import Testing
     @Test func switchingThreadsBetweenStepsTrainsTheSameWeights() throws {
         let data = try manyItemSessions()
         let single = try trainedWeights(threads: 1, data: data)
-        // Every other step is a trial of the other choice: the steps run with 1 and 2 threads in turn.
+        // A window of one step and a trial after every window: the steps run with 1 and 2 threads
+        // mixed, whichever the trials choose.
         let tuner = ThreadCountTuner(maximum: 2, window: 1, trialEvery: 1)
         #expect(try trainedWeights(threads: 2, data: data, tuner: tuner) == single)
     }

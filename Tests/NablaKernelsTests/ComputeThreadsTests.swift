@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
-                      "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating", "ThreadCountTuner"])
+                      "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating"])
     func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kernel] in
             switch kernel {
@@ -123,8 +123,6 @@ import Testing
             case "gatheredRowsProductGradients":
                 _ = gatheredRowsProductGradients(upstream: [1, 2, 3] as [Float], hidden: [1, 2], gatheredRows: [1, 2, 3, 4],
                                                  batch: 1, width: 2, count: 2)
-            case "ThreadCountTuner":
-                _ = ThreadCountTuner(maximum: 0)
             default:
                 var result = [Float](repeating: 0, count: 4)
                 combineRepeating([1, 2, 3, 4] as [Float], [1, 2, 3], into: &result, repeating: .rightRow(width: 2), +)
@@ -132,6 +130,19 @@ import Testing
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("\(kernel):"), "\(message)")
+    }
+
+    @Test func aThreadCountTunerSetsEachWindowsCountAndPutsTheOldOneBack() {
+        ComputeThreads.set(3)
+        defer { ComputeThreads.set(1) }
+        let tuner = ThreadCountTuner(maximum: 2, window: 3, trialEvery: 1)
+        tuner.begin()
+        #expect(ComputeThreads.count == 2)
+        for _ in 0..<3 { tuner.stepFinished() }
+        // After one window of the maximum comes a trial of 1 thread.
+        #expect(ComputeThreads.count == 1 && tuner.current == 1)
+        tuner.end()
+        #expect(ComputeThreads.count == 3)
     }
 
     @Test func smallLoopsStayOnTheCallingThread() {

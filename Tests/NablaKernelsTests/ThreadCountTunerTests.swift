@@ -1,3 +1,4 @@
+import Foundation
 @testable import NablaKernels
 import Testing
 
@@ -62,15 +63,25 @@ import Testing
         #expect(used == [1, 1, 1, 1, 2, 2] && tuner.chosen == 2 && tuner.switches == 2)
     }
 
-    @Test func setsTheThreadsForEachWindowAndTheMaximumAtTheEnd() {
-        defer { ComputeThreads.set(1) }
-        let tuner = ThreadCountTuner(maximum: 2, window: 3, trialEvery: 1)
-        tuner.begin()
-        #expect(ComputeThreads.count == 2)
-        for _ in 0..<3 { tuner.stepFinished() }
-        // After one window of the maximum comes a trial of 1 thread.
-        #expect(ComputeThreads.count == 1 && tuner.current == 1)
-        tuner.end()
-        #expect(ComputeThreads.count == 2)
+    @Test func aTunerWithoutThreadsStopsWithItsName() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = ThreadCountTuner(maximum: 0)
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("ThreadCountTuner:"), "\(message)")
     }
+
+    @Test func workExcludedFromAWindowMovesItsStartOn() {
+        let tuner = ThreadCountTuner(maximum: 2)
+        tuner.begin()
+        defer { tuner.end() }
+        let start = tuner.windowStart
+        let result = tuner.excluding { () -> Int in
+            Thread.sleep(forTimeInterval: 0.05)
+            return 7
+        }
+        #expect(result == 7)
+        #expect(start.duration(to: tuner.windowStart) >= .milliseconds(50))
+    }
+
 }

@@ -107,8 +107,8 @@ public final class SessionTrainer<Model: SessionModel> {
     /// The epoch in progress after an interruption: its batch position, states and running totals.
     public internal(set) var epochInProgress: EpochInProgress<Scalar>?
     /// When set, training steps run with whichever of 1 compute thread and the tuner's maximum
-    /// is faster at the time (the results are the same either way); ``trainEpoch(reportEvery:progress:checkpointEvery:checkpoint:shouldStop:)``
-    /// starts it and leaves ``ComputeThreads`` at the maximum when the epoch ends.
+    /// is faster at the time (the results are the same either way). Each epoch begins and ends
+    /// it: after the epoch the thread count is what it was before.
     public var threadTuner: ThreadCountTuner?
 
     /// A trainer for `model` on `data` that updates the model's parameters with `optimizer`.
@@ -210,8 +210,8 @@ public final class SessionTrainer<Model: SessionModel> {
                 epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: iterator.position, states: states, lossSum: lossSum,
                                                   events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
                 defer { epochInProgress = nil }
-                try checkpoint(self)
-                threadTuner?.begin()    // the save is not a step: the window starts again
+                // The save is not a step: its time stays out of the tuner's window.
+                if let threadTuner { try threadTuner.excluding { try checkpoint(self) } } else { try checkpoint(self) }
             }
             if reportEvery > 0 && stepIndex % reportEvery == 0 {
                 progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
