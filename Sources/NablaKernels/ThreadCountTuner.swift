@@ -6,8 +6,8 @@
 /// move the two virtual CPUs onto cores that share no cache, for a few seconds or a few minutes,
 /// and every hand-off between the threads is then several times slower: two threads run a
 /// training step slower than one. On a machine shared with other work a second thread may have no
-/// core to run on. So the tuner tries one thread as soon as a window with all threads is
-/// markedly slower than the fastest recent ones (and every `trialEvery` windows in any case), and
+/// core to run on. So the tuner tries one thread as soon as two windows in a row with all threads
+/// are markedly slower than the recent ones (and every `trialEvery` windows in any case), and
 /// while it runs one thread it tries all of them every few windows, to return as soon as they
 /// are faster again.
 ///
@@ -51,9 +51,11 @@ public final class ThreadCountTuner {
 
     /// Windows with `maximum` threads remembered to judge a slow one against.
     static let remembered = 30
-    /// A window with `maximum` threads this much slower than the fastest remembered one brings a
-    /// trial of one thread forward.
-    static let slowdown = 1.2
+    /// Two windows in a row with `maximum` threads this much slower than the median of the
+    /// remembered ones bring a trial of one thread forward.
+    static let slowdown = 1.25
+    /// Slow windows in a row so far.
+    private var slowWindowsInARow = 0
     /// While one thread is chosen, a trial of `maximum` comes after this many windows.
     static let trialEveryOnOneThread = 4
 
@@ -118,8 +120,8 @@ public final class ThreadCountTuner {
     /// Takes the time of a finished window and decides what the next one runs with.
     ///
     /// A trial wins when it is at least 5% faster than the windows it was decided on: the median
-    /// of the last three, or the one window that was markedly slower and brought it forward. With
-    /// one thread chosen, every fifth window is a trial of `maximum`.
+    /// of the last three, or the slow window that brought it forward. With one thread chosen,
+    /// every fifth window is a trial of `maximum`.
     func windowFinished(seconds: Double) {
         guard maximum > 1 else { return }
         if current == maximum {
@@ -140,7 +142,10 @@ public final class ThreadCountTuner {
         }
         recentWindows = Array((recentWindows + [seconds]).suffix(3))
         windowsSinceTrial += 1
-        if chosen == maximum && windowsSinceTrial >= 2 && seconds > Self.slowdown * windowsAtMaximum.min()! {
+        let slow = chosen == maximum && seconds > Self.slowdown * windowsAtMaximum.sorted()[windowsAtMaximum.count / 2]
+        slowWindowsInARow = slow ? slowWindowsInARow + 1 : 0
+        if slowWindowsInARow >= 2 {
+            slowWindowsInARow = 0
             trialBaseline = seconds
         } else if windowsSinceTrial >= (chosen == maximum ? trialEvery : Self.trialEveryOnOneThread) {
             trialBaseline = recentWindows.sorted()[recentWindows.count / 2]
