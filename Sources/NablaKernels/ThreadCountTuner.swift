@@ -29,7 +29,7 @@ public final class ThreadCountTuner {
     public let maximum: Int
     /// Steps in one timed window.
     public let window: Int
-    /// Windows between two trials of the other choice.
+    /// While `maximum` is chosen, the most windows between two trials of one thread.
     public let trialEvery: Int
     /// The thread count the steps run with when not trying the other.
     public private(set) var chosen: Int
@@ -41,6 +41,8 @@ public final class ThreadCountTuner {
     /// The seconds of the last windows run with `maximum` threads, trials included.
     private var windowsAtMaximum: [Double] = []
     private var windowsSinceTrial = 0
+    /// Markedly slow windows with `maximum` threads in a row so far.
+    private var slowWindowsInARow = 0
     /// The time a trial window has to beat by 5%, set when the trial is decided.
     private var trialBaseline: Double?
     private var stepsInWindow = 0
@@ -54,8 +56,6 @@ public final class ThreadCountTuner {
     /// Two windows in a row with `maximum` threads this much slower than the median of the
     /// remembered ones bring a trial of one thread forward.
     static let slowdown = 1.25
-    /// Slow windows in a row so far.
-    private var slowWindowsInARow = 0
     /// While one thread is chosen, a trial of `maximum` comes after this many windows.
     static let trialEveryOnOneThread = 4
 
