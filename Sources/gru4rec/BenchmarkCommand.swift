@@ -42,7 +42,6 @@ struct BenchmarkCommand: ParsableCommand {
             throw ValidationError("--catalogue-items \(catalogueItems) and --catalogue-events \(catalogueEvents) must be at least 2")
         }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-
     }
 
     func run() throws {

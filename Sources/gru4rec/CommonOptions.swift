@@ -76,7 +76,7 @@ struct ThreadOptions: ParsableArguments {
 struct TrainingThreadOptions: ParsableArguments {
     @OptionGroup var base: ThreadOptions
 
-    @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed every few seconds.",
+    @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed over windows of 200 steps.",
                              discussion: "The results are the same either way; evaluation uses --threads."))
     var adaptiveThreads = false
 

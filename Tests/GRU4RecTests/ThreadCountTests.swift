@@ -40,4 +40,23 @@ import Testing
         let tuner = ThreadCountTuner(maximum: 2, window: 1, trialEvery: 1)
         #expect(try trainedWeights(threads: 2, data: data, tuner: tuner) == single)
     }
+
+    @Test func aCheckpointSavedInsideAWindowStillRunsAndItsErrorStillStopsTraining() throws {
+        struct SaveFailed: Error {}
+        let data = try manyItemSessions()
+        ComputeThreads.set(1)
+        let configuration = try GRU4RecConfiguration(parameters: "layers=8,batch_size=32,n_sample=16,loss=cross-entropy")
+        let trainer = SessionTrainer(model: GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count), data: data)
+        trainer.threadTuner = ThreadCountTuner(maximum: 2, window: 4)
+        var saves = 0
+        #expect(throws: SaveFailed.self) {
+            try trainer.trainEpoch(checkpointEvery: 3, checkpoint: { _ in
+                saves += 1
+                if saves == 2 { throw SaveFailed() }
+            })
+        }
+        #expect(saves == 2)
+        // The epoch ended by the error still put the thread count back.
+        #expect(ComputeThreads.count == 1)
+    }
 }
