@@ -50,6 +50,43 @@ void nabla_scatter_add_rows_f64(const double *source, const int32_t *places, int
 void nabla_gather_rows_f32(const float *source, const int64_t *rows, int64_t count, int64_t width, float *target);
 void nabla_gather_rows_f64(const double *source, const int64_t *rows, int64_t count, int64_t width, double *target);
 
+/// An item table `W` (`items × width`) with a bias per item, quantized for
+/// `nabla_int8_rank_bounds`: row `j` is `scales[j] · q_j` plus an error, with `q_j` 8-bit integers.
+/// `weights` holds the `q_j` of 32 items at a time, 4 values of each item per 64-byte vector
+/// (`[items / 32][chunks][32][4]`, zeros past the row's end); `offsets[j]` is `128 · Σ q_j`.
+/// `norms[j]` bounds `‖w_j‖` from above, `error_norms[j]` bounds `‖w_j − scales[j] · q_j‖`,
+/// `rounding[j]` is `ε · (norms[j] + error_norms[j])` and `bias_rounding[j]` is `ε · |b_j|`, with
+/// `ε` large enough to cover the rounding of a `width`-term float dot product.
+typedef struct {
+    const int8_t *weights;
+    const int32_t *offsets;
+    const float *scales, *biases, *norms, *error_norms, *rounding, *bias_rounding;
+    int64_t items, chunks;
+} nabla_int8_item_table;
+
+/// Query rows `h` quantized the same way, as unsigned bytes `q + 128`
+/// (`[rows][chunks · 4]`), with each row's scale, a bound on `‖h − scale · q‖`
+/// (`error_norms`), a bound on `‖scale · q‖` (`quantized_norms`), a bound on both `‖h‖` and
+/// `‖scale · q‖` (`norm_bounds`), and the full-precision score of the row's target (`targets`).
+typedef struct {
+    const uint8_t *values;
+    const float *scales, *error_norms, *quantized_norms, *norm_bounds, *targets;
+} nabla_int8_queries;
+
+/// Whether this CPU can run `nabla_int8_rank_bounds` (x86-64 with AVX-512 VNNI).
+bool nabla_has_int8_rank_bounds(void);
+
+/// For the `row_count` query rows from `first_row` (a multiple of 8), sorts every item into
+/// three: certainly scoring above the row's target, certainly below, or undecided. Item `j`'s
+/// score is `h · w_j + b_j` computed in float, which differs from the 8-bit estimate
+/// `scale · scales[j] · (q_h · q_j) + b_j` by at most `‖h − ĥ‖ ‖w_j‖ + ‖ĥ‖ ‖w_j − ŵ_j‖` plus
+/// rounding. Writes each row's count of items certainly above to `higher[r]`, its number of
+/// undecided items to `undecided_counts[r]`, and the first `capacity` of those items to
+/// `undecided[r · capacity ...]`.
+void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+                            int64_t first_row, int64_t row_count,
+                            int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity);
+
 /// A hint that the calling thread is spinning on a flag (x86's PAUSE, ARM's YIELD): the core
 /// waits a few dozen cycles and no system call is made.
 static inline void nabla_cpu_relax(void) {

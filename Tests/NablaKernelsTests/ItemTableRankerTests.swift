@@ -1,0 +1,106 @@
+import Nabla
+import NablaKernels
+import Testing
+
+/// The ranker's counts against scoring every item in full and counting.
+@Suite struct ItemTableRankerTests {
+    static func values(_ count: Int, in range: ClosedRange<Float>, seed: UInt64) -> [Float] {
+        var generator = SeededRandomGenerator(seed: seed)
+        return (0..<count).map { _ in Float.random(in: range, using: &generator) }
+    }
+
+    /// Items scoring above and equal to each row's target, every score summed left to right.
+    static func referenceCounts(table: [Float], bias: [Float], width: Int, hidden: [Float], targets: [Int]) -> [[Int]] {
+        targets.indices.map { row in
+            let scores = bias.indices.map { item in
+                var sum: Float = 0
+                for k in 0..<width { sum += hidden[row * width + k] * table[item * width + k] }
+                return sum + bias[item]
+            }
+            let target = scores[targets[row]]
+            return [scores.filter { $0 > target }.count, scores.filter { $0 == target }.count]
+        }
+    }
+
+    /// A table whose items 3 and 4 are the same row with the same bias, so their scores tie.
+    static func table(items: Int, width: Int, seed: UInt64) -> (table: [Float], bias: [Float]) {
+        var table = values(items * width, in: -0.3...0.3, seed: seed)
+        var bias = values(items, in: -0.5...0.5, seed: seed + 1)
+        for k in 0..<width { table[4 * width + k] = table[3 * width + k] }
+        bias[4] = bias[3]
+        return (table, bias)
+    }
+
+    /// Targets of every kind: each row's best item, its 2nd to 20th, the tied pair, and random ones.
+    static func targets(table: [Float], bias: [Float], width: Int, hidden: [Float], rows: Int) -> [Int] {
+        let items = bias.count
+        return (0..<rows).map { row in
+            let scores = (0..<items).map { item in
+                (0..<width).reduce(bias[item]) { $0 + hidden[row * width + $1] * table[item * width + $1] }
+            }
+            let order = scores.indices.sorted { scores[$0] > scores[$1] }
+            switch row % 4 {
+            case 0: return order[row % 20]
+            case 1: return row % 8 == 1 ? 3 : 4
+            case 2: return order[min(items - 1, 20 + row)]
+            default: return (row * 7_919) % items
+            }
+        }
+    }
+
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX-512 VNNI"),
+          arguments: [(1_013, 100, 21), (517, 37, 8), (64, 4, 3)])
+    func countsEqualScoringEveryItem(items: Int, width: Int, rows: Int) throws {
+        let (table, bias) = Self.table(items: items, width: width, seed: UInt64(items))
+        let hidden = Self.values(rows * width, in: -1...1, seed: 7)
+        let targets = Self.targets(table: table, bias: bias, width: width, hidden: hidden, rows: rows)
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width))
+        let expected = Self.referenceCounts(table: table, bias: bias, width: width, hidden: hidden, targets: targets)
+        let counts = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max))
+        #expect(counts.map { [$0.higher, $0.equal] } == expected)
+        #expect(expected.contains { $0[1] == 2 }, "a target tied with another item")
+
+        // With a cutoff, rows ranked within it are exact and the others have at least that many above.
+        let cut = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: 20))
+        for (row, count) in cut.enumerated() {
+            if expected[row][0] < 20 {
+                #expect([count.higher, count.equal] == expected[row])
+            } else {
+                #expect(count.higher >= 20 && count.higher <= expected[row][0] && count.equal == 1)
+            }
+        }
+    }
+
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX-512 VNNI"))
+    func rowsWithMoreUndecidedItemsThanRememberedAreSortedAgain() throws {
+        // Items that differ by far less than the 8-bit error: almost every score is undecided.
+        let items = 2_000, width = 16
+        let base = Self.values(width, in: -1...1, seed: 11)
+        let noise = Self.values(items * width, in: -1e-4...1e-4, seed: 12)
+        let table = (0..<(items * width)).map { base[$0 % width] + noise[$0] }
+        let bias = [Float](repeating: 0, count: items)
+        let hidden = Self.values(2 * width, in: -1...1, seed: 13)
+        let targets = [1_000, 17]
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width))
+        let counts = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max))
+        let expected = Self.referenceCounts(table: table, bias: bias, width: width, hidden: hidden, targets: targets)
+        #expect(counts.map { [$0.higher, $0.equal] } == expected)
+    }
+
+    @Test func thereIsNoRankerWithoutTheInstructionsOrForValuesItCannotBound() {
+        let (table, bias) = Self.table(items: 40, width: 8, seed: 3)
+        #expect((ItemTableRanker(table: table, bias: bias, width: 8) != nil) == ItemTableRanker.isAvailable)
+        var infinite = table
+        infinite[5] = .infinity
+        #expect(ItemTableRanker(table: infinite, bias: bias, width: 8) == nil)
+        var nanBias = bias
+        nanBias[2] = .nan
+        #expect(ItemTableRanker(table: table, bias: nanBias, width: 8) == nil)
+        guard let ranker = ItemTableRanker(table: table, bias: bias, width: 8) else { return }
+        var hidden = Self.values(16, in: -1...1, seed: 4)
+        hidden[3] = .nan
+        #expect(ranker.counts(hidden: hidden, targets: [0, 1], stopAbove: 20) == nil)
+        #expect(ranker.counts(hidden: [Float](repeating: 1e-20, count: 16), targets: [0, 1], stopAbove: 20) == nil)
+        #expect(ranker.counts(hidden: [], targets: [], stopAbove: 20)?.isEmpty == true)
+    }
+}
