@@ -112,9 +112,7 @@ public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
         withScope("scores") { output.scores(hidden, columns: columns) }
     }
 
-    /// Scores of every item for each session, `[batch, items]`: `h · Wᵀ + b`, without recording a
-    /// graph.
-    public func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar> {
-        output.allScores(hidden)
-    }
+    /// The output layer: every item's score is `h · W[i]ᵀ + b[i]`, so scoring every item is one
+    /// product and evaluation ranks from its rows.
+    public var itemOutput: ItemOutput<Scalar>? { output }
 }

@@ -8,6 +8,21 @@ public protocol NextItemScorer {
     mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float]
     /// The number of items scored.
     var itemCount: Int { get }
+
+    /// The rank of each slot's target among all items after the slots read `inputs`, as
+    /// ``Evaluator/rank(of:in:mode:)`` counts it in that slot's row of scores. Ranks past
+    /// `cutoff` only need to be past it. The default scores every item and counts, rows split
+    /// across `threads` threads.
+    mutating func ranks(inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int) -> [Double]
+}
+
+extension NextItemScorer {
+    /// Every item scored with ``scores(inputs:previousSlot:)``, then each target's rank counted.
+    public mutating func ranks(
+        inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int
+    ) -> [Double] {
+        Evaluator.ranks(of: targets, in: scores(inputs: inputs, previousSlot: previousSlot), mode: mode, threads: threads)
+    }
 }
 
 /// GRU4Rec's next-item evaluation: every event after the first of a test session is a target,
@@ -16,10 +31,9 @@ public protocol NextItemScorer {
 /// Each test session starts from a zero hidden state; test events with items the model does not
 /// know were dropped when the test data was read (``SessionData/test(_:source:itemMap:)``).
 public enum Evaluator {
-    /// Ranks every target of `data` with `scorer`.
+    /// Ranks every target of `data` with `scorer` (``NextItemScorer/ranks(inputs:previousSlot:targets:mode:cutoff:threads:)``).
     ///
-    /// Ranks are counted in one pass over each row of scores: the items scoring above and equal
-    /// to the target, no sort. Rows are split across `threads` threads.
+    /// Only ranks up to the largest cutoff count, so a scorer may stop counting past it.
     @_specialize(where Scorer == PopularityScorer)
     @_specialize(where Scorer == MarkovScorer)
     public static func evaluate<Scorer: NextItemScorer>(
@@ -27,29 +41,39 @@ public enum Evaluator {
         mode: RankMode = .conservative, threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) -> RankingMetrics {
         var metrics = RankingMetrics(cutoffs: cutoffs)
-        let width = scorer.itemCount
+        let cutoff = cutoffs.max() ?? 0
         for step in SessionParallelBatches(data: data, batchSize: batchSize) {
-            let scores = scorer.scores(inputs: step.inputs, previousSlot: step.previousSlot)
-            let rows = step.targets.count
-            let parts = max(1, min(threads, rows))
-            var partial = [RankingMetrics](repeating: RankingMetrics(cutoffs: cutoffs), count: parts)
-            scores.withUnsafeBufferPointer { buffer in
-                partial.withUnsafeMutableBufferPointer { results in
-                    let results = UncheckedSendable(results), shared = UncheckedSendable(buffer)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        var local = RankingMetrics(cutoffs: cutoffs)
-                        for row in stride(from: part, to: rows, by: parts) {
-                            let rowScores = UnsafeBufferPointer(rebasing: shared.value[(row * width)..<((row + 1) * width)])
-                            local.add(rank: rank(of: step.targets[row], in: rowScores, mode: mode))
-                        }
-                        results.value[part] = local
-                    }
-                }
-            }
-            for part in partial { metrics.merge(part) }
+            let ranks = scorer.ranks(inputs: step.inputs, previousSlot: step.previousSlot, targets: step.targets,
+                                     mode: mode, cutoff: cutoff, threads: threads)
+            for rank in ranks { metrics.add(rank: rank) }
             progress(metrics.predictions)
         }
         return metrics
+    }
+
+    /// The rank of each row's target in `scores` (`[targets.count, items]`, row-major), counted
+    /// in one pass over each row with ``rank(of:in:mode:)``, no sort; rows split across `threads`
+    /// threads.
+    public static func ranks(of targets: [Int], in scores: [Float], mode: RankMode, threads: Int = 1) -> [Double] {
+        let rows = targets.count
+        guard rows > 0 else { return [] }
+        if scores.count % rows != 0 || targets.contains(where: { $0 < 0 || $0 >= scores.count / rows }) {
+            misuse("Evaluator.ranks", "\(scores.count) scores do not make \(rows) rows that hold every target")
+        }
+        let width = scores.count / rows, parts = max(1, min(threads, rows))
+        var ranks = [Double](repeating: 0, count: rows)
+        scores.withUnsafeBufferPointer { buffer in
+            ranks.withUnsafeMutableBufferPointer { results in
+                let results = UncheckedSendable(results), shared = UncheckedSendable(buffer)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    for row in stride(from: part, to: rows, by: parts) {
+                        let rowScores = UnsafeBufferPointer(rebasing: shared.value[(row * width)..<((row + 1) * width)])
+                        results.value[row] = rank(of: targets[row], in: rowScores, mode: mode)
+                    }
+                }
+            }
+        }
+        return ranks
     }
 
     /// The rank of `target` in one row of scores, in one pass: sixteen comparisons at a time.

@@ -1,15 +1,29 @@
 import Nabla
+import NablaKernels
 
 /// Scores every item with any trained ``SessionModel``; each new session starts from the
 /// model's zero state.
+///
+/// When the model names its ``SessionModel/itemOutput`` and computes in `Float`, on a CPU with
+/// AVX-512 VNNI, ranks come from an ``ItemTableRanker`` over that layer's rows: 8-bit scores with
+/// error bounds, and `Float` scores summed left to right for the items close to the target. The
+/// ranks are those of such `Float` scores, exactly; the full product rounds in another order, so
+/// an item within a few units in the last place of the target can rank differently than with
+/// `boundedRanking: false`, which always scores every item in full.
 public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     /// The model.
     public let model: Model
+    /// Whether ranks may come from 8-bit scores with error bounds (see above).
+    public let boundedRanking: Bool
     private var states: [Tensor<Model.Scalar>] = []
+    /// The ranker and the item rows and biases it was made from: while it holds them, any change
+    /// to the model's arrays makes the model copy them, so the same arrays mean the same values.
+    private var ranker: (ranker: ItemTableRanker?, table: [Float], bias: [Float])?
 
     /// A scorer for `model` (put in evaluation mode: no dropout).
-    public init(model: Model) {
+    public init(model: Model, boundedRanking: Bool = true) {
         self.model = model
+        self.boundedRanking = boundedRanking
         model.eval()
     }
 
@@ -18,15 +32,50 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
 
     /// Scores of all items after reading `inputs`.
     public mutating func scores(inputs: [Int], previousSlot: [Int?]) -> [Float] {
+        withNoGrad { floats(model.allScores(advance(inputs: inputs, previousSlot: previousSlot))) }
+    }
+
+    /// The rank of each slot's target after reading `inputs`: from the item table's bounds when
+    /// the model allows it (see the type's description), else from every item's score.
+    public mutating func ranks(
+        inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int
+    ) -> [Double] {
         withNoGrad {
-            if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
-            states = carryStates(states, along: previousSlot)
-            let output = model.step(inputs, states: &states)
-            let scores = model.allScores(output).scalars
-            // A Float model's scores are used as they are: the same array, not converted per element.
-            if Model.Scalar.self == Float.self { return unsafeBitCast(scores, to: [Float].self) }
-            return scores.map { Float($0) }
+            let output = advance(inputs: inputs, previousSlot: previousSlot)
+            if let ranker = currentRanker(),
+               let counts = ranker.counts(hidden: floats(output), targets: targets, stopAbove: cutoff) {
+                return counts.map { mode.rank(higher: $0.higher, equal: $0.equal) }
+            }
+            return Evaluator.ranks(of: targets, in: floats(model.allScores(output)), mode: mode, threads: threads)
         }
+    }
+
+    /// One step of the model from each slot's carried state.
+    private mutating func advance(inputs: [Int], previousSlot: [Int?]) -> Tensor<Model.Scalar> {
+        if states.isEmpty { states = model.zeroStates(batchSize: inputs.count) }
+        states = carryStates(states, along: previousSlot)
+        return model.step(inputs, states: &states)
+    }
+
+    /// The ranker over the model's current item rows, made again when they have changed.
+    private mutating func currentRanker() -> ItemTableRanker? {
+        guard boundedRanking, Model.Scalar.self == Float.self, ItemTableRanker.isAvailable,
+              let layer = model.itemOutput else { return nil }
+        let table = floats(layer.weight), bias = floats(layer.bias)
+        if let ranker, sameStorage(ranker.table, table), sameStorage(ranker.bias, bias) { return ranker.ranker }
+        let made = ItemTableRanker(table: table, bias: bias, width: layer.weight.shape.last ?? 0)
+        ranker = (made, table, bias)
+        return made
+    }
+
+    /// A tensor's values as `Float`: a `Float` model's own array, not converted per element.
+    private func floats(_ tensor: Tensor<Model.Scalar>) -> [Float] {
+        if Model.Scalar.self == Float.self { return unsafeBitCast(tensor.scalars, to: [Float].self) }
+        return tensor.scalars.map { Float($0) }
+    }
+
+    private func sameStorage(_ a: [Float], _ b: [Float]) -> Bool {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
     }
 }
 

@@ -39,11 +39,22 @@ public protocol SessionModel<Scalar>: Module {
     /// recommendation use. The default scores every column with ``scores(_:columns:)`` without
     /// recording a graph.
     func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar>
+
+    /// The output layer the model scores items with, if its scores are that layer's
+    /// `output · W[i]ᵀ + b[i]`: the default ``allScores(_:)`` is then the layer's one matrix
+    /// product, and evaluation ranks targets from the layer's rows without scoring every item in
+    /// full precision (``SessionModelScorer``). The default is `nil`.
+    var itemOutput: ItemOutput<Scalar>? { get }
 }
 
 extension SessionModel {
-    /// Every column through ``scores(_:columns:)``, without recording a graph.
+    /// No output layer named: items are scored through ``scores(_:columns:)``.
+    public var itemOutput: ItemOutput<Scalar>? { nil }
+
+    /// Every item in one product of ``itemOutput``'s rows when the model names it, else every
+    /// column through ``scores(_:columns:)``; without recording a graph.
     public func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar> {
-        withNoGrad { scores(output, columns: Array(0..<itemCount)) }
+        if let itemOutput { return itemOutput.allScores(output) }
+        return withNoGrad { scores(output, columns: Array(0..<itemCount)) }
     }
 }
