@@ -70,6 +70,7 @@ def spread(run, key): return f"{min(r[key] for r in runs[run]):,.0f}–{max(r[ke
 nabla = runs["nabla-1"][0]
 print(f"machine: {nabla['cpu_model']}, {nabla['cpu_cores']} cores, vector extensions: {nabla['cpu_vector_extensions']}, "
       f"OpenBLAS core: {nabla['blas_core']}; PyTorch {runs['official-1'][0]['torch']}")
+print(f"Nabla's evaluation ranks from: {nabla.get('evaluation_ranking', 'every score')}")
 print(f"data: {sys.argv[2]}, official rsc15 parameters, 1 epoch, {len(runs['nabla-1'])} rounds alternated, medians (range)")
 print()
 print("| | official, 1 thread | Nabla, 1 thread | Nabla, 2 threads | Nabla, 2 threads, adaptive |")

@@ -68,6 +68,7 @@ struct BenchmarkCommand: ParsableCommand {
             "eval_events_per_second": Double(metrics.predictions) / evalSeconds,
             "eval_seconds": evalSeconds,
             "predictions": metrics.predictions,
+            "evaluation_ranking": scorer.lastRanksUsedBounds ? "bounded" : "every score",
             "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
             "threads": threads, "adaptive_threads": threadOptions.adaptiveThreads, "thread_switches": tuner?.switches ?? 0,
             "epochs": epochs, "parameters": configuration.parameterString,
@@ -117,11 +118,12 @@ enum Machine {
         return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
     }
 
-    /// The vector extensions the CPU reports that matter for speed: `avx2`, `fma`, `avx512f`.
+    /// The vector extensions the CPU reports that matter for speed: `avx2`, `fma`, `avx512f`,
+    /// `avx512_vnni`.
     static var vectorExtensions: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
-        return ["avx2", "fma", "avx512f"].filter(flags.contains).joined(separator: " ")
+        return ["avx2", "fma", "avx512f", "avx512_vnni"].filter(flags.contains).joined(separator: " ")
     }
 
     /// The CPU time this process has used so far, in user and in system (kernel) mode.

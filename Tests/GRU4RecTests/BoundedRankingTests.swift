@@ -26,6 +26,7 @@ import Testing
                 let fast = bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
                 let every = full.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
                 #expect(fast == every, "batch \(index), \(mode)")
+                #expect(bounded.lastRanksUsedBounds == ItemTableRanker.isAvailable && !full.lastRanksUsedBounds)
             }
         }
         var boundedAgain = SessionModelScorer(model: model), fullAgain = SessionModelScorer(model: model, boundedRanking: false)

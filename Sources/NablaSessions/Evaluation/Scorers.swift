@@ -15,6 +15,9 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     public let model: Model
     /// Whether ranks may come from 8-bit scores with error bounds (see above).
     public let boundedRanking: Bool
+    /// Whether the last ``ranks(inputs:previousSlot:targets:mode:cutoff:threads:)`` came from
+    /// the bounds (`false` when every item was scored).
+    public private(set) var lastRanksUsedBounds = false
     private var states: [Tensor<Model.Scalar>] = []
     /// The ranker and the item rows and biases it was made from: while it holds them, any change
     /// to the model's arrays makes the model copy them, so the same arrays mean the same values.
@@ -44,8 +47,10 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
             let output = advance(inputs: inputs, previousSlot: previousSlot)
             if let ranker = currentRanker(),
                let counts = ranker.counts(hidden: floats(output), targets: targets, stopAbove: cutoff) {
+                lastRanksUsedBounds = true
                 return counts.map { mode.rank(higher: $0.higher, equal: $0.equal) }
             }
+            lastRanksUsedBounds = false
             return Evaluator.ranks(of: targets, in: floats(model.allScores(output)), mode: mode, threads: threads)
         }
     }
