@@ -38,7 +38,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let testData = try readTest(test, columns: columnOptions.columns, itemMap: loaded.itemMap)
         try requirePredictions(testData, file: test)
-        var scorer = SessionModelScorer(model: loaded.model)
+        var scorer = SessionModelScorer(model: loaded.model, boundedRanking: !evaluationOptions.everyScore)
         var results = [("GRU4Rec", try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                              threads: threadOptions.threads).metrics)]
         if let trainData {

@@ -254,7 +254,7 @@ struct TrainCommand: ParsableCommand {
 
     /// Evaluates the trained model on the test data and adds the figures to `report`.
     func evaluate(_ model: GRU4RecModel<Float>, on testData: SessionData, into report: inout [String: Any]) throws {
-        var scorer = SessionModelScorer(model: model)
+        var scorer = SessionModelScorer(model: model, boundedRanking: !evaluationOptions.everyScore)
         let (metrics, seconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
                                                           threads: threadOptions.threads)
         print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")

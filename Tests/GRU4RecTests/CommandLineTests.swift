@@ -98,6 +98,26 @@ import Testing
         #expect(try train(["--threads", "2", "--adaptive-threads"], to: "adaptive.safetensors") == single)
     }
 
+    @Test func everyScoreEvaluatesToTheSameFigures() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", directory.path]).status == 0)
+        let model = directory.appendingPathComponent("model.safetensors").path
+        let trained = try ExampleRunner.run("gru4rec", arguments: [
+            "train", "--train", directory.appendingPathComponent("demo_train.tsv").path,
+            "-p", "layers=16,n_epochs=2,n_sample=4,batch_size=16", "--save", model])
+        #expect(trained.status == 0, "\(trained.errors)")
+        func evaluate(_ extra: [String]) throws -> String {
+            let result = try ExampleRunner.run("gru4rec", arguments: [
+                "evaluate", "--model", model, "--test", directory.appendingPathComponent("demo_test.tsv").path] + extra)
+            #expect(result.status == 0, "\(result.errors)")
+            return result.output.split(separator: "\n").filter { $0.contains("GRU4Rec") }.joined(separator: "\n")
+        }
+        let bounded = try evaluate([])
+        #expect(bounded.contains("GRU4Rec"))
+        #expect(try evaluate(["--every-score"]) == bounded)
+    }
+
     @Test func missingColumn() throws {
         let result = try train("SessionId\tItem\tTime\n1\tA\t1\n")
         #expect(result.status != 0)
