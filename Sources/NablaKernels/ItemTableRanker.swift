@@ -18,19 +18,19 @@ import CNablaKernels
 ///     let counts = ranker.counts(hidden: states, targets: targets, stopAbove: 20)
 /// }
 /// ```
-public final class ItemTableRanker: Sendable {
+public final class ItemTableRanker: @unchecked Sendable {
     /// Whether this CPU can rank this way (x86-64 with AVX-512 VNNI).
     public static var isAvailable: Bool { nabla_has_int8_rank_bounds() }
 
     /// The number of items and the width of a row.
     public let items: Int, width: Int
     private let table: [Float], bias: [Float]
-    private let chunks: Int
-    private let quantized: [Int8], offsets: [Int32]
-    private let scales: [Float], norms: [Float], errorNorms: [Float], rounding: [Float], biasRounding: [Float]
+    /// The quantized table as the kernel reads it; its memory is written once, in `init`.
+    private let quantized: nabla_int8_item_table
+    private let bytes: UnsafeMutableBufferPointer<Int8>, offsets: UnsafeMutableBufferPointer<Int32>
+    private let perItem: UnsafeMutableBufferPointer<Float>
+    /// The largest `‖w‖ + ‖w − ŵ‖` over the items, to refuse rows whose scores could overflow.
     private let largestNorm: Float
-    /// A bound on the relative rounding of a `width`-term dot product and of the estimate.
-    private let epsilon: Float
     /// Undecided items remembered per row; a row with more is sorted again with room for all.
     private let capacity = 512
 
@@ -38,55 +38,66 @@ public final class ItemTableRanker: Sendable {
     /// the CPU cannot run it or a value is not finite or too large or small to bound safely.
     public init?(table: [Float], bias: [Float], width: Int) {
         guard Self.isAvailable, width > 0, table.count % width == 0, bias.count == table.count / width else { return nil }
-        let items = table.count / width, chunks = (width + 3) / 4, groups = (items + 31) / 32
+        let items = table.count / width, chunks = (width + 3) / 4, padded = (items + 31) / 32 * 32
+        // Rounding allowance: several times that of a `width`-term Float dot product and of the estimate.
+        let epsilon = Float(width + 8) * 0x1p-22
+        var rows: [Quantized8] = []
+        rows.reserveCapacity(items)
+        for item in 0..<items {
+            guard let row = Quantized8(table[(item * width)..<((item + 1) * width)]), bias[item].isFinite, abs(bias[item]) < 1e30
+            else { return nil }
+            rows.append(row)
+        }
         self.items = items
         self.width = width
-        self.chunks = chunks
         self.table = table
         self.bias = bias
-        epsilon = Float(width + 8) * 0x1p-22
-        var quantized = [Int8](repeating: 0, count: groups * chunks * 128)
-        var offsets = [Int32](repeating: 0, count: groups * 32)
-        var scales = [Float](repeating: 1, count: groups * 32)
-        var norms = [Float](repeating: 0, count: groups * 32), errorNorms = norms, rounding = norms, biasRounding = norms
-        var largestNorm: Float = 0
-        for item in 0..<items {
-            let row = table[(item * width)..<((item + 1) * width)]
-            guard let quantizedRow = Quantized8(row), bias[item].isFinite, abs(bias[item]) < 1e30 else { return nil }
+        bytes = .allocate(capacity: padded * chunks * 4)
+        bytes.initialize(repeating: 0)
+        offsets = .allocate(capacity: padded)
+        offsets.initialize(repeating: 0)
+        perItem = .allocate(capacity: 6 * padded)
+        perItem.initialize(repeating: 0)
+        // Six vectors of one value per item: scales, biases, norms, error norms, and the two rounding allowances.
+        let (scales, biases, norms, errorNorms, rounding, biasRounding) =
+            (0, padded, 2 * padded, 3 * padded, 4 * padded, 5 * padded)
+        for (item, row) in rows.enumerated() {
+            // 32 items at a time, 4 values of each item per 64-byte vector.
             let group = item / 32, lane = item % 32
-            for (k, value) in quantizedRow.values.enumerated() {
-                quantized[group * chunks * 128 + (k / 4) * 128 + lane * 4 + k % 4] = Int8(value)
+            for (k, value) in row.values.enumerated() {
+                bytes[group * chunks * 128 + (k / 4) * 128 + lane * 4 + k % 4] = Int8(value)
             }
-            offsets[item] = 128 * Int32(quantizedRow.values.reduce(0, +))
-            scales[item] = quantizedRow.scale
-            norms[item] = quantizedRow.norm
-            errorNorms[item] = quantizedRow.errorNorm
-            rounding[item] = epsilon * (quantizedRow.norm + quantizedRow.errorNorm)
-            biasRounding[item] = epsilon * abs(bias[item])
-            largestNorm = max(largestNorm, quantizedRow.norm + quantizedRow.errorNorm)
+            offsets[item] = 128 * row.values.reduce(0, +)
+            perItem[scales + item] = row.scale
+            perItem[biases + item] = bias[item]
+            perItem[norms + item] = row.norm
+            perItem[errorNorms + item] = row.errorNorm
+            perItem[rounding + item] = epsilon * (row.norm + row.errorNorm)
+            perItem[biasRounding + item] = epsilon * abs(bias[item])
         }
-        self.quantized = quantized
-        self.offsets = offsets
-        self.scales = scales
-        self.norms = norms
-        self.errorNorms = errorNorms
-        self.rounding = rounding
-        self.biasRounding = biasRounding
-        self.largestNorm = largestNorm
+        largestNorm = rows.map { $0.norm + $0.errorNorm }.max() ?? 0
+        let base = UnsafePointer(perItem.baseAddress!)
+        quantized = nabla_int8_item_table(
+            weights: UnsafePointer(bytes.baseAddress), offsets: UnsafePointer(offsets.baseAddress),
+            scales: base + scales, biases: base + biases, norms: base + norms, error_norms: base + errorNorms,
+            rounding: base + rounding, bias_rounding: base + biasRounding, items: Int64(items), chunks: Int64(chunks))
+    }
+
+    deinit {
+        bytes.deallocate()
+        offsets.deallocate()
+        perItem.deallocate()
     }
 
     /// The `Float` score of `item` for the query row `h`: `h · W[item]`, summed left to right,
     /// plus the item's bias.
     public func score(_ h: ArraySlice<Float>, item: Int) -> Float {
-        table.withUnsafeBufferPointer { table in
-            h.withUnsafeBufferPointer { h in score(h.baseAddress!, table.baseAddress! + item * width, bias: bias[item]) }
+        if h.count != width || !(0..<items).contains(item) {
+            kernelMisuse("ItemTableRanker.score", "a row of \(h.count) values and item \(item) do not fit \(items) items of \(width)")
         }
-    }
-
-    private func score(_ h: UnsafePointer<Float>, _ row: UnsafePointer<Float>, bias: Float) -> Float {
         var sum: Float = 0
-        for k in 0..<width { sum += h[k] * row[k] }
-        return sum + bias
+        for (k, value) in h.enumerated() { sum += value * table[item * width + k] }
+        return sum + bias[item]
     }
 
     /// For each row of `hidden` (`[targets.count, width]`), the number of items scoring above
@@ -103,99 +114,86 @@ public final class ItemTableRanker: Sendable {
                 + "\(rows) rows of \(width)")
         }
         guard rows > 0 else { return [] }
-        let paddedRows = (rows + 7) / 8 * 8
-        var values = [UInt8](repeating: 128, count: paddedRows * chunks * 4)
-        var rowScales = [Float](repeating: 1, count: paddedRows), rowErrorNorms = [Float](repeating: 0, count: paddedRows)
-        var quantizedNorms = rowErrorNorms, normBounds = rowErrorNorms, targetScores = rowErrorNorms
-        for row in 0..<rows {
-            let h = hidden[(row * width)..<((row + 1) * width)]
-            guard let quantizedRow = Quantized8(h), quantizedRow.norm * largestNorm < 1e30 else { return nil }
-            for (k, value) in quantizedRow.values.enumerated() { values[row * chunks * 4 + k] = UInt8(value + 128) }
-            rowScales[row] = quantizedRow.scale
-            rowErrorNorms[row] = quantizedRow.errorNorm
-            quantizedNorms[row] = quantizedRow.quantizedNorm
-            normBounds[row] = quantizedRow.norm + quantizedRow.errorNorm
-            targetScores[row] = score(h, item: targets[row])
-        }
-        var higher = [Int32](repeating: 0, count: paddedRows), undecidedCounts = higher
-        var undecided = [Int32](repeating: 0, count: paddedRows * capacity)
-        sort(values: values, rowScales: rowScales, rowErrorNorms: rowErrorNorms, quantizedNorms: quantizedNorms,
-             normBounds: normBounds, targets: targetScores, blocks: 0..<(paddedRows / 8), capacity: capacity,
-             higher: &higher, undecidedCounts: &undecidedCounts, undecided: &undecided)
-        var result = [(higher: Int, equal: Int)]()
-        result.reserveCapacity(rows)
-        for row in 0..<rows {
-            let certainlyAbove = Int(higher[row])
-            if certainlyAbove >= stopAbove {
-                result.append((certainlyAbove, 1))
-                continue
-            }
-            var candidates = Array(undecided[(row * capacity)..<(row * capacity + min(capacity, Int(undecidedCounts[row])))])
-            if Int(undecidedCounts[row]) > capacity {
+        guard let queries = Queries(hidden: hidden, targets: targets, ranker: self) else { return nil }
+        let sorted = queries.sort(blocks: 0..<(queries.rows / 8), capacity: capacity)
+        return (0..<rows).map { row in
+            let certainlyAbove = Int(sorted.higher[row]), undecided = Int(sorted.undecidedCounts[row])
+            if certainlyAbove >= stopAbove { return (certainlyAbove, 1) }
+            var candidates = sorted.undecided[(row * capacity)..<(row * capacity + min(capacity, undecided))]
+            if undecided > capacity {
                 // More undecided items than remembered: sort this row's block again with room for every item.
-                var blockHigher = [Int32](repeating: 0, count: 8), blockCounts = blockHigher
-                var all = [Int32](repeating: 0, count: 8 * items)
-                sort(values: values, rowScales: rowScales, rowErrorNorms: rowErrorNorms, quantizedNorms: quantizedNorms,
-                     normBounds: normBounds, targets: targetScores, blocks: (row / 8)..<(row / 8 + 1), capacity: items,
-                     higher: &blockHigher, undecidedCounts: &blockCounts, undecided: &all)
-                candidates = Array(all[((row % 8) * items)..<((row % 8) * items + Int(blockCounts[row % 8]))])
+                let again = queries.sort(blocks: (row / 8)..<(row / 8 + 1), capacity: items)
+                candidates = again.undecided[((row % 8) * items)..<((row % 8) * items + undecided)]
             }
-            let h = hidden[(row * width)..<((row + 1) * width)]
+            let h = hidden[(row * width)..<((row + 1) * width)], target = queries.targetScore(row)
             var above = certainlyAbove, equal = 0
             for item in candidates {
                 let itemScore = score(h, item: Int(item))
-                if itemScore > targetScores[row] { above += 1 } else if itemScore == targetScores[row] { equal += 1 }
+                if itemScore > target { above += 1 } else if itemScore == target { equal += 1 }
             }
-            result.append((above, equal))
+            return (above, equal)
         }
-        return result
     }
 
-    /// Runs the kernel over the given blocks of 8 rows, split between the compute threads;
-    /// `higher` and the counts start at the first block's first row.
-    private func sort(
-        values: [UInt8], rowScales: [Float], rowErrorNorms: [Float], quantizedNorms: [Float], normBounds: [Float],
-        targets: [Float], blocks: Range<Int>, capacity: Int,
-        higher: inout [Int32], undecidedCounts: inout [Int32], undecided: inout [Int32]
-    ) {
-        quantized.withUnsafeBufferPointer { quantized in
-        offsets.withUnsafeBufferPointer { offsets in
-        scales.withUnsafeBufferPointer { scales in
-        bias.withUnsafeBufferPointer { bias in
-        norms.withUnsafeBufferPointer { norms in
-        errorNorms.withUnsafeBufferPointer { errorNorms in
-        rounding.withUnsafeBufferPointer { rounding in
-        biasRounding.withUnsafeBufferPointer { biasRounding in
-        values.withUnsafeBufferPointer { values in
-        rowScales.withUnsafeBufferPointer { rowScales in
-        rowErrorNorms.withUnsafeBufferPointer { rowErrorNorms in
-        quantizedNorms.withUnsafeBufferPointer { quantizedNorms in
-        normBounds.withUnsafeBufferPointer { normBounds in
-        targets.withUnsafeBufferPointer { targets in
-        higher.withUnsafeMutableBufferPointer { higher in
-        undecidedCounts.withUnsafeMutableBufferPointer { undecidedCounts in
-        undecided.withUnsafeMutableBufferPointer { undecided in
-            var table = nabla_int8_item_table(
-                weights: quantized.baseAddress, offsets: offsets.baseAddress, scales: scales.baseAddress,
-                biases: bias.baseAddress, norms: norms.baseAddress, error_norms: errorNorms.baseAddress,
-                rounding: rounding.baseAddress, bias_rounding: biasRounding.baseAddress,
-                items: Int64(items), chunks: Int64(chunks))
-            var queries = nabla_int8_queries(
-                values: values.baseAddress, scales: rowScales.baseAddress, error_norms: rowErrorNorms.baseAddress,
-                quantized_norms: quantizedNorms.baseAddress, norm_bounds: normBounds.baseAddress,
-                targets: targets.baseAddress)
-            let (higher, counts, undecided) = (higher.baseAddress!, undecidedCounts.baseAddress!, undecided.baseAddress!)
-            withUnsafePointer(to: &table) { table in
-                withUnsafePointer(to: &queries) { queries in
-                    ComputeThreads.forEachRange(blocks.count) { part in
-                        let first = (part.lowerBound) * 8
-                        nabla_int8_rank_bounds(
-                            table, queries, Int64((blocks.lowerBound + part.lowerBound) * 8), Int64(part.count * 8),
-                            higher + first, counts + first, undecided + first * capacity, Int64(capacity))
+    /// Query rows quantized for the kernel, padded to a multiple of 8 rows.
+    private struct Queries {
+        let ranker: ItemTableRanker, rows: Int
+        /// `q + 128` per value, `[rows][chunks · 4]`.
+        var values: [UInt8]
+        /// Five vectors of one value per row: scales, error norms, quantized norms, norm bounds, target scores.
+        var perRow: [Float]
+
+        init?(hidden: [Float], targets: [Int], ranker: ItemTableRanker) {
+            let width = ranker.width, stride = Int(ranker.quantized.chunks) * 4
+            self.ranker = ranker
+            rows = (targets.count + 7) / 8 * 8
+            values = [UInt8](repeating: 128, count: rows * stride)
+            perRow = [Float](repeating: 0, count: 5 * rows)
+            for row in targets.indices {
+                let h = hidden[(row * width)..<((row + 1) * width)]
+                guard let quantized = Quantized8(h), quantized.norm * ranker.largestNorm < 1e30 else { return nil }
+                for (k, value) in quantized.values.enumerated() { values[row * stride + k] = UInt8(value + 128) }
+                perRow[row] = quantized.scale
+                perRow[rows + row] = quantized.errorNorm
+                perRow[2 * rows + row] = quantized.quantizedNorm
+                perRow[3 * rows + row] = quantized.norm + quantized.errorNorm
+                perRow[4 * rows + row] = ranker.score(h, item: targets[row])
+            }
+        }
+
+        func targetScore(_ row: Int) -> Float { perRow[4 * rows + row] }
+
+        /// Runs the kernel over the given blocks of 8 rows, split between the compute threads:
+        /// each row's count of items certainly above, its count of undecided items, and the first
+        /// `capacity` of those, all starting at the first block's first row.
+        func sort(blocks: Range<Int>, capacity: Int) -> (higher: [Int32], undecidedCounts: [Int32], undecided: [Int32]) {
+            let rowCount = blocks.count * 8
+            var higher = [Int32](repeating: 0, count: rowCount), undecidedCounts = higher
+            var undecided = [Int32](repeating: 0, count: rowCount * capacity)
+            values.withUnsafeBufferPointer { values in
+                perRow.withUnsafeBufferPointer { perRow in
+                    higher.withUnsafeMutableBufferPointer { higher in
+                        undecidedCounts.withUnsafeMutableBufferPointer { counts in
+                            undecided.withUnsafeMutableBufferPointer { undecided in
+                                let base = perRow.baseAddress!
+                                var queries = nabla_int8_queries(
+                                    values: values.baseAddress, scales: base, error_norms: base + rows,
+                                    quantized_norms: base + 2 * rows, norm_bounds: base + 3 * rows, targets: base + 4 * rows)
+                                var table = ranker.quantized
+                                let (higher, counts, undecided) = (higher.baseAddress!, counts.baseAddress!, undecided.baseAddress!)
+                                ComputeThreads.forEachRange(blocks.count) { part in
+                                    let first = part.lowerBound * 8
+                                    nabla_int8_rank_bounds(
+                                        &table, &queries, Int64((blocks.lowerBound + part.lowerBound) * 8), Int64(part.count * 8),
+                                        higher + first, counts + first, undecided + first * capacity, Int64(capacity))
+                                }
+                            }
+                        }
                     }
                 }
             }
-        }}}}}}}}}}}}}}}}}
+            return (higher, undecidedCounts, undecided)
+        }
     }
 }
 
@@ -226,6 +224,7 @@ private struct Quantized8 {
             norm += Double(value) * Double(value)
             quantizedNorm += approximation * approximation
         }
+        // Rounded up past the double sums' rounding and the conversion to Float.
         let up = 1 + 1e-6
         self.values = values
         self.scale = scale
