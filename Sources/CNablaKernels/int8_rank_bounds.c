@@ -1,23 +1,26 @@
 // Bounds on every item's score from 8-bit products, for ranking a target among all items
-// without computing each score in full precision. Only for CPUs with AVX-512 VNNI, whose
-// `vpdpbusd` does 64 byte multiply-adds in one instruction; `nabla_has_int8_rank_bounds` says
-// whether this one has it.
+// without computing each score in full precision. Two variants: AVX-512 VNNI, whose `vpdpbusd`
+// does 64 byte multiply-adds in one instruction, and AVX2, whose `vpmaddubsw`, `vpmaddwd` and
+// `vpaddd` do 32 in three (the query bytes then stay below 128, so that `vpmaddubsw`'s sums of
+// two products cannot saturate). `nabla_int8_rank_bounds_variant` says which this CPU runs.
 #include "nabla_kernels.h"
 #include <string.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-bool nabla_has_int8_rank_bounds(void) {
+int nabla_int8_rank_bounds_variant(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) return 2;
+    if (__builtin_cpu_supports("avx2")) return 1;
+    return 0;
 }
 
 #define ROWS_PER_BLOCK 8
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+static void rank_bounds_vnni(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
                             int64_t first_row, int64_t row_count,
                             int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {
     const int64_t chunks = table->chunks, groups = (table->items + 31) / 32;
@@ -49,7 +52,8 @@ void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8
                 if (first_item >= table->items) break;
                 const int64_t left = table->items - first_item;
                 const __mmask16 valid = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-                const __m512i offsets = _mm512_loadu_si512(table->offsets + first_item);
+                // The query bytes are q + 128: take 128 · Σ q_item back off each product.
+                const __m512i offsets = _mm512_slli_epi32(_mm512_loadu_si512(table->sums + first_item), 7);
                 const __m512 scales = _mm512_loadu_ps(table->scales + first_item);
                 const __m512 biases = _mm512_loadu_ps(table->biases + first_item);
                 const __m512 norms = _mm512_loadu_ps(table->norms + first_item);
@@ -86,11 +90,94 @@ void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8
     }
 }
 
+#define ROWS_PER_BLOCK_AVX2 4
+
+__attribute__((target("avx2,fma")))
+static void rank_bounds_avx2(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+                             int64_t first_row, int64_t row_count,
+                             int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {
+    const int64_t chunks = table->chunks, groups = (table->items + 31) / 32;
+    for (int64_t r = 0; r < row_count; r++) {
+        higher[r] = 0;
+        undecided_counts[r] = 0;
+    }
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int64_t group = 0; group < groups; group++) {
+        const int8_t *weights = table->weights + group * chunks * 128;
+        // 16 items at a time: two vectors of 8 items, 4 bytes each.
+        for (int quarter = 0; quarter < 2; quarter++) {
+            const int64_t first_item = group * 32 + quarter * 16;
+            if (first_item >= table->items) break;
+            for (int64_t block = 0; block < row_count; block += ROWS_PER_BLOCK_AVX2) {
+                __m256i sums[ROWS_PER_BLOCK_AVX2][2];
+                for (int i = 0; i < ROWS_PER_BLOCK_AVX2; i++) sums[i][0] = sums[i][1] = _mm256_setzero_si256();
+                const uint8_t *values = queries->values + (first_row + block) * chunks * 4;
+                for (int64_t chunk = 0; chunk < chunks; chunk++) {
+                    const __m256i low = _mm256_loadu_si256((const __m256i *)(weights + chunk * 128 + quarter * 64));
+                    const __m256i high = _mm256_loadu_si256((const __m256i *)(weights + chunk * 128 + quarter * 64 + 32));
+                    for (int i = 0; i < ROWS_PER_BLOCK_AVX2; i++) {
+                        int32_t four;
+                        memcpy(&four, values + (i * chunks + chunk) * 4, 4);
+                        const __m256i query = _mm256_set1_epi32(four);
+                        sums[i][0] = _mm256_add_epi32(sums[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(query, low), ones));
+                        sums[i][1] = _mm256_add_epi32(sums[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(query, high), ones));
+                    }
+                }
+                for (int half = 0; half < 2; half++) {
+                    const int64_t first = first_item + half * 8;
+                    if (first >= table->items) break;
+                    const int64_t left = table->items - first;
+                    const int valid = left >= 8 ? 0xFF : (1 << left) - 1;
+                    // The query bytes are q + 64: take 64 · Σ q_item back off each product.
+                    const __m256i offsets = _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(table->sums + first)), 6);
+                    const __m256 scales = _mm256_loadu_ps(table->scales + first);
+                    const __m256 biases = _mm256_loadu_ps(table->biases + first);
+                    const __m256 norms = _mm256_loadu_ps(table->norms + first);
+                    const __m256 error_norms = _mm256_loadu_ps(table->error_norms + first);
+                    const __m256 rounding = _mm256_loadu_ps(table->rounding + first);
+                    const __m256 bias_rounding = _mm256_loadu_ps(table->bias_rounding + first);
+                    for (int i = 0; i < ROWS_PER_BLOCK_AVX2; i++) {
+                        const int64_t row = first_row + block + i, out = block + i;
+                        const __m256 product = _mm256_cvtepi32_ps(_mm256_sub_epi32(sums[i][half], offsets));
+                        const __m256 scale = _mm256_mul_ps(scales, _mm256_set1_ps(queries->scales[row]));
+                        const __m256 approximate = _mm256_add_ps(_mm256_mul_ps(product, scale), biases);
+                        const __m256 margin = _mm256_add_ps(
+                            _mm256_add_ps(_mm256_mul_ps(norms, _mm256_set1_ps(queries->error_norms[row])),
+                                          _mm256_mul_ps(error_norms, _mm256_set1_ps(queries->quantized_norms[row]))),
+                            _mm256_add_ps(_mm256_mul_ps(rounding, _mm256_set1_ps(queries->norm_bounds[row])), bias_rounding));
+                        const __m256 target = _mm256_set1_ps(queries->targets[row]);
+                        const int above = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(approximate, margin), target, _CMP_GT_OQ)) & valid;
+                        const int below = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_add_ps(approximate, margin), target, _CMP_LT_OQ));
+                        int open = valid & ~above & ~below;
+                        higher[out] += __builtin_popcount((unsigned)above);
+                        int32_t count = undecided_counts[out];
+                        while (open) {
+                            const int lane = __builtin_ctz((unsigned)open);
+                            if (count < capacity) undecided[out * capacity + count] = (int32_t)(first + lane);
+                            count++;
+                            open &= open - 1;
+                        }
+                        undecided_counts[out] = count;
+                    }
+                }
+            }
+        }
+    }
+}
+
+void nabla_int8_rank_bounds(int variant, const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+                            int64_t first_row, int64_t row_count,
+                            int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {
+    if (variant == 2) rank_bounds_vnni(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
+    else if (variant == 1) rank_bounds_avx2(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
+    else __builtin_trap();
+}
+
 #else
 
-bool nabla_has_int8_rank_bounds(void) { return false; }
+int nabla_int8_rank_bounds_variant(void) { return 0; }
 
-void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+void nabla_int8_rank_bounds(int variant, const nabla_int8_item_table *table, const nabla_int8_queries *queries,
                             int64_t first_row, int64_t row_count,
                             int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {
     __builtin_trap();

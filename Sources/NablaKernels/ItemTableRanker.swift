@@ -4,14 +4,14 @@ import CNablaKernels
 /// bounds, scoring in full precision only the few items the bounds leave undecided.
 ///
 /// An item's score is `h · W[i] + b[i]` in `Float`, summed left to right
-/// (``score(_:item:)``). With the table and the rows quantized to 8 bits, one pass of AVX-512
-/// VNNI byte products estimates every score together with a bound on how far the `Float` score
-/// can be from the estimate. Most items then score certainly above or certainly below the
-/// target; only those within the bound of it are scored in full. The counts are those of the
-/// full-precision scores, exactly: a test compares them with scoring every item.
+/// (``score(_:item:)``). With the table and the rows quantized to 8 bits (the rows to 7 with
+/// AVX2), one pass of byte products estimates every score together with a bound on how far the
+/// `Float` score can be from the estimate. Most items then score certainly above or certainly
+/// below the target; only those within the bound of it are scored in full. The counts are those
+/// of the full-precision scores, exactly: a test compares them with scoring every item.
 ///
-/// Where the CPU lacks AVX-512 VNNI (``isAvailable``), or the table is not finite, there is no
-/// ranker and the caller scores every item instead.
+/// Where the CPU has neither AVX-512 VNNI nor AVX2 (``isAvailable``), or the table is not
+/// finite, there is no ranker and the caller scores every item instead.
 ///
 /// ```swift
 /// if let ranker = ItemTableRanker(table: weights, bias: bias, width: 100) {
@@ -19,43 +19,64 @@ import CNablaKernels
 /// }
 /// ```
 public final class ItemTableRanker: @unchecked Sendable {
-    /// Whether this CPU can rank this way (x86-64 with AVX-512 VNNI).
-    public static var isAvailable: Bool { nabla_has_int8_rank_bounds() }
+    /// The byte products a ranker uses.
+    public enum Instructions: Int, Sendable, CaseIterable {
+        /// AVX2: `vpmaddubsw`, `vpmaddwd` and `vpaddd`, 32 multiply-adds in three instructions,
+        /// with the query rows in 7 bits.
+        case avx2 = 1
+        /// AVX-512 VNNI: `vpdpbusd`, 64 multiply-adds in one instruction.
+        case avx512VNNI = 2
+
+        /// The best this CPU runs, if any.
+        public static var best: Instructions? { Instructions(rawValue: Int(nabla_int8_rank_bounds_variant())) }
+
+        /// The largest quantized magnitude of a query row, so that its bytes `q + levels + 1` stay
+        /// unsigned (and, with AVX2, below 128).
+        var queryLevels: Int32 { self == .avx512VNNI ? 127 : 63 }
+    }
+
+    /// Whether this CPU can rank this way (x86-64 with AVX2 or AVX-512 VNNI).
+    public static var isAvailable: Bool { Instructions.best != nil }
+
+    /// The byte products this ranker uses.
+    public let instructions: Instructions
 
     /// The number of items and the width of a row.
     public let items: Int, width: Int
     private let table: [Float], bias: [Float]
     /// The quantized table as the kernel reads it; its memory is written once, in `init`.
     private let quantized: nabla_int8_item_table
-    private let bytes: UnsafeMutableBufferPointer<Int8>, offsets: UnsafeMutableBufferPointer<Int32>
+    private let bytes: UnsafeMutableBufferPointer<Int8>, sums: UnsafeMutableBufferPointer<Int32>
     private let perItem: UnsafeMutableBufferPointer<Float>
     /// The largest `‖w‖ + ‖w − ŵ‖` over the items, to refuse rows whose scores could overflow.
     private let largestNorm: Float
     /// Undecided items remembered per row; a row with more is sorted again with room for all.
     private let capacity = 512
 
-    /// A ranker over `table` (`[items, width]`, row-major) and one bias per item, or `nil` when
-    /// the CPU cannot run it or a value is not finite or too large or small to bound safely.
-    public init?(table: [Float], bias: [Float], width: Int) {
-        guard Self.isAvailable, width > 0, table.count % width == 0, bias.count == table.count / width else { return nil }
+    /// A ranker over `table` (`[items, width]`, row-major) and one bias per item, with the given
+    /// instructions (by default the best this CPU runs), or `nil` when the CPU cannot run them or
+    /// a value is not finite or too large or small to bound safely.
+    public init?(table: [Float], bias: [Float], width: Int, instructions: Instructions? = Instructions.best) {
+        guard let instructions, instructions.rawValue <= Int(nabla_int8_rank_bounds_variant()), width > 0, table.count % width == 0, bias.count == table.count / width else { return nil }
         let items = table.count / width, chunks = (width + 3) / 4, padded = (items + 31) / 32 * 32
         // Rounding allowance: several times that of a `width`-term Float dot product and of the estimate.
         let epsilon = Float(width + 8) * 0x1p-22
         var rows: [Quantized8] = []
         rows.reserveCapacity(items)
         for item in 0..<items {
-            guard let row = Quantized8(table[(item * width)..<((item + 1) * width)]), bias[item].isFinite, abs(bias[item]) < 1e30
+            guard let row = Quantized8(table[(item * width)..<((item + 1) * width)], levels: 127), bias[item].isFinite, abs(bias[item]) < 1e30
             else { return nil }
             rows.append(row)
         }
+        self.instructions = instructions
         self.items = items
         self.width = width
         self.table = table
         self.bias = bias
         bytes = .allocate(capacity: padded * chunks * 4)
         bytes.initialize(repeating: 0)
-        offsets = .allocate(capacity: padded)
-        offsets.initialize(repeating: 0)
+        sums = .allocate(capacity: padded)
+        sums.initialize(repeating: 0)
         perItem = .allocate(capacity: 6 * padded)
         perItem.initialize(repeating: 0)
         // Six vectors of one value per item: scales, biases, norms, error norms, and the two rounding allowances.
@@ -67,7 +88,7 @@ public final class ItemTableRanker: @unchecked Sendable {
             for (k, value) in row.values.enumerated() {
                 bytes[group * chunks * 128 + (k / 4) * 128 + lane * 4 + k % 4] = Int8(value)
             }
-            offsets[item] = 128 * row.values.reduce(0, +)
+            sums[item] = row.values.reduce(0, +)
             perItem[scales + item] = row.scale
             perItem[biases + item] = bias[item]
             perItem[norms + item] = row.norm
@@ -78,14 +99,14 @@ public final class ItemTableRanker: @unchecked Sendable {
         largestNorm = rows.map { $0.norm + $0.errorNorm }.max() ?? 0
         let base = UnsafePointer(perItem.baseAddress!)
         quantized = nabla_int8_item_table(
-            weights: UnsafePointer(bytes.baseAddress), offsets: UnsafePointer(offsets.baseAddress),
+            weights: UnsafePointer(bytes.baseAddress), sums: UnsafePointer(sums.baseAddress),
             scales: base + scales, biases: base + biases, norms: base + norms, error_norms: base + errorNorms,
             rounding: base + rounding, bias_rounding: base + biasRounding, items: Int64(items), chunks: Int64(chunks))
     }
 
     deinit {
         bytes.deallocate()
-        offsets.deallocate()
+        sums.deallocate()
         perItem.deallocate()
     }
 
@@ -138,21 +159,21 @@ public final class ItemTableRanker: @unchecked Sendable {
     /// Query rows quantized for the kernel, padded to a multiple of 8 rows.
     private struct Queries {
         let ranker: ItemTableRanker, rows: Int
-        /// `q + 128` per value, `[rows][chunks · 4]`.
+        /// `q + levels + 1` per value, `[rows][chunks · 4]`.
         var values: [UInt8]
         /// Five vectors of one value per row: scales, error norms, quantized norms, norm bounds, target scores.
         var perRow: [Float]
 
         init?(hidden: [Float], targets: [Int], ranker: ItemTableRanker) {
-            let width = ranker.width, stride = Int(ranker.quantized.chunks) * 4
+            let width = ranker.width, stride = Int(ranker.quantized.chunks) * 4, levels = ranker.instructions.queryLevels
             self.ranker = ranker
             rows = (targets.count + 7) / 8 * 8
-            values = [UInt8](repeating: 128, count: rows * stride)
+            values = [UInt8](repeating: UInt8(levels + 1), count: rows * stride)
             perRow = [Float](repeating: 0, count: 5 * rows)
             for row in targets.indices {
                 let h = hidden[(row * width)..<((row + 1) * width)]
-                guard let quantized = Quantized8(h), quantized.norm * ranker.largestNorm < 1e30 else { return nil }
-                for (k, value) in quantized.values.enumerated() { values[row * stride + k] = UInt8(value + 128) }
+                guard let quantized = Quantized8(h, levels: levels), quantized.norm * ranker.largestNorm < 1e30 else { return nil }
+                for (k, value) in quantized.values.enumerated() { values[row * stride + k] = UInt8(value + levels + 1) }
                 perRow[row] = quantized.scale
                 perRow[rows + row] = quantized.errorNorm
                 perRow[2 * rows + row] = quantized.quantizedNorm
@@ -184,7 +205,7 @@ public final class ItemTableRanker: @unchecked Sendable {
                                 ComputeThreads.forEachRange(blocks.count) { part in
                                     let first = part.lowerBound * 8
                                     nabla_int8_rank_bounds(
-                                        &table, &queries, Int64((blocks.lowerBound + part.lowerBound) * 8), Int64(part.count * 8),
+                                        Int32(ranker.instructions.rawValue), &table, &queries, Int64((blocks.lowerBound + part.lowerBound) * 8), Int64(part.count * 8),
                                         higher + first, counts + first, undecided + first * capacity, Int64(capacity))
                                 }
                             }
@@ -197,27 +218,27 @@ public final class ItemTableRanker: @unchecked Sendable {
     }
 }
 
-/// A row as 8-bit integers times a scale, with the norms the error bounds need, each rounded up.
+/// A row as small integers times a scale, with the norms the error bounds need, each rounded up.
 private struct Quantized8 {
-    /// The integers, in −127...127, and the scale: the row is close to `scale · values`.
+    /// The integers, in `−levels...levels`, and the scale: the row is close to `scale · values`.
     let values: [Int32], scale: Float
     /// Upper bounds on `‖row‖`, `‖row − scale · values‖` and `‖scale · values‖`.
     let norm: Float, errorNorm: Float, quantizedNorm: Float
 
     /// The row quantized, or `nil` when a value is not finite or the row's scale is outside the
     /// range where the products stay normal `Float` values.
-    init?(_ row: ArraySlice<Float>) {
+    init?(_ row: ArraySlice<Float>, levels: Int32) {
         var largest: Float = 0
         for value in row {
             guard value.isFinite else { return nil }
             largest = max(largest, abs(value))
         }
         guard largest == 0 || (largest > 1e-12 && largest < 1e12) else { return nil }
-        let scale = largest == 0 ? 1 : largest / 127
+        let scale = largest == 0 ? 1 : largest / Float(levels)
         var values = [Int32](), error = 0.0, norm = 0.0, quantizedNorm = 0.0
         values.reserveCapacity(row.count)
         for value in row {
-            let q = max(-127, min(127, Int32((value / scale).rounded())))
+            let q = max(-levels, min(levels, Int32((value / scale).rounded())))
             values.append(q)
             let approximation = Double(scale) * Double(q)
             error += (Double(value) - approximation) * (Double(value) - approximation)

@@ -4,6 +4,9 @@ import Testing
 
 /// The ranker's counts against scoring every item in full and counting.
 @Suite struct ItemTableRankerTests {
+    /// The instruction sets this CPU runs: each is tested on its own.
+    static let available = ItemTableRanker.Instructions.allCases.filter { $0.rawValue <= (ItemTableRanker.Instructions.best?.rawValue ?? 0) }
+
     static func values(_ count: Int, in range: ClosedRange<Float>, seed: UInt64) -> [Float] {
         var generator = SeededRandomGenerator(seed: seed)
         return (0..<count).map { _ in Float.random(in: range, using: &generator) }
@@ -48,13 +51,15 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX-512 VNNI"),
-          arguments: [(1_013, 100, 21), (517, 37, 8), (64, 4, 3)])
-    func countsEqualScoringEveryItem(items: Int, width: Int, rows: Int) throws {
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"),
+          arguments: [(1_013, 100, 21), (517, 37, 8), (64, 4, 3)], available)
+    func countsEqualScoringEveryItem(shape: (items: Int, width: Int, rows: Int), instructions: ItemTableRanker.Instructions) throws {
+        let (items, width, rows) = shape
         let (table, bias) = Self.table(items: items, width: width, seed: UInt64(items))
         let hidden = Self.values(rows * width, in: -1...1, seed: 7)
         let targets = Self.targets(table: table, bias: bias, width: width, hidden: hidden, rows: rows)
-        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width))
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width, instructions: instructions))
+        #expect(ranker.instructions == instructions)
         let expected = Self.referenceCounts(table: table, bias: bias, width: width, hidden: hidden, targets: targets)
         let counts = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max))
         #expect(counts.map { [$0.higher, $0.equal] } == expected)
@@ -71,8 +76,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX-512 VNNI"))
-    func rowsWithMoreUndecidedItemsThanRememberedAreSortedAgain() throws {
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"), arguments: available)
+    func rowsWithMoreUndecidedItemsThanRememberedAreSortedAgain(instructions: ItemTableRanker.Instructions) throws {
         // Items that differ by far less than the 8-bit error: almost every score is undecided.
         let items = 2_000, width = 16
         let base = Self.values(width, in: -1...1, seed: 11)
@@ -81,7 +86,7 @@ import Testing
         let bias = [Float](repeating: 0, count: items)
         let hidden = Self.values(2 * width, in: -1...1, seed: 13)
         let targets = [1_000, 17]
-        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width))
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width, instructions: instructions))
         let counts = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max))
         let expected = Self.referenceCounts(table: table, bias: bias, width: width, hidden: hidden, targets: targets)
         #expect(counts.map { [$0.higher, $0.equal] } == expected)

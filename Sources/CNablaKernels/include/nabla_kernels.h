@@ -53,18 +53,19 @@ void nabla_gather_rows_f64(const double *source, const int64_t *rows, int64_t co
 /// An item table `W` (`items × width`) with a bias per item, quantized for
 /// `nabla_int8_rank_bounds`: row `j` is `scales[j] · q_j` plus an error, with `q_j` 8-bit integers.
 /// `weights` holds the `q_j` of 32 items at a time, 4 values of each item per 64-byte vector
-/// (`[items / 32][chunks][32][4]`, zeros past the row's end); `offsets[j]` is `128 · Σ q_j`.
+/// (`[items / 32][chunks][32][4]`, zeros past the row's end); `sums[j]` is `Σ q_j`.
 /// `norms[j]` bounds `‖w_j‖` from above, `error_norms[j]` bounds `‖w_j − scales[j] · q_j‖`,
 /// `rounding[j]` is `ε · (norms[j] + error_norms[j])` and `bias_rounding[j]` is `ε · |b_j|`, with
 /// `ε` large enough to cover the rounding of a `width`-term float dot product.
 typedef struct {
     const int8_t *weights;
-    const int32_t *offsets;
+    const int32_t *sums;
     const float *scales, *biases, *norms, *error_norms, *rounding, *bias_rounding;
     int64_t items, chunks;
 } nabla_int8_item_table;
 
-/// Query rows `h` quantized the same way, as unsigned bytes `q + 128`
+/// Query rows `h` quantized the same way, as unsigned bytes `q + 128` with `q` in −127...127
+/// for the AVX-512 VNNI variant, `q + 64` with `q` in −63...63 for the AVX2 one
 /// (`[rows][chunks · 4]`), with each row's scale, a bound on `‖h − scale · q‖`
 /// (`error_norms`), a bound on `‖scale · q‖` (`quantized_norms`), a bound on both `‖h‖` and
 /// `‖scale · q‖` (`norm_bounds`), and the full-precision score of the row's target (`targets`).
@@ -73,17 +74,19 @@ typedef struct {
     const float *scales, *error_norms, *quantized_norms, *norm_bounds, *targets;
 } nabla_int8_queries;
 
-/// Whether this CPU can run `nabla_int8_rank_bounds` (x86-64 with AVX-512 VNNI).
-bool nabla_has_int8_rank_bounds(void);
+/// The best variant of `nabla_int8_rank_bounds` this CPU runs: 2 for AVX-512 VNNI, 1 for AVX2,
+/// 0 for none.
+int nabla_int8_rank_bounds_variant(void);
 
-/// For the `row_count` query rows from `first_row` (a multiple of 8), sorts every item into
+/// For the `row_count` query rows from `first_row` (both multiples of 8), with the given variant
+/// (one this CPU runs), sorts every item into
 /// three: certainly scoring above the row's target, certainly below, or undecided. Item `j`'s
 /// score is `h · w_j + b_j` computed in float, which differs from the 8-bit estimate
 /// `scale · scales[j] · (q_h · q_j) + b_j` by at most `‖h − ĥ‖ ‖w_j‖ + ‖ĥ‖ ‖w_j − ŵ_j‖` plus
 /// rounding. Writes each row's count of items certainly above to `higher[r]`, its number of
 /// undecided items to `undecided_counts[r]`, and the first `capacity` of those items to
 /// `undecided[r · capacity ...]`.
-void nabla_int8_rank_bounds(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
+void nabla_int8_rank_bounds(int variant, const nabla_int8_item_table *table, const nabla_int8_queries *queries,
                             int64_t first_row, int64_t row_count,
                             int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity);
 
