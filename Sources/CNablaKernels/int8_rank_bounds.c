@@ -92,7 +92,7 @@ static void rank_bounds_vnni(const nabla_int8_item_table *table, const nabla_int
 
 #define ROWS_PER_BLOCK_AVX2 4
 
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2")))
 static void rank_bounds_avx2(const nabla_int8_item_table *table, const nabla_int8_queries *queries,
                              int64_t first_row, int64_t row_count,
                              int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {

@@ -34,7 +34,7 @@ struct EvaluationOptions: ParsableArguments {
     var rankMode: String = "conservative"
     @Option(help: "Sessions evaluated in parallel (rows of one score matrix).")
     var evaluationBatchSize = 100
-    @Flag(help: ArgumentHelp("Rank by scoring every item in full, also on CPUs with AVX-512 VNNI.",
+    @Flag(help: ArgumentHelp("Rank by scoring every item in full, also on CPUs with AVX2 or AVX-512 VNNI.",
                              discussion: "There, ranks otherwise come from 8-bit scores with error bounds and full Float scores for the items near each target."))
     var everyScore = false
 

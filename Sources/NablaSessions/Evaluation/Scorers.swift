@@ -5,7 +5,7 @@ import NablaKernels
 /// model's zero state.
 ///
 /// When the model names its ``SessionModel/itemOutput`` and computes in `Float`, on a CPU with
-/// AVX-512 VNNI, ranks come from an `ItemTableRanker` (NablaKernels) over that layer's rows: 8-bit scores with
+/// AVX2 or AVX-512 VNNI, ranks come from an `ItemTableRanker` (NablaKernels) over that layer's rows: 8-bit scores with
 /// error bounds, and `Float` scores summed left to right for the items close to the target. The
 /// ranks are those of such `Float` scores, exactly; the full product rounds in another order, so
 /// an item within a few units in the last place of the target can rank differently than with
