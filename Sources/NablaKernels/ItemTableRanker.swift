@@ -52,12 +52,17 @@ public final class ItemTableRanker: @unchecked Sendable {
     private let largestNorm: Float
     /// Undecided items remembered per row; a row with more is sorted again with room for all.
     private let capacity = 512
+    /// The widest rows a ranker takes: `255 · 127 · width` stays below 2³¹.
+    public static let maximumWidth = 65_536
 
     /// A ranker over `table` (`[items, width]`, row-major) and one bias per item, with the given
     /// instructions (by default the best this CPU runs), or `nil` when the CPU cannot run them or
     /// a value is not finite or too large or small to bound safely.
     public init?(table: [Float], bias: [Float], width: Int, instructions: Instructions? = Instructions.best) {
-        guard let instructions, instructions.rawValue <= Int(nabla_int8_rank_bounds_variant()), width > 0, table.count % width == 0, bias.count == table.count / width else { return nil }
+        // Up to `maximumWidth` values a row, the kernels' 32-bit sums of byte products cannot overflow.
+        guard let instructions, instructions.rawValue <= Int(nabla_int8_rank_bounds_variant()),
+              (1...Self.maximumWidth).contains(width), table.count % width == 0, bias.count == table.count / width
+        else { return nil }
         let items = table.count / width, chunks = (width + 3) / 4, padded = (items + 31) / 32 * 32
         // Rounding allowance: several times that of a `width`-term Float dot product and of the estimate.
         let epsilon = Float(width + 8) * 0x1p-22
@@ -137,14 +142,16 @@ public final class ItemTableRanker: @unchecked Sendable {
         guard rows > 0 else { return [] }
         guard let queries = Queries(hidden: hidden, targets: targets, ranker: self) else { return nil }
         let sorted = queries.sort(blocks: 0..<(queries.rows / 8), capacity: capacity)
+        var sortedAgain: [Int: (higher: [Int32], undecidedCounts: [Int32], undecided: [Int32])] = [:]
         return (0..<rows).map { row in
             let certainlyAbove = Int(sorted.higher[row]), undecided = Int(sorted.undecidedCounts[row])
             if certainlyAbove >= stopAbove { return (certainlyAbove, 1) }
             var candidates = sorted.undecided[(row * capacity)..<(row * capacity + min(capacity, undecided))]
             if undecided > capacity {
-                // More undecided items than remembered: sort this row's block again with room for every item.
-                let again = queries.sort(blocks: (row / 8)..<(row / 8 + 1), capacity: items)
-                candidates = again.undecided[((row % 8) * items)..<((row % 8) * items + undecided)]
+                // More undecided items than remembered: sort this row's block again, once, with room for every item.
+                let block = row / 8
+                if sortedAgain[block] == nil { sortedAgain[block] = queries.sort(blocks: block..<(block + 1), capacity: items) }
+                candidates = sortedAgain[block]!.undecided[((row % 8) * items)..<((row % 8) * items + undecided)]
             }
             let h = hidden[(row * width)..<((row + 1) * width)], target = queries.targetScore(row)
             var above = certainlyAbove, equal = 0
@@ -197,16 +204,21 @@ public final class ItemTableRanker: @unchecked Sendable {
                         undecidedCounts.withUnsafeMutableBufferPointer { counts in
                             undecided.withUnsafeMutableBufferPointer { undecided in
                                 let base = perRow.baseAddress!
-                                var queries = nabla_int8_queries(
+                                let queries = nabla_int8_queries(
                                     values: values.baseAddress, scales: base, error_norms: base + rows,
                                     quantized_norms: base + 2 * rows, norm_bounds: base + 3 * rows, targets: base + 4 * rows)
-                                var table = ranker.quantized
                                 let (higher, counts, undecided) = (higher.baseAddress!, counts.baseAddress!, undecided.baseAddress!)
-                                ComputeThreads.forEachRange(blocks.count) { part in
-                                    let first = part.lowerBound * 8
-                                    nabla_int8_rank_bounds(
-                                        Int32(ranker.instructions.rawValue), &table, &queries, Int64((blocks.lowerBound + part.lowerBound) * 8), Int64(part.count * 8),
-                                        higher + first, counts + first, undecided + first * capacity, Int64(capacity))
+                                let variant = Int32(ranker.instructions.rawValue)
+                                withUnsafePointer(to: ranker.quantized) { table in
+                                    withUnsafePointer(to: queries) { queries in
+                                        ComputeThreads.forEachRange(blocks.count) { part in
+                                            let first = part.lowerBound * 8
+                                            nabla_int8_rank_bounds(
+                                                variant, table, queries, Int64((blocks.lowerBound + part.lowerBound) * 8),
+                                                Int64(part.count * 8), higher + first, counts + first, undecided + first * capacity,
+                                                Int64(capacity))
+                                        }
+                                    }
                                 }
                             }
                         }

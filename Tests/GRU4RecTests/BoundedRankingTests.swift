@@ -15,27 +15,48 @@ import Testing
         return (trainer.model, data)
     }
 
-    @Test func boundedRanksEqualRanksFromEveryScore() throws {
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"))
+    func boundedRanksAreThoseOfScoresSummedLeftToRight() throws {
         let (model, data) = try trainedModel()
         var bounded = SessionModelScorer(model: model)
-        var full = SessionModelScorer(model: model, boundedRanking: false)
+        let table = model.output.weight.scalars, bias = model.output.bias.scalars, width = model.output.weight.shape[1]
         for (index, step) in SessionParallelBatches(data: data, batchSize: 50).enumerated() where index < 20 {
+            // Every call starts the slots afresh, so the states below are the scorer's too.
+            let fresh = [Int?](repeating: nil, count: step.inputs.count)
+            var states = model.zeroStates(batchSize: step.inputs.count)
+            let hidden = withNoGrad { model.step(step.inputs, states: &states) }.scalars
+            let scores = step.targets.indices.map { row in
+                (0..<model.itemCount).map { item in
+                    var sum: Float = 0
+                    for k in 0..<width { sum += hidden[row * width + k] * table[item * width + k] }
+                    return sum + bias[item]
+                }
+            }
             for mode in RankMode.allCases {
-                // Each scorer reads each batch once per mode: reset the slots so every call starts alike.
-                let fresh = [Int?](repeating: nil, count: step.inputs.count)
-                let fast = bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
-                let every = full.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
-                #expect(fast == every, "batch \(index), \(mode)")
-                #expect(bounded.lastRanksUsedBounds == ItemTableRanker.isAvailable && !full.lastRanksUsedBounds)
+                let ranks = bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
+                let expected = step.targets.enumerated().map { row, target in
+                    let targetScore = scores[row][target]
+                    return mode.rank(higher: scores[row].filter { $0 > targetScore }.count, equal: scores[row].filter { $0 == targetScore }.count)
+                }
+                #expect(ranks == expected, "batch \(index), \(mode)")
+                #expect(bounded.lastRanksUsedBounds)
             }
         }
-        var boundedAgain = SessionModelScorer(model: model), fullAgain = SessionModelScorer(model: model, boundedRanking: false)
-        let fast = Evaluator.evaluate(&boundedAgain, on: data, cutoffs: [1, 5, 20])
-        let every = Evaluator.evaluate(&fullAgain, on: data, cutoffs: [1, 5, 20])
+    }
+
+    @Test func anEvaluationGivesTheFiguresOfScoringEveryItem() throws {
+        let (model, data) = try trainedModel()
+        var bounded = SessionModelScorer(model: model), full = SessionModelScorer(model: model, boundedRanking: false)
+        let fast = Evaluator.evaluate(&bounded, on: data, cutoffs: [1, 5, 20])
+        let every = Evaluator.evaluate(&full, on: data, cutoffs: [1, 5, 20])
+        #expect(!full.lastRanksUsedBounds && bounded.lastRanksUsedBounds == ItemTableRanker.isAvailable)
         #expect(fast.predictions == every.predictions)
+        // The full product rounds in another order: a target within an ulp of another item may
+        // rank one place apart, so the figures may differ by a prediction or two.
+        let onePrediction = 1 / Double(every.predictions)
         for cutoff in [1, 5, 20] {
-            #expect(fast.recall(at: cutoff) == every.recall(at: cutoff))
-            #expect(abs(fast.mrr(at: cutoff) - every.mrr(at: cutoff)) < 1e-12)
+            #expect(abs(fast.recall(at: cutoff) - every.recall(at: cutoff)) <= 2 * onePrediction)
+            #expect(abs(fast.mrr(at: cutoff) - every.mrr(at: cutoff)) <= 2 * onePrediction)
         }
     }
 

@@ -92,6 +92,47 @@ import Testing
         #expect(counts.map { [$0.higher, $0.equal] } == expected)
     }
 
+    /// Rows exactly on the quantization grid, so the 8-bit estimate differs from the real score
+    /// by rounding only; long rows of positive values, so the `Float` sums round; items that
+    /// score exactly the same as others but for the order of their terms; zero rows; huge
+    /// biases. Only the rounding allowance then keeps an item from being counted on the wrong
+    /// side of its target (this test fails with the allowance set to zero).
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"), arguments: available)
+    func scoresThatOnlyRoundingSeparatesAreCountedExactly(instructions: ItemTableRanker.Instructions) throws {
+        let items = 400, width = 512, rows = 16, levels = instructions == .avx512VNNI ? 127 : 63
+        var generator = SeededRandomGenerator(seed: 21)
+        /// Values `q · step` with `q` in `levels / 2 ... levels` (one of them `levels`): exact in `Float`.
+        func gridRow(levels: Int, step: Float) -> [Float] {
+            var row = (0..<width).map { _ in Float(levels / 2 + generator.nextInt(below: levels / 2 + 1)) * step }
+            row[generator.nextInt(below: width)] = Float(levels) * step
+            return row
+        }
+        var table: [Float] = [], bias: [Float] = []
+        for item in 0..<items {
+            table += item % 50 == 7 ? [Float](repeating: 0, count: width) : gridRow(levels: 127, step: 3 * 0x1p-10)
+            bias.append(item % 97 == 5 ? 1e20 : 0)
+        }
+        // Items 100..<200 hold the values of items 0..<100 shifted by 4 places: against query rows
+        // that repeat every 4 values they score exactly the same, summed in another order.
+        for item in 100..<200 {
+            let source = Array(table[((item - 100) * width)..<((item - 99) * width)])
+            for k in 0..<width { table[item * width + k] = source[(k + 4) % width] }
+        }
+        var hidden: [Float] = []
+        for row in 0..<rows {
+            if row == 3 { hidden += [Float](repeating: 0, count: width); continue }
+            var quarter = Array(gridRow(levels: levels, step: 5 * 0x1p-9)[0..<4])
+            quarter[row % 4] = Float(levels) * 5 * 0x1p-9   // the row's largest value sets its scale
+            hidden += (0..<width).map { quarter[$0 % 4] }
+        }
+        let targets = (0..<rows).map { $0 % 2 == 0 ? 100 + $0 : $0 * 7 }
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width, instructions: instructions))
+        let counts = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max))
+        let expected = Self.referenceCounts(table: table, bias: bias, width: width, hidden: hidden, targets: targets)
+        #expect(counts.map { [$0.higher, $0.equal] } == expected)
+        #expect(expected.contains { $0[1] > 1 }, "targets tied with other items")
+    }
+
     @Test func thereIsNoRankerWithoutTheInstructionsOrForValuesItCannotBound() {
         let (table, bias) = Self.table(items: 40, width: 8, seed: 3)
         #expect((ItemTableRanker(table: table, bias: bias, width: 8) != nil) == ItemTableRanker.isAvailable)
