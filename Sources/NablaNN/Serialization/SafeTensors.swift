@@ -83,6 +83,8 @@ public struct SafeTensors: Sendable {
     ///
     /// - Throws: ``SafeTensorsError/missingTensor(source:tensor:)`` or, for an I64 tensor,
     ///   ``SafeTensorsError/mismatch(source:tensor:detail:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func tensor<Scalar: TensorScalar>(named name: String, as type: Scalar.Type = Scalar.self,
                                              source: String = "safetensors") throws -> Tensor<Scalar> {
         guard let entry = entries[name] else { throw SafeTensorsError.missingTensor(source: source, tensor: name) }
