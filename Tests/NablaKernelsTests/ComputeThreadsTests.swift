@@ -72,6 +72,21 @@ import Testing
         #expect(update() == oneThread)
     }
 
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"))
+    func rankingFromBoundsCountsTheSameOnTwoThreads() throws {
+        var generator = SeededRandomGenerator(seed: 9)
+        let items = 3_001, width = 40, rows = 37
+        let table = (0..<(items * width)).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+        let bias = (0..<items).map { _ in Float.random(in: -0.2...0.2, using: &generator) }
+        let hidden = (0..<(rows * width)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let targets = (0..<rows).map { ($0 * 389) % items }
+        let ranker = try #require(ItemTableRanker(table: table, bias: bias, width: width))
+        let oneThread = try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max)).map { [$0.higher, $0.equal] }
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        #expect(try #require(ranker.counts(hidden: hidden, targets: targets, stopAbove: .max)).map { [$0.higher, $0.equal] } == oneThread)
+    }
+
     @Test func longFinitenessChecksOnTwoThreadsFindABadValueInAnyChunk() {
         ComputeThreads.set(2)
         defer { ComputeThreads.set(1) }
