@@ -133,6 +133,22 @@ import Testing
         #expect(expected.contains { $0[1] > 1 }, "targets tied with other items")
     }
 
+    @Test(.enabled(if: ItemTableRanker.isAvailable, "needs a CPU with AVX2 or AVX-512 VNNI"))
+    func rowsAndTargetsThatDoNotFitTheTableAreAMisuse() async {
+        let short = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let (table, bias) = ItemTableRankerTests.table(items: 40, width: 8, seed: 3)
+            _ = ItemTableRanker(table: table, bias: bias, width: 8)!.counts(hidden: [1, 2, 3], targets: [0], stopAbove: 20)
+        }
+        let shortMessage = String(decoding: short?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(shortMessage.contains("ItemTableRanker.counts: hidden of 3 values and targets in 0..<40 do not fit 1 rows of 8"))
+        let item = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let (table, bias) = ItemTableRankerTests.table(items: 40, width: 8, seed: 3)
+            _ = ItemTableRanker(table: table, bias: bias, width: 8)!.score([Float](repeating: 1, count: 8)[...], item: 40)
+        }
+        let itemMessage = String(decoding: item?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(itemMessage.contains("ItemTableRanker.score: a row of 8 values and item 40 do not fit 40 items of 8"))
+    }
+
     @Test func thereIsNoRankerWithoutTheInstructionsOrForValuesItCannotBound() {
         let (table, bias) = Self.table(items: 40, width: 8, seed: 3)
         #expect((ItemTableRanker(table: table, bias: bias, width: 8) != nil) == ItemTableRanker.isAvailable)
