@@ -72,15 +72,16 @@ static void rank_bounds_vnni(const nabla_int8_item_table *table, const nabla_int
                                       _mm512_mul_ps(error_norms, _mm512_set1_ps(queries->quantized_norms[row]))),
                         _mm512_add_ps(_mm512_mul_ps(rounding, _mm512_set1_ps(queries->norm_bounds[row])), bias_rounding));
                     const __m512 target = _mm512_set1_ps(queries->targets[row]);
-                    const __mmask16 above = _mm512_mask_cmp_ps_mask(valid, _mm512_sub_ps(approximate, margin), target, _CMP_GT_OQ);
+                    const __mmask16 above =
+                        _mm512_mask_cmp_ps_mask(valid, _mm512_sub_ps(approximate, margin), target, _CMP_GT_OQ);
                     const __mmask16 below = _mm512_cmp_ps_mask(_mm512_add_ps(approximate, margin), target, _CMP_LT_OQ);
                     const __mmask16 open = valid & (__mmask16)~above & (__mmask16)~below;
                     higher[out] += __builtin_popcount(above);
                     if (open) {
                         const int32_t count = undecided_counts[out], added = __builtin_popcount(open);
                         if (count + added <= capacity) {
-                            _mm512_mask_compressstoreu_epi32(undecided + out * capacity + count, open,
-                                                             _mm512_add_epi32(lane_numbers, _mm512_set1_epi32((int32_t)first_item)));
+                            const __m512i items = _mm512_add_epi32(lane_numbers, _mm512_set1_epi32((int32_t)first_item));
+                            _mm512_mask_compressstoreu_epi32(undecided + out * capacity + count, open, items);
                         }
                         undecided_counts[out] = count + added;
                     }
@@ -119,8 +120,11 @@ static void rank_bounds_avx2(const nabla_int8_item_table *table, const nabla_int
                         int32_t four;
                         memcpy(&four, values + (i * chunks + chunk) * 4, 4);
                         const __m256i query = _mm256_set1_epi32(four);
-                        sums[i][0] = _mm256_add_epi32(sums[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(query, low), ones));
-                        sums[i][1] = _mm256_add_epi32(sums[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(query, high), ones));
+                        // Pairs of byte products as 16-bit sums, then pairs of those as 32-bit sums.
+                        const __m256i low_sums = _mm256_madd_epi16(_mm256_maddubs_epi16(query, low), ones);
+                        const __m256i high_sums = _mm256_madd_epi16(_mm256_maddubs_epi16(query, high), ones);
+                        sums[i][0] = _mm256_add_epi32(sums[i][0], low_sums);
+                        sums[i][1] = _mm256_add_epi32(sums[i][1], high_sums);
                     }
                 }
                 // The same sorting as the AVX-512 variant's, on 8 lanes. One loop over the lanes
@@ -146,10 +150,12 @@ static void rank_bounds_avx2(const nabla_int8_item_table *table, const nabla_int
                         const __m256 margin = _mm256_add_ps(
                             _mm256_add_ps(_mm256_mul_ps(norms, _mm256_set1_ps(queries->error_norms[row])),
                                           _mm256_mul_ps(error_norms, _mm256_set1_ps(queries->quantized_norms[row]))),
-                            _mm256_add_ps(_mm256_mul_ps(rounding, _mm256_set1_ps(queries->norm_bounds[row])), bias_rounding));
+                            _mm256_add_ps(_mm256_mul_ps(rounding, _mm256_set1_ps(queries->norm_bounds[row])),
+                                          bias_rounding));
                         const __m256 target = _mm256_set1_ps(queries->targets[row]);
-                        const int above = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps(approximate, margin), target, _CMP_GT_OQ)) & valid;
-                        const int below = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_add_ps(approximate, margin), target, _CMP_LT_OQ));
+                        const __m256 low_end = _mm256_sub_ps(approximate, margin), high_end = _mm256_add_ps(approximate, margin);
+                        const int above = _mm256_movemask_ps(_mm256_cmp_ps(low_end, target, _CMP_GT_OQ)) & valid;
+                        const int below = _mm256_movemask_ps(_mm256_cmp_ps(high_end, target, _CMP_LT_OQ));
                         int open = valid & ~above & ~below;
                         higher[out] += __builtin_popcount((unsigned)above);
                         int32_t count = undecided_counts[out];
@@ -170,9 +176,13 @@ static void rank_bounds_avx2(const nabla_int8_item_table *table, const nabla_int
 void nabla_int8_rank_bounds(int variant, const nabla_int8_item_table *table, const nabla_int8_queries *queries,
                             int64_t first_row, int64_t row_count,
                             int32_t *higher, int32_t *undecided_counts, int32_t *undecided, int64_t capacity) {
-    if (variant == 2) rank_bounds_vnni(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
-    else if (variant == 1) rank_bounds_avx2(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
-    else __builtin_trap();
+    if (variant == 2) {
+        rank_bounds_vnni(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
+    } else if (variant == 1) {
+        rank_bounds_avx2(table, queries, first_row, row_count, higher, undecided_counts, undecided, capacity);
+    } else {
+        __builtin_trap();
+    }
 }
 
 #else

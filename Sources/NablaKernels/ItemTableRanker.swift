@@ -69,8 +69,8 @@ public final class ItemTableRanker: @unchecked Sendable {
         var rows: [Quantized8] = []
         rows.reserveCapacity(items)
         for item in 0..<items {
-            guard let row = Quantized8(table[(item * width)..<((item + 1) * width)], levels: 127), bias[item].isFinite, abs(bias[item]) < 1e30
-            else { return nil }
+            guard let row = Quantized8(table[(item * width)..<((item + 1) * width)], levels: 127),
+                  bias[item].isFinite, abs(bias[item]) < 1e30 else { return nil }
             rows.append(row)
         }
         self.instructions = instructions

@@ -5,8 +5,9 @@ import NablaKernels
 /// model's zero state.
 ///
 /// When the model names its ``SessionModel/itemOutput`` and computes in `Float`, on a CPU with
-/// AVX2 or AVX-512 VNNI, ranks come from an `ItemTableRanker` (NablaKernels) over that layer's rows: 8-bit scores with
-/// error bounds, and `Float` scores summed left to right for the items close to the target. The
+/// AVX2 or AVX-512 VNNI, ranks come from an `ItemTableRanker` (NablaKernels) over that layer's
+/// rows, split between the compute threads: 8-bit scores with error bounds, and `Float` scores
+/// summed left to right for the items close to the target. The
 /// ranks are those of such `Float` scores, exactly; the full product rounds in another order, so
 /// an item within a few units in the last place of the target can rank differently than with
 /// `boundedRanking: false`, which always scores every item in full.
