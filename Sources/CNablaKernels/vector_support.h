@@ -24,17 +24,33 @@ static inline f32x8 load_f32x8(const float *p) { f32x8 v; memcpy(&v, p, sizeof v
 static inline void store_f32x8(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
 static inline f64x4 load_f64x4(const double *p) { f64x4 v; memcpy(&v, p, sizeof v); return v; }
 static inline void store_f64x4(double *p, f64x4 v) { memcpy(p, &v, sizeof v); }
-/// How many rows ahead the row kernels ask for a scattered row: far enough for its lines to
-/// arrive from memory, near enough for them to stay in the first-level cache.
-#define ROW_PREFETCH_DISTANCE 8
+/// How many rows ahead the row kernels ask for a scattered row, in two steps: into the
+/// second-level cache `ROW_PREFETCH_FAR` rows early, time enough for its lines to arrive from
+/// memory, then into the first-level cache `ROW_PREFETCH_NEAR` rows early, near enough for them to
+/// stay there. (Asked for once, 8 rows early and into the first-level cache, the rows of the
+/// Adagrad update still came late: it took 1.7 times as long inside a training step.)
+#define ROW_PREFETCH_FAR 16
+#define ROW_PREFETCH_NEAR 3
 
-/// Asks for every cache line of `bytes` bytes from `start`, to be read (`prefetch_for_reading`) or
-/// written (`prefetch_for_writing`): rows scattered over a large table arrive before they are used.
-static inline void prefetch_for_reading(const void *start, size_t bytes) {
-    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)start + offset, 0);
-}
-static inline void prefetch_for_writing(const void *start, size_t bytes) {
-    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)start + offset, 1);
+/// Asks for the rows of `table` (rows of `row_bytes` bytes) that the row at position `i` of `rows`
+/// will need soon, to be read or written: `rows[i + ROW_PREFETCH_FAR]` into the second-level
+/// cache and `rows[i + ROW_PREFETCH_NEAR]` into the first-level one, every cache line of each.
+static inline void prefetch_rows_ahead(const void *table, size_t row_bytes, const int64_t *rows, int64_t i, int64_t count,
+                                       bool for_writing) {
+    if (i + ROW_PREFETCH_FAR < count) {
+        const char *row = (const char *)table + (size_t)rows[i + ROW_PREFETCH_FAR] * row_bytes;
+        for (size_t offset = 0; offset < row_bytes; offset += 64) {
+            if (for_writing) __builtin_prefetch(row + offset, 1, 2);
+            else __builtin_prefetch(row + offset, 0, 2);
+        }
+    }
+    if (i + ROW_PREFETCH_NEAR < count) {
+        const char *row = (const char *)table + (size_t)rows[i + ROW_PREFETCH_NEAR] * row_bytes;
+        for (size_t offset = 0; offset < row_bytes; offset += 64) {
+            if (for_writing) __builtin_prefetch(row + offset, 1, 3);
+            else __builtin_prefetch(row + offset, 0, 3);
+        }
+    }
 }
 static inline f32x8 splat_f32x8(float x) { return (f32x8){x, x, x, x, x, x, x, x}; }
 static inline f64x4 splat_f64x4(double x) { return (f64x4){x, x, x, x}; }

@@ -9,12 +9,12 @@ bool KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows,
     float tail_check = 0.0f;
     for (int64_t i = 0; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
-        if (rows && i + ROW_PREFETCH_DISTANCE < count) {
-            // Rows are scattered over a large table: ask for a row's lines a few rows early.
-            const int64_t ahead = rows[i + ROW_PREFETCH_DISTANCE] * width;
-            prefetch_for_writing(accumulators + ahead, (size_t)width * sizeof(float));
-            prefetch_for_writing(velocities + ahead, (size_t)width * sizeof(float));
-            prefetch_for_writing(weights + ahead, (size_t)width * sizeof(float));
+        if (rows) {
+            // Rows are scattered over large tables: ask for their lines some rows early.
+            const size_t row_bytes = (size_t)width * sizeof(float);
+            prefetch_rows_ahead(accumulators, row_bytes, rows, i, count, true);
+            prefetch_rows_ahead(velocities, row_bytes, rows, i, count, true);
+            prefetch_rows_ahead(weights, row_bytes, rows, i, count, true);
         }
         const float *g = gradients + i * width;
         float *acc = accumulators + row * width, *v = velocities + row * width, *w = weights + row * width;
@@ -50,11 +50,11 @@ bool KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows
     double tail_check = 0.0;
     for (int64_t i = 0; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
-        if (rows && i + ROW_PREFETCH_DISTANCE < count) {
-            const int64_t ahead = rows[i + ROW_PREFETCH_DISTANCE] * width;
-            prefetch_for_writing(accumulators + ahead, (size_t)width * sizeof(double));
-            prefetch_for_writing(velocities + ahead, (size_t)width * sizeof(double));
-            prefetch_for_writing(weights + ahead, (size_t)width * sizeof(double));
+        if (rows) {
+            const size_t row_bytes = (size_t)width * sizeof(double);
+            prefetch_rows_ahead(accumulators, row_bytes, rows, i, count, true);
+            prefetch_rows_ahead(velocities, row_bytes, rows, i, count, true);
+            prefetch_rows_ahead(weights, row_bytes, rows, i, count, true);
         }
         const double *g = gradients + i * width;
         double *acc = accumulators + row * width, *v = velocities + row * width, *w = weights + row * width;

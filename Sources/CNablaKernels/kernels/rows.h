@@ -2,18 +2,14 @@
 
 void KERNEL(nabla_gather_rows_f32)(const float *source, const int64_t *rows, int64_t count, int64_t width, float *target) {
     for (int64_t i = 0; i < count; i++) {
-        if (i + ROW_PREFETCH_DISTANCE < count) {
-            prefetch_for_reading(source + rows[i + ROW_PREFETCH_DISTANCE] * width, (size_t)width * sizeof(float));
-        }
+        prefetch_rows_ahead(source, (size_t)width * sizeof(float), rows, i, count, false);
         memcpy(target + i * width, source + rows[i] * width, (size_t)width * sizeof(float));
     }
 }
 
 void KERNEL(nabla_gather_rows_f64)(const double *source, const int64_t *rows, int64_t count, int64_t width, double *target) {
     for (int64_t i = 0; i < count; i++) {
-        if (i + ROW_PREFETCH_DISTANCE < count) {
-            prefetch_for_reading(source + rows[i + ROW_PREFETCH_DISTANCE] * width, (size_t)width * sizeof(double));
-        }
+        prefetch_rows_ahead(source, (size_t)width * sizeof(double), rows, i, count, false);
         memcpy(target + i * width, source + rows[i] * width, (size_t)width * sizeof(double));
     }
 }
