@@ -18,11 +18,13 @@
       (const double *source, const int64_t *rows, int64_t count, int64_t width, double *target),                     \
       (source, rows, count, width, target))                                                                          \
     X(nabla_scatter_add_rows_f32,                                                                                    \
-      (const float *source, const int32_t *places, int64_t count, int64_t width, float *target),                     \
-      (source, places, count, width, target))                                                                        \
+      (const float *source, const int32_t *places, int64_t count, int64_t width, float *target,                     \
+       int32_t first_place, int32_t end_place),                                                                    \
+      (source, places, count, width, target, first_place, end_place))                                                \
     X(nabla_scatter_add_rows_f64,                                                                                    \
-      (const double *source, const int32_t *places, int64_t count, int64_t width, double *target),                   \
-      (source, places, count, width, target))
+      (const double *source, const int32_t *places, int64_t count, int64_t width, double *target,                   \
+       int32_t first_place, int32_t end_place),                                                                    \
+      (source, places, count, width, target, first_place, end_place))
 
 #define NABLA_VALUE_KERNELS(X)                                                                                        \
     X(bool, nabla_adagrad_rows_f32,                                                                                        \

@@ -92,16 +92,20 @@ extension VectorKernels {
         }
     }
 
-    /// Adds row `i` of `source` into row `places[i]` of `target` (rows of `width` values).
+    /// Adds row `i` of `source` into row `places[i]` of `target` (rows of `width` values), for the
+    /// rows whose place is in `targetRows`.
     @inlinable
     static func scatterAddRows<Scalar: KernelScalar>(
         from source: UnsafePointer<Scalar>, places: UnsafePointer<Int32>, count: Int, width: Int,
-        into target: UnsafeMutablePointer<Scalar>
+        into target: UnsafeMutablePointer<Scalar>, targetRows: Range<Int32>
     ) {
+        let (first, end) = (targetRows.lowerBound, targetRows.upperBound)
         if Scalar.self == Float.self {
-            nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width), raw(target, as: Float.self))
+            nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width), raw(target, as: Float.self),
+                                       first, end)
         } else {
-            nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width), raw(target, as: Double.self))
+            nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width), raw(target, as: Double.self),
+                                       first, end)
         }
     }
 }

@@ -115,6 +115,55 @@ import Testing
         #expect(one.hidden == two.hidden && one.rows == two.rows)
     }
 
+    @Test func scatterAddingRowsGivesTheSameBitsOnTwoThreads() {
+        let width = 100, rows = 2_112, targetRows = 1_800
+        var generator = SeededRandomGenerator(seed: 22)
+        let source = (0..<rows * width).map { _ in Float.random(in: -1...1, using: &generator) }
+        let places = (0..<rows).map { _ in Int32.random(in: 0..<Int32(targetRows), using: &generator) }
+        func sums(threads: Int) -> [Float] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            var target = [Float](repeating: 0, count: targetRows * width)
+            VectorKernels.scatterAddRows(from: source, places: places, width: width, into: &target)
+            return target
+        }
+        var inOrder = [Float](repeating: 0, count: targetRows * width)
+        for (row, place) in places.enumerated() {
+            for j in 0..<width { inOrder[Int(place) * width + j] += source[row * width + j] }
+        }
+        #expect(sums(threads: 1) == inOrder)
+        #expect(sums(threads: 2) == inOrder)
+    }
+
+    @Test func coalescingAGradientOfTwoPartsGivesTheSameBitsOnTwoThreads() {
+        let width = 100, itemCount = 17_000
+        var generator = SeededRandomGenerator(seed: 23)
+        let columns = (0..<2_080).map { _ in Int.random(in: 0..<itemCount, using: &generator) }
+        let inputs = (0..<32).map { _ in Int.random(in: 0..<itemCount, using: &generator) }
+        func rows(_ count: Int) -> [Float] { (0..<count * width).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let output = RowSparseGradient(shape: [itemCount, width], rowIndices: columns, values: rows(columns.count))
+        let input = RowSparseGradient(shape: [itemCount, width], rowIndices: inputs, values: rows(inputs.count))
+        let table = Tensor<Float>(zeros: [itemCount, width], requiresGrad: true)
+        let outputUse = table.gather(rows: columns), inputUse = table.gather(rows: inputs)
+        ((outputUse * Tensor(output.values, shape: [columns.count, width])).sum()
+            + (inputUse * Tensor(input.values, shape: [inputs.count, width])).sum()).backward()
+        guard case .rowSparse(let parts)? = table.gradient else {
+            Issue.record("expected a row-sparse gradient")
+            return
+        }
+        let oneList = RowSparseGradient(shape: [itemCount, width], rowIndices: parts.rowIndices, values: parts.values)
+        func coalesced(_ gradient: RowSparseGradient<Float>, threads: Int) -> RowSparseGradient<Float> {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            return gradient.coalesced()
+        }
+        let expected = coalesced(oneList, threads: 1)
+        for threads in [1, 2] {
+            let merged = coalesced(parts, threads: threads)
+            #expect(merged.rowIndices == expected.rowIndices && merged.values == expected.values)
+        }
+    }
+
     @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
                       "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating"])
     func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {

@@ -36,6 +36,33 @@ import Testing
         expectTensor(table.grad!, shape: [3, 1], [2, 0, 1])
     }
 
+    @Test func twoUsesKeepTheirRowsInTheOrderTheGradientsArrived() {
+        let table = Tensor<Double>(zeros: [4, 2], requiresGrad: true)
+        let first = table.gather(rows: [3, 1]), second = table.gather(rows: [1])
+        ((first * Tensor(rows: [[1, 2], [3, 4]])).sum() + (second * Tensor(rows: [[10, 20]])).sum()).backward()
+        guard case .rowSparse(let sparse)? = table.gradient else {
+            Issue.record("expected a row-sparse gradient")
+            return
+        }
+        // The backward pass reaches the second lookup first: its rows come first.
+        #expect(sparse.rowIndices == [1, 3, 1])
+        #expect(sparse.values == [10, 20, 1, 2, 3, 4])
+        #expect(sparse.valuesAreFinite)
+        let merged = sparse.coalesced()
+        #expect(merged.rowIndices == [1, 3])
+        #expect(merged.values == [13, 24, 1, 2])
+    }
+
+    @Test func aNonFiniteRowInAnyUseMakesTheGradientNonFinite() {
+        let table = Tensor<Double>(zeros: [3, 1], requiresGrad: true)
+        (table.gather(rows: [0]).sum() + (table.gather(rows: [2]) * .infinity).sum()).backward()
+        guard case .rowSparse(let sparse)? = table.gradient else {
+            Issue.record("expected a row-sparse gradient")
+            return
+        }
+        #expect(!sparse.valuesAreFinite)
+    }
+
     @Test func sparseAndDenseGradientsAddUp() {
         let table = Tensor<Double>(zeros: [3, 1], requiresGrad: true)
         (table.gather(rows: [1]).sum() + (table * 2).sum()).backward()

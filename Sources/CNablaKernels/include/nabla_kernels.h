@@ -42,9 +42,12 @@ void nabla_sigmoid_f64(const double *x, int64_t count, double *result);
 bool nabla_all_finite_f32(const float *values, int64_t count);
 bool nabla_all_finite_f64(const double *values, int64_t count);
 
-/// Adds `count` rows of `width` values into `target`: row `i` of `source` into row `places[i]`.
-void nabla_scatter_add_rows_f32(const float *source, const int32_t *places, int64_t count, int64_t width, float *target);
-void nabla_scatter_add_rows_f64(const double *source, const int32_t *places, int64_t count, int64_t width, double *target);
+/// Adds rows of `width` values into `target`: row `i` of `source` (of `count`) into row `places[i]`,
+/// for the rows whose place is in `first_place ..< end_place`, in increasing `i`.
+void nabla_scatter_add_rows_f32(const float *source, const int32_t *places, int64_t count, int64_t width, float *target,
+                                int32_t first_place, int32_t end_place);
+void nabla_scatter_add_rows_f64(const double *source, const int32_t *places, int64_t count, int64_t width, double *target,
+                                int32_t first_place, int32_t end_place);
 
 /// Copies `count` rows of `width` values: row `rows[i]` of `source` to row `i` of `target`.
 void nabla_gather_rows_f32(const float *source, const int64_t *rows, int64_t count, int64_t width, float *target);

@@ -14,16 +14,20 @@ void KERNEL(nabla_gather_rows_f64)(const double *source, const int64_t *rows, in
     }
 }
 
-void KERNEL(nabla_scatter_add_rows_f32)(const float *source, const int32_t *places, int64_t count, int64_t width, float *target) {
+void KERNEL(nabla_scatter_add_rows_f32)(const float *source, const int32_t *places, int64_t count, int64_t width, float *target,
+                                        int32_t first_place, int32_t end_place) {
     for (int64_t i = 0; i < count; i++) {
+        if (places[i] < first_place || places[i] >= end_place) continue;
         const float *from = source + i * width;
         float *to = target + (int64_t)places[i] * width;
         for (int64_t j = 0; j < width; j++) to[j] += from[j];
     }
 }
 
-void KERNEL(nabla_scatter_add_rows_f64)(const double *source, const int32_t *places, int64_t count, int64_t width, double *target) {
+void KERNEL(nabla_scatter_add_rows_f64)(const double *source, const int32_t *places, int64_t count, int64_t width, double *target,
+                                        int32_t first_place, int32_t end_place) {
     for (int64_t i = 0; i < count; i++) {
+        if (places[i] < first_place || places[i] >= end_place) continue;
         const double *from = source + i * width;
         double *to = target + (int64_t)places[i] * width;
         for (int64_t j = 0; j < width; j++) to[j] += from[j];

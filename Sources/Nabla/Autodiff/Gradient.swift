@@ -44,17 +44,26 @@ public enum Gradient<Scalar: TensorScalar> {
 /// A gradient that is zero except in some rows: the row indices and those rows' values.
 ///
 /// Indices may repeat (an item clicked twice in a batch); repeated rows add up, which
-/// ``coalesced()`` makes explicit.
+/// ``coalesced()`` makes explicit. The sum of two row-sparse gradients keeps each one's rows
+/// as they are, as parts, so that adding the gradient of an embedding lookup to that of an
+/// output layer sharing its matrix copies no rows; ``rowIndices`` and ``values`` show the parts
+/// one after the other.
 public struct RowSparseGradient<Scalar: TensorScalar> {
     /// The shape of the full tensor this is the gradient of.
     public let shape: [Int]
+    /// The rows of each gradient added into this one, in the order they were added.
+    private var parts: [(rowIndices: [Int], values: [Scalar])]
+
     /// The row (index along axis 0) each stored row belongs to; duplicates allowed.
-    public private(set) var rowIndices: [Int]
+    public var rowIndices: [Int] { parts.count == 1 ? parts[0].rowIndices : parts.flatMap(\.rowIndices) }
     /// The stored rows, `rowIndices.count × rowWidth` values in row-major order.
-    public private(set) var values: [Scalar]
+    public var values: [Scalar] { parts.count == 1 ? parts[0].values : parts.flatMap(\.values) }
 
     /// The number of elements in one row: the product of `shape` without its first axis.
     public var rowWidth: Int { Shape.elementCount(Array(shape.dropFirst())) }
+
+    /// Whether every stored value is finite (no NaN, no ±∞).
+    public var valuesAreFinite: Bool { parts.allSatisfy { VectorKernels.allFinite($0.values) } }
 
     /// Creates a row-sparse gradient; `values` holds one row per index.
     public init(shape: [Int], rowIndices: [Int], values: [Scalar]) {
@@ -67,36 +76,44 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
             misuse("RowSparseGradient", "row index \(bad) is out of range for shape \(describeShape(shape))")
         }
         self.shape = shape
-        self.rowIndices = rowIndices
-        self.values = values
+        parts = [(rowIndices, values)]
     }
 
     /// The same gradient with each row index once, in increasing order, duplicates summed.
+    ///
+    /// Each distinct row gets its stored rows added onto zero in the order ``rowIndices`` lists
+    /// them, split between the compute threads by distinct row, so the sums are the same with
+    /// any number of threads.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func coalesced() -> RowSparseGradient<Scalar> {
         let width = rowWidth, rowCount = shape[0]
+        let entryCount = parts.reduce(0) { $0 + $1.rowIndices.count }
         // Each distinct row's place in the result: from a table over all rows when that is cheap
         // (the usual case: a mini-batch touches thousands of an item matrix's rows), else sorted.
         var distinct: [Int] = []
-        var entryPlaces = [Int32](repeating: 0, count: rowIndices.count)
-        if rowCount <= 8 * rowIndices.count + 4096 {
+        var partPlaces: [[Int32]]
+        if rowCount <= 8 * entryCount + 4096 {
             var places = [Int32](repeating: -1, count: rowCount)
-            for row in rowIndices { places[row] = 0 }
+            for part in parts {
+                for row in part.rowIndices { places[row] = 0 }
+            }
             for row in 0..<rowCount where places[row] == 0 {
                 places[row] = Int32(distinct.count)
                 distinct.append(row)
             }
-            for (position, row) in rowIndices.enumerated() { entryPlaces[position] = places[row] }
+            partPlaces = parts.map { part in part.rowIndices.map { places[$0] } }
         } else {
-            distinct = Array(Set(rowIndices)).sorted()
+            distinct = Array(Set(parts.flatMap(\.rowIndices))).sorted()
             var placeOf: [Int: Int32] = [:]
             for (position, row) in distinct.enumerated() { placeOf[row] = Int32(position) }
-            for (position, row) in rowIndices.enumerated() { entryPlaces[position] = placeOf[row]! }
+            partPlaces = parts.map { part in part.rowIndices.map { placeOf[$0]! } }
         }
         var summed = [Scalar](repeating: 0, count: distinct.count * width)
-        if !rowIndices.isEmpty, width > 0 {
-            VectorKernels.scatterAddRows(from: values, places: entryPlaces, width: width, into: &summed)
+        if width > 0 {
+            for (part, places) in zip(parts, partPlaces) where !places.isEmpty {
+                VectorKernels.scatterAddRows(from: part.values, places: places, width: width, into: &summed)
+            }
         }
         return RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
     }
@@ -112,16 +129,20 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     func added(to dense: Tensor<Scalar>) -> Tensor<Scalar> {
         var result = dense.storage
         let width = rowWidth
-        for (position, row) in rowIndices.enumerated() {
-            for j in 0..<width {
-                result[row * width + j] += values[position * width + j]
+        for part in parts {
+            for (position, row) in part.rowIndices.enumerated() {
+                for j in 0..<width {
+                    result[row * width + j] += part.values[position * width + j]
+                }
             }
         }
         return Tensor(result, shape: shape)
     }
 
-    /// Both gradients' rows together (still uncoalesced).
+    /// Both gradients' rows together (still uncoalesced), each kept as it is.
     func appending(_ other: RowSparseGradient<Scalar>) -> RowSparseGradient<Scalar> {
-        RowSparseGradient(shape: shape, rowIndices: rowIndices + other.rowIndices, values: values + other.values)
+        var sum = self
+        sum.parts += other.parts
+        return sum
     }
 }

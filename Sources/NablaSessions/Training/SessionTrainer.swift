@@ -275,7 +275,7 @@ public final class SessionTrainer<Model: SessionModel> {
 private func isFinite<Scalar: TensorScalar>(_ gradient: Gradient<Scalar>) -> Bool {
     switch gradient {
     case .dense(let tensor): return VectorKernels.allFinite(tensor.scalars)
-    case .rowSparse(let sparse): return VectorKernels.allFinite(sparse.values)
+    case .rowSparse(let sparse): return sparse.valuesAreFinite
     }
 }
 
