@@ -10,7 +10,9 @@
 /// let weights = Tensor<Float>.uniform([3, 4], in: -0.1..<0.1, using: &generator)
 /// ```
 public struct SeededRandomGenerator: RandomNumberGenerator, Sendable, Equatable {
-    private var s0, s1, s2, s3: UInt64
+    // Inlinable, with the state visible to inlined code, so that drawing from another module is a
+    // few instructions rather than a call.
+    @usableFromInline var s0, s1, s2, s3: UInt64
 
     /// The four state words; save them to resume the exact same sequence later.
     public var state: [UInt64] { [s0, s1, s2, s3] }
@@ -33,6 +35,7 @@ public struct SeededRandomGenerator: RandomNumberGenerator, Sendable, Equatable 
     }
 
     /// The next 64 random bits (xoshiro256**).
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotateLeft(s1 &* 5, by: 7) &* 9
         let shifted = s1 << 17
@@ -46,6 +49,7 @@ public struct SeededRandomGenerator: RandomNumberGenerator, Sendable, Equatable 
     }
 
     /// A double drawn uniformly from `[0, 1)` with 53 random bits.
+    @inlinable
     public mutating func nextUnitInterval() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
@@ -68,7 +72,8 @@ public struct SeededRandomGenerator: RandomNumberGenerator, Sendable, Equatable 
         return Int(next(upperBound: UInt64(upperBound)))
     }
 
-    private func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 {
+    @inlinable
+    func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }
 

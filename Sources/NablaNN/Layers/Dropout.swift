@@ -28,7 +28,10 @@ public final class Dropout<Scalar: TensorScalar>: Module {
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         guard isTraining && probability > 0 else { return x }
         let scale = Scalar(1 / (1 - probability))
-        let mask = Tensor((0..<x.count).map { _ in generator.nextUnitInterval() < probability ? 0 : scale }, shape: x.shape)
+        // Drawn from a local copy of the stream, put back after: one access to the property, not one per element.
+        var stream = generator
+        defer { generator = stream }
+        let mask = Tensor((0..<x.count).map { _ in stream.nextUnitInterval() < probability ? 0 : scale }, shape: x.shape)
         mask.name = "dropout mask"           // what a drawing of the graph calls it
         return x * mask
     }
