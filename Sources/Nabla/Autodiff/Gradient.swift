@@ -94,13 +94,22 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
         var distinct: [Int] = []
         var partPlaces: [[Int32]]
         if rowCount <= 8 * entryCount + 4096 {
-            var places = [Int32](repeating: -1, count: rowCount)
+            // One bit per row marks the rows used; reading the marks 64 rows at a time lists
+            // them in increasing order.
+            var used = [UInt64](repeating: 0, count: (rowCount + 63) / 64)
             for part in parts {
-                for row in part.rowIndices { places[row] = 0 }
+                for row in part.rowIndices { used[row / 64] |= 1 << UInt64(row % 64) }
             }
-            for row in 0..<rowCount where places[row] == 0 {
-                places[row] = Int32(distinct.count)
-                distinct.append(row)
+            distinct.reserveCapacity(entryCount)
+            var places = [Int32](repeating: 0, count: rowCount)
+            for (word, bits) in used.enumerated() {
+                var remaining = bits
+                while remaining != 0 {
+                    let row = word * 64 + remaining.trailingZeroBitCount
+                    places[row] = Int32(distinct.count)
+                    distinct.append(row)
+                    remaining &= remaining - 1
+                }
             }
             partPlaces = parts.map { part in part.rowIndices.map { places[$0] } }
         } else {
