@@ -24,7 +24,25 @@
     X(nabla_scatter_add_rows_f64,                                                                                    \
       (const double *source, const int32_t *places, int64_t count, int64_t width, double *target,                   \
        int32_t first_place, int32_t end_place),                                                                    \
-      (source, places, count, width, target, first_place, end_place))
+      (source, places, count, width, target, first_place, end_place))                                                \
+    X(nabla_gru_step_f32,                                                                                            \
+      (const float *input_gates, const float *hidden_gates, const float *state, int64_t batch, int64_t size,        \
+       float *r, float *z, float *n, float *hidden_n, float *output),                                                \
+      (input_gates, hidden_gates, state, batch, size, r, z, n, hidden_n, output))                                   \
+    X(nabla_gru_step_f64,                                                                                            \
+      (const double *input_gates, const double *hidden_gates, const double *state, int64_t batch, int64_t size,     \
+       double *r, double *z, double *n, double *hidden_n, double *output),                                           \
+      (input_gates, hidden_gates, state, batch, size, r, z, n, hidden_n, output))                                   \
+    X(nabla_gru_step_gradients_f32,                                                                                  \
+      (const float *upstream, const float *state, const float *r, const float *z, const float *n,                   \
+       const float *hidden_n, int64_t batch, int64_t size, float *input_side, float *hidden_side,                    \
+       float *state_gradient),                                                                                       \
+      (upstream, state, r, z, n, hidden_n, batch, size, input_side, hidden_side, state_gradient))                   \
+    X(nabla_gru_step_gradients_f64,                                                                                  \
+      (const double *upstream, const double *state, const double *r, const double *z, const double *n,              \
+       const double *hidden_n, int64_t batch, int64_t size, double *input_side, double *hidden_side,                 \
+       double *state_gradient),                                                                                      \
+      (upstream, state, r, z, n, hidden_n, batch, size, input_side, hidden_side, state_gradient))
 
 #define NABLA_VALUE_KERNELS(X)                                                                                        \
     X(bool, nabla_adagrad_rows_f32,                                                                                        \

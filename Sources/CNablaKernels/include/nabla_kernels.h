@@ -38,6 +38,25 @@ void nabla_tanh_f64(const double *x, int64_t count, double *result);
 void nabla_sigmoid_f32(const float *x, int64_t count, float *result);
 void nabla_sigmoid_f64(const double *x, int64_t count, double *result);
 
+/// The elementwise part of a GRU step in PyTorch's formulation for `batch` rows of `size` cells:
+/// from the input and hidden gates (rows of `3 · size`: reset, update, candidate) and the state,
+/// the gates `r`, `z`, `n`, the hidden candidate part `hidden_n` and the new state `output`.
+/// The sigmoid and tanh are those of `nabla_sigmoid_*` and `nabla_tanh_*` over whole arrays.
+void nabla_gru_step_f32(const float *input_gates, const float *hidden_gates, const float *state, int64_t batch,
+                        int64_t size, float *r, float *z, float *n, float *hidden_n, float *output);
+void nabla_gru_step_f64(const double *input_gates, const double *hidden_gates, const double *state, int64_t batch,
+                        int64_t size, double *r, double *z, double *n, double *hidden_n, double *output);
+
+/// The backward of `nabla_gru_step_*` from the upstream gradient of the new state: the gradients
+/// reaching the input gates (`input_side`) and the hidden gates (`hidden_side`), rows of
+/// `3 · size`, and the part of the state's gradient that bypasses the hidden gates.
+void nabla_gru_step_gradients_f32(const float *upstream, const float *state, const float *r, const float *z,
+                                  const float *n, const float *hidden_n, int64_t batch, int64_t size,
+                                  float *input_side, float *hidden_side, float *state_gradient);
+void nabla_gru_step_gradients_f64(const double *upstream, const double *state, const double *r, const double *z,
+                                  const double *n, const double *hidden_n, int64_t batch, int64_t size,
+                                  double *input_side, double *hidden_side, double *state_gradient);
+
 /// Whether all `count` values are finite (no NaN, no ±∞).
 bool nabla_all_finite_f32(const float *values, int64_t count);
 bool nabla_all_finite_f64(const double *values, int64_t count);

@@ -5,5 +5,6 @@
 #include "adagrad.h"
 #include "exp.h"
 #include "finite.h"
+#include "gru.h"
 #include "rows.h"
 #include "softmax_cross_entropy.h"

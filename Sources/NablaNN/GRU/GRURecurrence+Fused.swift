@@ -42,45 +42,14 @@ extension GRURecurrence {
         addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
 
         let state = h.scalars
-        // Pre-activations first, then the nonlinearities over whole arrays (vector kernels).
-        var r = [Scalar](repeating: 0, count: batch * size), z = r, n = r, hiddenN = r, output = r
-        for b in 0..<batch {
-            for j in 0..<size {
-                let gate = b * 3 * size + j, cell = b * size + j
-                r[cell] = inputGates[gate] + hiddenGates[gate]
-                z[cell] = inputGates[gate + size] + hiddenGates[gate + size]
-                hiddenN[cell] = hiddenGates[gate + 2 * size]
-            }
-        }
-        VectorKernels.sigmoid(&r)
-        VectorKernels.sigmoid(&z)
-        for b in 0..<batch {
-            for j in 0..<size {
-                let cell = b * size + j
-                n[cell] = inputGates[b * 3 * size + 2 * size + j] + r[cell] * hiddenN[cell]
-            }
-        }
-        VectorKernels.tanh(&n)
-        for cell in output.indices { output[cell] = (1 - z[cell]) * n[cell] + z[cell] * state[cell] }
+        // The gates and the new state, elementwise (a vector kernel); saved for the backward pass.
+        let step = gruStep(inputGates: inputGates, hiddenGates: hiddenGates, state: state, batch: batch, size: size)
 
         return Tensor(op: "gru.pytorch", inputs: [gatesTensor, h, weightHH, biasHH],
-                      shape: [batch, size], scalars: output) { upstream in
-            let g = upstream.scalars
-            var inputSide = [Scalar](repeating: 0, count: batch * 3 * size), hiddenSide = inputSide
-            var stateGradient = [Scalar](repeating: 0, count: batch * size)
-            for b in 0..<batch {
-                for j in 0..<size {
-                    let gate = b * 3 * size + j, cell = b * size + j
-                    let dz = g[cell] * (state[cell] - n[cell])
-                    let dn = g[cell] * (1 - z[cell])
-                    stateGradient[cell] = g[cell] * z[cell]
-                    let daN = dn * (1 - n[cell] * n[cell])
-                    let daZ = dz * z[cell] * (1 - z[cell])
-                    let daR = daN * hiddenN[cell] * r[cell] * (1 - r[cell])
-                    inputSide[gate] = daR; inputSide[gate + size] = daZ; inputSide[gate + 2 * size] = daN
-                    hiddenSide[gate] = daR; hiddenSide[gate + size] = daZ; hiddenSide[gate + 2 * size] = daN * r[cell]
-                }
-            }
+                      shape: [batch, size], scalars: step.output) { upstream in
+            let (inputSide, hiddenSide, bypass) = gruStepGradients(
+                upstream: upstream.scalars, state: state, step: step, batch: batch, size: size)
+            var stateGradient = bypass
             // The two products are independent: with two threads they run at the same time.
             let (recurrentPart, weightHHGradient) = ComputeThreads.both(
                 { gemm(transposeA: false, transposeB: false, m: batch, n: size, k: 3 * size, a: hiddenSide, b: weightHH.scalars) },
