@@ -93,18 +93,18 @@ extension VectorKernels {
     }
 
     /// Adds row `i` of `source` into row `places[i]` of `target` (rows of `width` values), for the
-    /// rows whose place is in `targetRows`.
+    /// rows whose place is in `targetRows`; returns whether every sum written is finite.
     @inlinable
     static func scatterAddRows<Scalar: KernelScalar>(
         from source: UnsafePointer<Scalar>, places: UnsafePointer<Int32>, count: Int, width: Int,
         into target: UnsafeMutablePointer<Scalar>, targetRows: Range<Int32>
-    ) {
+    ) -> Bool {
         let (first, end) = (targetRows.lowerBound, targetRows.upperBound)
         if Scalar.self == Float.self {
-            nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width), raw(target, as: Float.self),
+            return nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width), raw(target, as: Float.self),
                                        first, end)
         } else {
-            nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width), raw(target, as: Double.self),
+            return nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width), raw(target, as: Double.self),
                                        first, end)
         }
     }

@@ -181,30 +181,36 @@ public enum VectorKernels {
         return result
     }
 
-    /// Adds row `i` of `source` (rows of `width`) into row `places[i]` of `target`.
+    /// Adds row `i` of `source` (rows of `width`) into row `places[i]` of `target`, and returns
+    /// whether every row it added into is finite afterwards.
     ///
     /// The rows of `target` are split between the compute threads, each adding the source rows
     /// that land in its share; every target row gets its source rows added in increasing `i`, so
     /// the sums do not depend on the number of threads.
-    @inlinable
-    public static func scatterAddRows<Scalar: KernelScalar>(from source: [Scalar], places: [Int32], width: Int, into target: inout [Scalar]) {
+    @inlinable @discardableResult
+    public static func scatterAddRows<Scalar: KernelScalar>(from source: [Scalar], places: [Int32], width: Int,
+                                                            into target: inout [Scalar]) -> Bool {
         if places.count * width > source.count || places.contains(where: { Int($0) < 0 || (Int($0) + 1) * width > target.count }) {
             kernelMisuse("scatterAddRows", "\(places.count) rows of \(width) do not fit a source of \(source.count) and a target of \(target.count)")
         }
-        guard !places.isEmpty, width > 0 else { return }
+        guard !places.isEmpty, width > 0 else { return true }
         let targetRows = target.count / width
         // Every thread reads all the places, so a split pays only when there are many rows to add.
         let minimumRowsPerThread = places.count * width >= 65_536 ? 64 : Int.max
+        let allFinite = Atomic<Bool>(true)
         source.withUnsafeBufferPointer { source in
             places.withUnsafeBufferPointer { places in
                 target.withUnsafeMutableBufferPointer { target in
                     let (source, places, target) = (source.baseAddress!, places, target.baseAddress!)
                     ComputeThreads.forEachRange(targetRows, minimumPerThread: minimumRowsPerThread) { rows in
-                        scatterAddRows(from: source, places: places.baseAddress!, count: places.count, width: width,
-                                       into: target, targetRows: Int32(clamping: rows.lowerBound) ..< Int32(clamping: rows.upperBound))
+                        let finite = scatterAddRows(
+                            from: source, places: places.baseAddress!, count: places.count, width: width, into: target,
+                            targetRows: Int32(clamping: rows.lowerBound) ..< Int32(clamping: rows.upperBound))
+                        if !finite { allFinite.store(false, ordering: .relaxed) }
                     }
                 }
             }
         }
+        return allFinite.load(ordering: .relaxed)
     }
 }

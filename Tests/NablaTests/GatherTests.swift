@@ -63,6 +63,25 @@ import Testing
         #expect(!sparse.valuesAreFinite)
     }
 
+    @Test func coalescingFindsSumsThatOverflowAndIsDoneOnce() {
+        let table = Tensor<Float>(zeros: [3, 1], requiresGrad: true)
+        (table.gather(rows: [1, 1]) * Tensor([3e38, 3e38], shape: [2, 1])).sum().backward()
+        guard case .rowSparse(let raw)? = table.gradient else {
+            Issue.record("expected a row-sparse gradient")
+            return
+        }
+        #expect(raw.valuesAreFinite)                 // each row is finite
+        table.coalesceGradient()
+        guard case .rowSparse(let merged)? = table.gradient else {
+            Issue.record("coalescing keeps the gradient row-sparse")
+            return
+        }
+        #expect(merged.rowIndices == [1] && merged.values == [.infinity])
+        #expect(!merged.valuesAreFinite)             // their sum is not
+        let again = merged.coalesced()
+        #expect(again.rowIndices == [1] && again.values == [.infinity] && !again.valuesAreFinite)
+    }
+
     @Test func sparseAndDenseGradientsAddUp() {
         let table = Tensor<Double>(zeros: [3, 1], requiresGrad: true)
         (table.gather(rows: [1]).sum() + (table * 2).sum()).backward()

@@ -53,6 +53,10 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     public let shape: [Int]
     /// The rows of each gradient added into this one, in the order they were added.
     private var parts: [(rowIndices: [Int], values: [Scalar])]
+    /// Whether this is the result of ``coalesced()``: each row once, in increasing order.
+    private var isCoalesced = false
+    /// Whether every value is finite, when coalescing found it out while summing.
+    private var knownToBeFinite: Bool?
 
     /// The row (index along axis 0) each stored row belongs to; duplicates allowed.
     public var rowIndices: [Int] { parts.count == 1 ? parts[0].rowIndices : parts.flatMap(\.rowIndices) }
@@ -62,8 +66,11 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     /// The number of elements in one row: the product of `shape` without its first axis.
     public var rowWidth: Int { Shape.elementCount(Array(shape.dropFirst())) }
 
-    /// Whether every stored value is finite (no NaN, no ±∞).
-    public var valuesAreFinite: Bool { parts.allSatisfy { VectorKernels.allFinite($0.values) } }
+    /// Whether every stored value is finite (no NaN, no ±∞). For a coalesced gradient this was
+    /// found while summing, at no further cost.
+    public var valuesAreFinite: Bool {
+        knownToBeFinite ?? parts.allSatisfy { VectorKernels.allFinite($0.values) }
+    }
 
     /// Creates a row-sparse gradient; `values` holds one row per index.
     public init(shape: [Int], rowIndices: [Int], values: [Scalar]) {
@@ -83,10 +90,11 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     ///
     /// Each distinct row gets its stored rows added onto zero in the order ``rowIndices`` lists
     /// them, split between the compute threads by distinct row, so the sums are the same with
-    /// any number of threads.
+    /// any number of threads. A gradient that is already coalesced is returned as it is.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func coalesced() -> RowSparseGradient<Scalar> {
+        if isCoalesced { return self }
         let width = rowWidth, rowCount = shape[0]
         let entryCount = parts.reduce(0) { $0 + $1.rowIndices.count }
         // Each distinct row's place in the result: from a table over all rows when that is cheap
@@ -119,12 +127,17 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
             partPlaces = parts.map { part in part.rowIndices.map { placeOf[$0]! } }
         }
         var summed = [Scalar](repeating: 0, count: distinct.count * width)
+        var finite = true
         if width > 0 {
             for (part, places) in zip(parts, partPlaces) where !places.isEmpty {
-                VectorKernels.scatterAddRows(from: part.values, places: places, width: width, into: &summed)
+                // A sum that is NaN or ±∞ stays so as more rows are added: the last word holds.
+                if !VectorKernels.scatterAddRows(from: part.values, places: places, width: width, into: &summed) { finite = false }
             }
         }
-        return RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
+        var result = RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
+        result.isCoalesced = true
+        result.knownToBeFinite = finite
+        return result
     }
 
     /// The dense tensor this gradient stands for.
@@ -152,6 +165,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     func appending(_ other: RowSparseGradient<Scalar>) -> RowSparseGradient<Scalar> {
         var sum = self
         sum.parts += other.parts
+        sum.isCoalesced = false
+        sum.knownToBeFinite = nil
         return sum
     }
 }

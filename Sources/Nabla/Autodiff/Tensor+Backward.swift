@@ -76,6 +76,15 @@ extension Tensor {
         gradient = nil
     }
 
+    /// Replaces a row-sparse gradient by its ``RowSparseGradient/coalesced()`` form, each row
+    /// once with its values summed, so that a check of the gradient and an optimizer's update
+    /// share the work. The gradient stands for the same tensor; dense gradients are left alone.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func coalesceGradient() {
+        if case .rowSparse(let sparse)? = gradient { gradient = .rowSparse(sparse.coalesced()) }
+    }
+
     /// A new leaf with the same values and no history: gradients stop here.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -191,6 +191,9 @@ public final class SessionTrainer<Model: SessionModel> {
                     + nonFiniteParameterReport())
             }
             loss.backward()
+            // Coalesced once here, row-sparse gradients are checked as they are summed and the
+            // optimizer updates from the same sums.
+            for parameter in optimizer.parameters { parameter.coalesceGradient() }
             if let bad = optimizer.parameters.first(where: { !($0.gradient.map(isFinite) ?? true) }) {
                 throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
                     + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
