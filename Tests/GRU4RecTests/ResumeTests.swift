@@ -106,6 +106,48 @@ import Testing
         #expect(try Checkpoint.load(url, as: Float.self).itemMap == data.itemMap)
     }
 
+    /// A model whose step is the square root of its embedding rows: with the rows at zero every
+    /// score is 0 and the loss finite, but the gradient of the rows is infinite.
+    final class SquareRootStepRecommender: SessionModel {
+        let embedding: Embedding<Float>
+        let output: ItemOutput<Float>
+        var isTraining = true
+
+        init(itemCount: Int) {
+            var generator = SeededRandomGenerator(seed: 5)
+            embedding = Embedding(count: itemCount, dimension: 3, using: &generator)
+            embedding.weight.updateScalars { $0 = [Float](repeating: 0, count: $0.count) }
+            output = ItemOutput(itemCount: itemCount, inputSize: 3, using: &generator)
+        }
+
+        var localParameters: [(name: String, tensor: Tensor<Float>)] { [] }
+        var submodules: [(name: String, module: any Module<Float>)] { [("embedding", embedding), ("items", output)] }
+        var itemCount: Int { output.itemCount }
+        func zeroStates(batchSize: Int) -> [Tensor<Float>] { [Tensor(zeros: [batchSize, 3])] }
+        func step(_ items: [Int], states: inout [Tensor<Float>]) -> Tensor<Float> {
+            states = [embedding(items).sqrt()]
+            return states[0]
+        }
+        func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
+    }
+
+    @Test func aNonFiniteRowSparseGradientStopsTrainingBeforeAnyUpdate() throws {
+        let data = try demoData()
+        let model = SquareRootStepRecommender(itemCount: data.itemMap.count)
+        let before = model.namedParameters().map(\.tensor.scalars)
+        let trainer = SessionTrainer(model: model, data: data, options: SessionTrainingOptions(batchSize: 4, sampleCount: 2),
+                                     optimizer: Adagrad(parameters: model.parameters, learningRate: 0.1))
+        do {
+            try trainer.trainEpoch()
+            Issue.record("training with an infinite gradient did not stop")
+        } catch let error as TrainingError {
+            #expect(error.message.hasPrefix("epoch 1, step 1: the gradient of '"), "\(error.message)")
+            #expect(error.message.contains("is not finite"), "\(error.message)")
+        }
+        // The check ran before the update: no parameter changed.
+        #expect(model.namedParameters().map(\.tensor.scalars) == before)
+    }
+
     @Test func aNonFiniteLossNamesEpochStepAndParameter() throws {
         let data = try demoData()
         let model = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=4,batch_size=4,n_sample=2"),
