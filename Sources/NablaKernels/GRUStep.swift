@@ -96,21 +96,3 @@ public func gruStepGradients<Scalar: KernelScalar>(
         return (asScalars(inputSide), asScalars(hiddenSide), asScalars(stateGradient))
     }
 }
-
-/// An array of `count` values that the caller writes in full before reading any.
-@inlinable
-func uninitialised<Element>(_ type: Element.Type, _ count: Int) -> [Element] {
-    [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-}
-
-/// An array of `Scalar` known to be `Float`, as one (the same storage, no copy).
-@inlinable
-func floats<Scalar>(_ values: [Scalar]) -> [Float] { unsafeBitCast(values, to: [Float].self) }
-
-/// An array of `Scalar` known to be `Double`, as one (the same storage, no copy).
-@inlinable
-func doubles<Scalar>(_ values: [Scalar]) -> [Double] { unsafeBitCast(values, to: [Double].self) }
-
-/// An array of `Float` or `Double` known to be of `Scalar`, as one (the same storage, no copy).
-@inlinable
-func asScalars<Element, Scalar>(_ values: [Element]) -> [Scalar] { unsafeBitCast(values, to: [Scalar].self) }

@@ -101,11 +101,11 @@ extension VectorKernels {
     ) -> Bool {
         let (first, end) = (targetRows.lowerBound, targetRows.upperBound)
         if Scalar.self == Float.self {
-            return nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width), raw(target, as: Float.self),
-                                       first, end)
+            return nabla_scatter_add_rows_f32(raw(source, as: Float.self), places, Int64(count), Int64(width),
+                                              raw(target, as: Float.self), first, end)
         } else {
-            return nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width), raw(target, as: Double.self),
-                                       first, end)
+            return nabla_scatter_add_rows_f64(raw(source, as: Double.self), places, Int64(count), Int64(width),
+                                              raw(target, as: Double.self), first, end)
         }
     }
 }
@@ -129,6 +129,24 @@ func float<Scalar>(_ value: Scalar) -> Float { unsafeBitCast(value, to: Float.se
 /// A `Scalar` known to be `Double`, as one.
 @inlinable
 func double<Scalar>(_ value: Scalar) -> Double { unsafeBitCast(value, to: Double.self) }
+
+/// An array of `count` values that the caller writes in full before reading any.
+@inlinable
+func uninitialised<Element>(_ type: Element.Type, _ count: Int) -> [Element] {
+    [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// An array of `Scalar` known to be `Float`, as one (the same storage, no copy).
+@inlinable
+func floats<Scalar>(_ values: [Scalar]) -> [Float] { unsafeBitCast(values, to: [Float].self) }
+
+/// An array of `Scalar` known to be `Double`, as one (the same storage, no copy).
+@inlinable
+func doubles<Scalar>(_ values: [Scalar]) -> [Double] { unsafeBitCast(values, to: [Double].self) }
+
+/// An array of `Float` or `Double` known to be of `Scalar`, as one (the same storage, no copy).
+@inlinable
+func asScalars<Element, Scalar>(_ values: [Element]) -> [Scalar] { unsafeBitCast(values, to: [Scalar].self) }
 
 /// Stops the program with a message naming the kernel, as Nabla's `misuse` does for ops.
 @usableFromInline

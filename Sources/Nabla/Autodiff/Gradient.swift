@@ -130,7 +130,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
         var finite = true
         if width > 0 {
             for (part, places) in zip(parts, partPlaces) where !places.isEmpty {
-                // A sum that is NaN or ±∞ stays so as more rows are added: the last word holds.
+                // A sum that is NaN or ±∞ stays so as more rows are added, so a part that wrote
+                // one makes the finished sums non-finite.
                 if !VectorKernels.scatterAddRows(from: part.values, places: places, width: width, into: &summed) { finite = false }
             }
         }
