@@ -213,4 +213,60 @@ public enum VectorKernels {
         }
         return allFinite.load(ordering: .relaxed)
     }
+
+    /// Sums rows into a new table of `rowCount` rows of `width`: row `p` is the sum, onto zero, of
+    /// every source row placed at `p`, the parts taken in order and each part's rows in
+    /// increasing order. Returns the sums and whether all of them are finite.
+    ///
+    /// Row `i` of a part's `values` goes to row `places[i]`; every row of the result must receive
+    /// at least one. No row is zeroed first: the first source row to land on a row is stored as
+    /// `0 + row`, the same bits as adding it to a zero. The rows of the result are split between
+    /// the compute threads, each adding the source rows that land in its share in the same
+    /// order, so the sums do not depend on the number of threads.
+    @inlinable
+    public static func sumRows<Scalar: KernelScalar>(
+        parts: [(values: [Scalar], places: [Int32])], width: Int, rowCount: Int
+    ) -> (sums: [Scalar], allFinite: Bool) {
+        // Each place is marked `~p` where a sum starts; the kernel stores that row instead of adding it.
+        var started = [Bool](repeating: false, count: rowCount)
+        let marked = parts.map { part in
+            if part.places.count * width != part.values.count {
+                kernelMisuse("sumRows", "a part of \(part.values.count) values does not hold \(part.places.count) rows of \(width)")
+            }
+            return part.places.map { place -> Int32 in
+                guard place >= 0, Int(place) < rowCount else {
+                    kernelMisuse("sumRows", "place \(place) does not fit a result of \(rowCount) rows")
+                }
+                if started[Int(place)] { return place }
+                started[Int(place)] = true
+                return ~place
+            }
+        }
+        if let empty = started.firstIndex(of: false) {
+            kernelMisuse("sumRows", "row \(empty) of \(rowCount) receives no source row")
+        }
+        guard rowCount > 0, width > 0 else { return ([Scalar](repeating: 0, count: rowCount * width), true) }
+        // Every row is written before it is read, so the sums start uninitialised.
+        var sums = [Scalar](unsafeUninitializedCapacity: rowCount * width) { _, initialized in initialized = rowCount * width }
+        // Every thread reads all the places, so a split pays only when there are many rows to add.
+        let entries = parts.reduce(0) { $0 + $1.places.count }
+        let minimumRowsPerThread = entries * width >= 65_536 ? 64 : Int.max
+        let allFinite = Atomic<Bool>(true)
+        sums.withUnsafeMutableBufferPointer { sums in
+            let target = sums.baseAddress!
+            ComputeThreads.forEachRange(rowCount, minimumPerThread: minimumRowsPerThread) { rows in
+                let targetRows = Int32(clamping: rows.lowerBound) ..< Int32(clamping: rows.upperBound)
+                for (part, places) in zip(parts, marked) where !places.isEmpty {
+                    let finite = part.values.withUnsafeBufferPointer { source in
+                        places.withUnsafeBufferPointer { places in
+                            scatterAddRows(from: source.baseAddress!, places: places.baseAddress!, count: places.count,
+                                           width: width, into: target, targetRows: targetRows)
+                        }
+                    }
+                    if !finite { allFinite.store(false, ordering: .relaxed) }
+                }
+            }
+        }
+        return (sums, allFinite.load(ordering: .relaxed))
+    }
 }

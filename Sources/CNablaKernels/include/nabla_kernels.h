@@ -62,8 +62,9 @@ bool nabla_all_finite_f32(const float *values, int64_t count);
 bool nabla_all_finite_f64(const double *values, int64_t count);
 
 /// Adds rows of `width` values into `target`: row `i` of `source` (of `count`) into row `places[i]`,
-/// for the rows whose place is in `first_place ..< end_place`, in increasing `i`. Returns whether
-/// every sum written is finite.
+/// for the rows whose place is in `first_place ..< end_place`, in increasing `i`. A place given as
+/// `~p` (negative) starts row `p`'s sum: the row is stored as `0 + source row` instead of added to.
+/// Returns whether every sum written is finite.
 bool nabla_scatter_add_rows_f32(const float *source, const int32_t *places, int64_t count, int64_t width, float *target,
                                 int32_t first_place, int32_t end_place);
 bool nabla_scatter_add_rows_f64(const double *source, const int32_t *places, int64_t count, int64_t width, double *target,

@@ -126,15 +126,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
             for (position, row) in distinct.enumerated() { placeOf[row] = Int32(position) }
             partPlaces = parts.map { part in part.rowIndices.map { placeOf[$0]! } }
         }
-        var summed = [Scalar](repeating: 0, count: distinct.count * width)
-        var finite = true
-        if width > 0 {
-            for (part, places) in zip(parts, partPlaces) where !places.isEmpty {
-                // A sum that is NaN or ±∞ stays so as more rows are added, so a part that wrote
-                // one makes the finished sums non-finite.
-                if !VectorKernels.scatterAddRows(from: part.values, places: places, width: width, into: &summed) { finite = false }
-            }
-        }
+        let (summed, finite) = VectorKernels.sumRows(
+            parts: zip(parts, partPlaces).map { part, places in (part.values, places) }, width: width, rowCount: distinct.count)
         var result = RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
         result.isCoalesced = true
         result.knownToBeFinite = finite
