@@ -70,6 +70,21 @@ public enum ComputeThreads {
         if !ran { body(0..<count) }
     }
 
+    /// Runs `body(part)` for every `part` in `0..<parts`, the parts shared out between the
+    /// compute threads as they become free: the calling thread starts with part 0, and each
+    /// thread takes the next part not yet taken, so a thread that is held up runs fewer of them.
+    /// With one thread, or more than 255 parts, they run in order on the caller.
+    ///
+    /// `body` must only write to disjoint places for different parts. For work whose parts
+    /// differ in cost, or when one thread may be slower than the other.
+    public static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1, count > 1, parts <= WorkerPool.maximumParts, let workers = pool.withLock({ $0 }),
+              workers.run(parts: parts, body) else {
+            for part in 0..<parts { body(part) }
+            return
+        }
+    }
+
     /// Runs `first` and `second` at the same time when there are at least two compute threads
     /// (one after the other otherwise) and returns both results: for two independent products.
     public static func both<First, Second>(_ first: () -> First, _ second: () -> Second) -> (First, Second) {

@@ -9,7 +9,7 @@ public let gatheredRowsBlock = 256
 /// The requested rows are gathered into `gatheredRows` (`[columns.count, width]`, returned for the
 /// backward pass) and multiplied with BLAS in blocks of ``gatheredRowsBlock`` columns, whatever
 /// the thread count, so every product has the same shape and the scores the same rounding; the
-/// blocks are split between the compute threads.
+/// compute threads take blocks as they become free.
 @inlinable
 public func gatheredRowsProduct<Scalar: KernelScalar>(
     hidden: [Scalar], batch: Int, width: Int, table: [Scalar], bias: [Scalar], columns: [Int]
@@ -33,19 +33,17 @@ public func gatheredRowsProduct<Scalar: KernelScalar>(
                     scores.withUnsafeMutableBufferPointer { scores in
                         let (hidden, table, columns, gathered, scores) =
                             (hidden.baseAddress!, table.baseAddress!, columns.baseAddress!, gathered.baseAddress!, scores.baseAddress!)
-                        ComputeThreads.forEachRange(blockCount, minimumPerThread: 2) { blocks in
-                            for block in blocks {
-                                let first = block * gatheredRowsBlock, size = Swift.min(count, first + gatheredRowsBlock) - first
-                                let blockRows = gathered + first * width
-                                VectorKernels.gatherRows(from: table, rows: columns + first, count: size, width: width, into: blockRows)
-                                Scalar.blasGemm(transposeA: false, transposeB: true, m: batch, n: size, k: width,
-                                                alpha: 1, a: hidden, lda: width, b: blockRows, ldb: width,
-                                                beta: 0, c: scores + first, ldc: count)
-                                let blockBias = (0..<size).map { bias[columns[first + $0]] }
-                                for b in 0..<batch {
-                                    let row = scores + b * count + first
-                                    for c in 0..<size { row[c] += blockBias[c] }
-                                }
+                        ComputeThreads.forEachPart(blockCount) { block in
+                            let first = block * gatheredRowsBlock, size = Swift.min(count, first + gatheredRowsBlock) - first
+                            let blockRows = gathered + first * width
+                            VectorKernels.gatherRows(from: table, rows: columns + first, count: size, width: width, into: blockRows)
+                            Scalar.blasGemm(transposeA: false, transposeB: true, m: batch, n: size, k: width,
+                                            alpha: 1, a: hidden, lda: width, b: blockRows, ldb: width,
+                                            beta: 0, c: scores + first, ldc: count)
+                            let blockBias = (0..<size).map { bias[columns[first + $0]] }
+                            for b in 0..<batch {
+                                let row = scores + b * count + first
+                                for c in 0..<size { row[c] += blockBias[c] }
                             }
                         }
                     }
@@ -61,9 +59,10 @@ public func gatheredRowsProduct<Scalar: KernelScalar>(
 /// `∂W_c = Gᵀ · hidden` (`[count, width]`, one row per column), with `W_c` the gathered rows.
 ///
 /// Both products run over blocks of ``gatheredRowsBlock`` columns, whose operands stay in the
-/// second-level cache; with two compute threads the two products run at the same time. `∂W_c`
-/// is the same, bit for bit, as one product over all columns, and neither result depends on
-/// the number of threads.
+/// second-level cache. `∂hidden` is one chain of block products; the blocks of `∂W_c` are
+/// independent, so with two compute threads one thread runs the chain while the other takes
+/// `∂W_c`'s blocks, and whichever finishes first takes the blocks left. `∂W_c` is the same, bit
+/// for bit, as one product over all columns, and neither result depends on the number of threads.
 @inlinable
 public func gatheredRowsProductGradients<Scalar: KernelScalar>(
     upstream: [Scalar], hidden: [Scalar], gatheredRows: [Scalar], batch: Int, width: Int, count: Int
@@ -76,37 +75,38 @@ public func gatheredRowsProductGradients<Scalar: KernelScalar>(
         return ([Scalar](repeating: 0, count: batch * width), [Scalar](repeating: 0, count: count * width))
     }
     let blocks = stride(from: 0, to: count, by: gatheredRowsBlock).map { $0 ..< Swift.min(count, $0 + gatheredRowsBlock) }
-    return ComputeThreads.both({
-        // ∂hidden: each block of columns adds its share onto the one result.
-        var result = [Scalar](unsafeUninitializedCapacity: batch * width) { _, initialized in initialized = batch * width }
-        upstream.withUnsafeBufferPointer { g in
+    // Both results are written in full before being read, so they start uninitialised.
+    var hiddenGradient = [Scalar](unsafeUninitializedCapacity: batch * width) { _, initialized in initialized = batch * width }
+    var rowGradients = [Scalar](unsafeUninitializedCapacity: count * width) { _, initialized in initialized = count * width }
+    upstream.withUnsafeBufferPointer { g in
+        hidden.withUnsafeBufferPointer { hidden in
             gatheredRows.withUnsafeBufferPointer { rows in
-                result.withUnsafeMutableBufferPointer { result in
-                    for block in blocks {
-                        Scalar.blasGemm(transposeA: false, transposeB: false, m: batch, n: width, k: block.count,
-                                        alpha: 1, a: g.baseAddress! + block.lowerBound, lda: count,
-                                        b: rows.baseAddress! + block.lowerBound * width, ldb: width,
-                                        beta: block.lowerBound == 0 ? 0 : 1, c: result.baseAddress!, ldc: width)
+                hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
+                    rowGradients.withUnsafeMutableBufferPointer { rowGradients in
+                        let (g, hidden, rows, hiddenGradient, rowGradients) = (g.baseAddress!, hidden.baseAddress!, rows.baseAddress!,
+                                                                               hiddenGradient.baseAddress!, rowGradients.baseAddress!)
+                        // Part 0 is ∂hidden, one chain of products; part 1 + b is block b of ∂W_c.
+                        ComputeThreads.forEachPart(1 + blocks.count) { part in
+                            guard part > 0 else {
+                                // ∂hidden: each block of columns adds its share onto the one result.
+                                for block in blocks {
+                                    Scalar.blasGemm(transposeA: false, transposeB: false, m: batch, n: width, k: block.count,
+                                                    alpha: 1, a: g + block.lowerBound, lda: count,
+                                                    b: rows + block.lowerBound * width, ldb: width,
+                                                    beta: block.lowerBound == 0 ? 0 : 1, c: hiddenGradient, ldc: width)
+                                }
+                                return
+                            }
+                            // ∂W_c: each block of columns writes its own rows.
+                            let block = blocks[part - 1]
+                            Scalar.blasGemm(transposeA: true, transposeB: false, m: block.count, n: width, k: batch,
+                                            alpha: 1, a: g + block.lowerBound, lda: count, b: hidden, ldb: width,
+                                            beta: 0, c: rowGradients + block.lowerBound * width, ldc: width)
+                        }
                     }
                 }
             }
         }
-        return result
-    }, {
-        // ∂W_c: each block of columns writes its own rows.
-        var result = [Scalar](unsafeUninitializedCapacity: count * width) { _, initialized in initialized = count * width }
-        upstream.withUnsafeBufferPointer { g in
-            hidden.withUnsafeBufferPointer { hidden in
-                result.withUnsafeMutableBufferPointer { result in
-                    for block in blocks {
-                        Scalar.blasGemm(transposeA: true, transposeB: false, m: block.count, n: width, k: batch,
-                                        alpha: 1, a: g.baseAddress! + block.lowerBound, lda: count,
-                                        b: hidden.baseAddress!, ldb: width,
-                                        beta: 0, c: result.baseAddress! + block.lowerBound * width, ldc: width)
-                    }
-                }
-            }
-        }
-        return result
-    })
+    }
+    return (hiddenGradient, rowGradients)
 }

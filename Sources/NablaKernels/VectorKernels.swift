@@ -220,9 +220,9 @@ public enum VectorKernels {
     ///
     /// Row `i` of a part's `values` goes to row `places[i]`; every row of the result must receive
     /// at least one. No row is zeroed first: the first source row to land on a row is stored as
-    /// `0 + row`, the same bits as adding it to a zero. The rows of the result are split between
-    /// the compute threads, each adding the source rows that land in its share in the same
-    /// order, so the sums do not depend on the number of threads.
+    /// `0 + row`, the same bits as adding it to a zero. The rows of the result are cut into pieces
+    /// shared out between the compute threads, each adding the source rows that land in its
+    /// piece in the same order, so the sums do not depend on the number of threads.
     @inlinable
     public static func sumRows<Scalar: KernelScalar>(
         parts: [(values: [Scalar], places: [Int32])], width: Int, rowCount: Int
@@ -249,13 +249,16 @@ public enum VectorKernels {
         // Every row is written before it is read, so the sums start uninitialised.
         var sums = [Scalar](unsafeUninitializedCapacity: rowCount * width) { _, initialized in initialized = rowCount * width }
         // Every thread reads all the places, so a split pays only when there are many rows to add.
+        // Rows are not used evenly (popular items recur), so with several threads the rows are
+        // cut into more pieces than threads, taken as threads become free.
         let entries = parts.reduce(0) { $0 + $1.places.count }
-        let minimumRowsPerThread = entries * width >= 65_536 ? 64 : Int.max
+        let pieces = ComputeThreads.count > 1 && entries * width >= 65_536 ? Swift.min(4 * ComputeThreads.count, rowCount / 64) : 1
         let allFinite = Atomic<Bool>(true)
         sums.withUnsafeMutableBufferPointer { sums in
             let target = sums.baseAddress!
-            ComputeThreads.forEachRange(rowCount, minimumPerThread: minimumRowsPerThread) { rows in
-                let targetRows = Int32(clamping: rows.lowerBound) ..< Int32(clamping: rows.upperBound)
+            ComputeThreads.forEachPart(Swift.max(1, pieces)) { piece in
+                let first = piece * rowCount / Swift.max(1, pieces), end = (piece + 1) * rowCount / Swift.max(1, pieces)
+                let targetRows = Int32(clamping: first) ..< Int32(clamping: end)
                 for (part, places) in zip(parts, marked) where !places.isEmpty {
                     let finite = part.values.withUnsafeBufferPointer { source in
                         places.withUnsafeBufferPointer { places in

@@ -72,8 +72,10 @@ final class WorkerPool: @unchecked Sendable {
     static let spinDuration = Duration.milliseconds(2)
     /// How long the caller spins for the parts still running before it sleeps.
     static let callerSpinDuration = Duration.microseconds(200)
-    /// The most threads a loop can use (the part count must fit in 8 bits).
+    /// The most threads a loop can use.
     static let maximumThreads = 255
+    /// The most parts a loop can have (the part count must fit in 8 bits).
+    static let maximumParts = 255
 
     /// A pool with `workerCount` threads besides the caller's.
     init(workerCount: Int) {
@@ -87,11 +89,12 @@ final class WorkerPool: @unchecked Sendable {
     /// The number of threads a loop can use: the workers and the caller.
     var threadCount: Int { workers.count + 1 }
 
-    /// Runs `body(part)` for `part` in `0..<parts` (at most ``threadCount``) and returns when
-    /// all are done. The caller runs part 0 and every part no worker has claimed by then.
+    /// Runs `body(part)` for `part` in `0..<parts` (at most ``maximumParts``) and returns when
+    /// all are done. The caller runs part 0; then every thread claims the next unclaimed part
+    /// until none is left, so with more parts than threads the faster threads run more of them.
     /// Returns `false`, having run nothing, when another loop is running.
     func run(parts: Int, _ body: (Int) -> Void) -> Bool {
-        precondition(parts >= 1 && parts <= threadCount)
+        precondition(parts >= 1 && parts <= Self.maximumParts)
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
         withoutActuallyEscaping(body) { body in
             self.body = body
@@ -99,7 +102,7 @@ final class WorkerPool: @unchecked Sendable {
             let number = (loop.load(ordering: .relaxed) >> 16) &+ 1
             // Part 0 is the caller's: the next part to claim is 1.
             loop.store(number << 16 | parts << 8 | 1, ordering: .sequentiallyConsistent)
-            for worker in workers.prefix(parts - 1) { worker.wake() }
+            for worker in workers.prefix(Swift.min(parts - 1, workers.count)) { worker.wake() }
             body(0)
             var done = 1
             while let part = claimPart(of: number) {

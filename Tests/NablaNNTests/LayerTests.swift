@@ -70,6 +70,23 @@ import Testing
         y.sum().backward()
         #expect(x.grad!.scalars == y.scalars.map { $0 / 3 })
     }
+
+    @Test func fusedDropoutEqualsTheComposedProductBitForBit() {
+        // The same seed draws the same mask; the one op and x * mask give the same bits forward and back.
+        let x = randomInput([6, 5], seed: 9), upstream = randomInput([6, 5], seed: 10).detached()
+        let fused = Dropout<Double>(probability: 0.4, seed: 11)(x)
+        #expect(fused.record?.op == "dropout")
+        (fused * upstream).sum().backward()
+        let fusedGradient = x.grad!.scalars
+        x.zeroGrad()
+        let composed = withComposedOps { Dropout<Double>(probability: 0.4, seed: 11)(x) }
+        #expect(composed.record?.op == "mul")
+        (composed * upstream).sum().backward()
+        #expect(fused.scalars == composed.scalars)
+        #expect(fusedGradient == x.grad!.scalars)
+        // A new layer with the same seed draws the same mask on every call: a fixed function to check.
+        expectGradientsMatch([x]) { Dropout<Double>(probability: 0.4, seed: 12)($0[0]).tanh() }
+    }
 }
 
 /// The fused sampled output layer equals its composed definition.

@@ -36,12 +36,17 @@ public func matmul<Scalar>(
                       a: a.storage, b: b.storage, kernel: kernel)
     let details = transposeA || transposeB ? "A\(symbolA)·B\(symbolB)" : ""
     return .result(of: "matmul", details: details, inputs: [a, b], shape: [m, n], storage: values) { g in
-        let gradA: Tensor<Scalar> = transposeA
-            ? matmul(b, g, transposeA: transposeB, transposeB: true, kernel: kernel)   // (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ
-            : matmul(g, b, transposeA: false, transposeB: !transposeB, kernel: kernel)  // G·op(B)ᵀ
-        let gradB: Tensor<Scalar> = transposeB
-            ? matmul(g, a, transposeA: true, transposeB: transposeA, kernel: kernel)    // (op(A)ᵀ·G)ᵀ = Gᵀ·op(A)
-            : matmul(a, g, transposeA: !transposeA, transposeB: false, kernel: kernel)  // op(A)ᵀ·G
-        return [.dense(gradA), .dense(gradB)]
+        let (aValues, bValues, gValues) = (a.storage, b.storage, g.storage)
+        // The two products are independent: with two compute threads they run at the same time.
+        let (gradA, gradB) = ComputeThreads.both({
+            transposeA
+                ? gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n, a: bValues, b: gValues, kernel: kernel)   // (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ
+                : gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, a: gValues, b: bValues, kernel: kernel)  // G·op(B)ᵀ
+        }, {
+            transposeB
+                ? gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m, a: gValues, b: aValues, kernel: kernel)    // (op(A)ᵀ·G)ᵀ = Gᵀ·op(A)
+                : gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m, a: aValues, b: gValues, kernel: kernel)  // op(A)ᵀ·G
+        })
+        return [.dense(Tensor(gradA, shape: a.shape)), .dense(Tensor(gradB, shape: b.shape))]
     }
 }

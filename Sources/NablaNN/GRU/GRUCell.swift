@@ -92,6 +92,9 @@ public final class GRUCell<Scalar: TensorScalar>: Module {
             misuse("GRUCell", "input \(x.shape) and hidden state \(h.shape) do not fit a cell with "
                 + "input size \(inputSize) and hidden size \(hiddenSize): expected [batch, \(inputSize)] and [batch, \(hiddenSize)]")
         }
+        if implementation == .fused && FusedOps.areEnabled && formulation == .pytorch, let biasHH {
+            return GRURecurrence.fusedPyTorch(x, state: h, weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH)
+        }
         return step(inputGates: matmul(x, weightIH, transposeB: true) + biasIH, h)
     }
 

@@ -23,6 +23,24 @@ extension GRURecurrence {
         }
     }
 
+    /// One step of the PyTorch formulation from vectors `x`, as ``fused(_:inputGates:state:weightHH:biasHH:)``
+    /// with `inputGates = x · W_ihᵀ + b_ih`: the input and hidden products are independent, so
+    /// with two compute threads they run at the same time.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func fusedPyTorch<Scalar>(
+        _ x: Tensor<Scalar>, state h: Tensor<Scalar>, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
+        weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>
+    ) -> Tensor<Scalar> {
+        let batch = h.shape[0], hiddenSize = h.shape[1]
+        let (state, recurrent) = (h.scalars, weightHH.scalars)
+        // The calling thread records the input side's ops; the other product is plain arithmetic.
+        let (inputGates, hiddenProduct) = ComputeThreads.both(
+            { matmul(x, weightIH, transposeB: true) + biasIH },
+            { gemm(transposeA: false, transposeB: true, m: batch, n: 3 * hiddenSize, k: hiddenSize, a: state, b: recurrent) })
+        return fusedPyTorch(inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH, hiddenProduct: hiddenProduct)
+    }
+
     /// The PyTorch formulation; saves r, z, n and `U_n h + b_hn` for the backward pass.
     ///
     /// Backward, from `dh'`: `dz = dh' ⊙ (h − n)`, `dn = dh' ⊙ (1 − z)`, `dh = dh' ⊙ z`;
@@ -33,12 +51,13 @@ extension GRURecurrence {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private static func fusedPyTorch<Scalar>(
-        inputGates gatesTensor: Tensor<Scalar>, state h: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>
+        inputGates gatesTensor: Tensor<Scalar>, state h: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>,
+        hiddenProduct: [Scalar]? = nil
     ) -> Tensor<Scalar> {
         let batch = h.shape[0], size = h.shape[1]
         let inputGates = gatesTensor.scalars
-        var hiddenGates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
-                               a: h.scalars, b: weightHH.scalars)
+        var hiddenGates = hiddenProduct ?? gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
+                                                a: h.scalars, b: weightHH.scalars)
         addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
 
         let state = h.scalars

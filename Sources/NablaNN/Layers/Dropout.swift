@@ -23,6 +23,9 @@ public final class Dropout<Scalar: TensorScalar>: Module {
     }
 
     /// `x` with dropout applied in training mode; `x` itself otherwise.
+    ///
+    /// Composed, this is `x * mask`; with fused ops (the default) one `dropout` op computes the
+    /// same values and the same gradient for `x`, without computing one for the mask.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -33,6 +36,18 @@ public final class Dropout<Scalar: TensorScalar>: Module {
         defer { generator = stream }
         let mask = Tensor((0..<x.count).map { _ in stream.nextUnitInterval() < probability ? 0 : scale }, shape: x.shape)
         mask.name = "dropout mask"           // what a drawing of the graph calls it
-        return x * mask
+        return FusedOps.areEnabled ? Self.masked(x, by: mask) : x * mask
+    }
+
+    /// `x ⊙ mask` as one op: `d(x ⊙ m)/dx = m`, and the mask, a constant, gets no gradient.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func masked(_ x: Tensor<Scalar>, by mask: Tensor<Scalar>) -> Tensor<Scalar> {
+        let (values, maskValues) = (x.scalars, mask.scalars)
+        return Tensor(op: "dropout", inputs: [x, mask], shape: x.shape,
+                      scalars: (0..<values.count).map { values[$0] * maskValues[$0] }) { upstream in
+            let g = upstream.scalars
+            return [.dense(Tensor((0..<g.count).map { g[$0] * maskValues[$0] }, shape: x.shape)), nil]
+        }
     }
 }
