@@ -95,39 +95,8 @@ public struct RowSparseGradient<Scalar: TensorScalar> {
     @_specialize(where Scalar == Double)
     public func coalesced() -> RowSparseGradient<Scalar> {
         if isCoalesced { return self }
-        let width = rowWidth, rowCount = shape[0]
-        let entryCount = parts.reduce(0) { $0 + $1.rowIndices.count }
-        // Each distinct row's place in the result: from a table over all rows when that is cheap
-        // (the usual case: a mini-batch touches thousands of an item matrix's rows), else sorted.
-        var distinct: [Int] = []
-        var partPlaces: [[Int32]]
-        if rowCount <= 8 * entryCount + 4096 {
-            // One bit per row marks the rows used; reading the marks 64 rows at a time lists
-            // them in increasing order.
-            var used = [UInt64](repeating: 0, count: (rowCount + 63) / 64)
-            for part in parts {
-                for row in part.rowIndices { used[row / 64] |= 1 << UInt64(row % 64) }
-            }
-            distinct.reserveCapacity(entryCount)
-            var places = [Int32](repeating: 0, count: rowCount)
-            for (word, bits) in used.enumerated() {
-                var remaining = bits
-                while remaining != 0 {
-                    let row = word * 64 + remaining.trailingZeroBitCount
-                    places[row] = Int32(distinct.count)
-                    distinct.append(row)
-                    remaining &= remaining - 1
-                }
-            }
-            partPlaces = parts.map { part in part.rowIndices.map { places[$0] } }
-        } else {
-            distinct = Array(Set(parts.flatMap(\.rowIndices))).sorted()
-            var placeOf: [Int: Int32] = [:]
-            for (position, row) in distinct.enumerated() { placeOf[row] = Int32(position) }
-            partPlaces = parts.map { part in part.rowIndices.map { placeOf[$0]! } }
-        }
-        let (summed, finite) = VectorKernels.sumRows(
-            parts: zip(parts, partPlaces).map { part, places in (part.values, places) }, width: width, rowCount: distinct.count)
+        let (distinct, summed, finite) = VectorKernels.coalesceRows(
+            parts: parts.map { ($0.rowIndices, $0.values) }, width: rowWidth, rowCount: shape[0])
         var result = RowSparseGradient(shape: shape, rowIndices: distinct, values: summed)
         result.isCoalesced = true
         result.knownToBeFinite = finite
