@@ -31,6 +31,22 @@ import Testing
         }
     }
 
+    @Test(arguments: [1, 2, 3])
+    func everyPartRunsOnceWithMorePartsThanThreads(threads: Int) {
+        ComputeThreads.set(threads)
+        defer { ComputeThreads.set(1) }
+        for parts in [0, 1, 2, 9, 255, 256] {
+            for _ in 0..<20 {
+                var runs = [Int](repeating: 0, count: parts)
+                runs.withUnsafeMutableBufferPointer { runs in
+                    let runs = runs
+                    ComputeThreads.forEachPart(parts) { part in runs[part] += 1 }
+                }
+                #expect(runs == [Int](repeating: 1, count: parts), "\(parts) parts")
+            }
+        }
+    }
+
     @Test(arguments: [1, 2])
     func bothReturnsBothResults(threads: Int) {
         ComputeThreads.set(threads)
@@ -164,7 +180,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows",
+    @Test(arguments: ["adagradRows", "softmaxCrossEntropyRows", "allFinite", "gatherRows", "scatterAddRows", "coalesceRows",
                       "gatheredRowsProduct", "gatheredRowsProductGradients", "combineRepeating"])
     func aKernelGivenArraysThatDoNotFitStopsWithItsName(kernel: String) async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [kernel] in
@@ -182,6 +198,8 @@ import Testing
             case "scatterAddRows":
                 var target = [Float](repeating: 0, count: 4)
                 VectorKernels.scatterAddRows(from: [1, 2] as [Float], places: [3], width: 2, into: &target)
+            case "coalesceRows":
+                _ = VectorKernels.coalesceRows(parts: [([0, 4], [1, 2] as [Float])], width: 1, rowCount: 4)
             case "gatheredRowsProduct":
                 _ = gatheredRowsProduct(hidden: [1, 2] as [Float], batch: 1, width: 2, table: [1, 2, 3, 4], bias: [0, 0], columns: [2])
             case "gatheredRowsProductGradients":

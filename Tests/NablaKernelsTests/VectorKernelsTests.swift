@@ -244,4 +244,22 @@ import Testing
         VectorKernels.scatterAddRows(from: [1, 2, 3, 4, 5, 6, 7, 8, 9] as [Float], places: [1, 0, 1], width: 3, into: &sums)
         #expect(sums == [4, 5, 6, 8, 10, 12])
     }
+
+    @Test(arguments: [10, 1_000_000])
+    func coalescingListsEachRowOnceAndSumsOntoZeroInOrder(rowCount: Int) {
+        // Over 10 rows the rows used are read from a table of all rows; over a million, sorted.
+        let first: (rows: [Int], values: [Float]) = ([7, 2, 7], [1, -0.0, 0.1, 0.2, 3, 4])
+        let second: (rows: [Int], values: [Float]) = ([2, 9], [-0.0, -0.0, 1e38, 1e38])
+        let (rows, sums, allFinite) = VectorKernels.coalesceRows(parts: [first, second], width: 2, rowCount: rowCount)
+        #expect(rows == [2, 7, 9])
+        // Row 2 is 0 + 0.1 + (−0) and 0 + 0.2 + (−0), row 7 is 0 + 1 + 3 and 0 + (−0) + 4: each sum
+        // starts at a zero, the parts in order.
+        let expected: [Float] = [(0 + 0.1) + -0.0, (0 + 0.2) + -0.0, (0 + 1) + 3, (0 + -0.0) + 4, 1e38, 1e38]
+        #expect(sums.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(allFinite)
+        let overflow = VectorKernels.coalesceRows(parts: [([0, 0], [3e38, 3e38] as [Float])], width: 1, rowCount: rowCount)
+        #expect(overflow.sums == [.infinity] && !overflow.allFinite)
+        let negativeZero = VectorKernels.coalesceRows(parts: [([4], [-0.0] as [Float])], width: 1, rowCount: rowCount)
+        #expect(negativeZero.sums[0].bitPattern == (Float(0) + -0.0).bitPattern, "0 + (−0) is +0")
+    }
 }
