@@ -25,8 +25,9 @@ public struct GRUStepValues<Scalar: KernelScalar> {
 /// `x W_ihᵀ + b_ih` and the hidden gates `h W_hhᵀ + b_hh` (each `[batch, 3 · size]`, reset,
 /// update and candidate columns) and the state `h` (`[batch, size]`), the gates and the new state.
 ///
-/// The sigmoid and tanh are ``VectorKernels/sigmoid(_:)`` and ``VectorKernels/tanh(_:)`` over the
-/// whole gate arrays; every other value is computed in the order of the formulas above.
+/// The sigmoid and tanh are ``VectorKernels/sigmoid(_:)`` and ``VectorKernels/tanh(_:)``; every
+/// other value is computed in the order of the formulas above. Rows are split between the
+/// compute threads, which changes no value.
 @inlinable
 public func gruStep<Scalar: KernelScalar>(
     inputGates: [Scalar], hiddenGates: [Scalar], state: [Scalar], batch: Int, size: Int
@@ -36,25 +37,33 @@ public func gruStep<Scalar: KernelScalar>(
         kernelMisuse("gruStep", "input gates of \(inputGates.count), hidden gates of \(hiddenGates.count) and a state of "
             + "\(state.count) do not fit [\(batch), \(3 * size)], [\(batch), \(3 * size)] and [\(batch), \(size)]")
     }
-    if Scalar.self == Float.self {
-        var r = uninitialised(Float.self, cells), z = uninitialised(Float.self, cells), n = uninitialised(Float.self, cells)
-        var hiddenN = uninitialised(Float.self, cells), output = uninitialised(Float.self, cells)
-        if cells > 0 {
-            nabla_gru_step_f32(floats(inputGates), floats(hiddenGates), floats(state), Int64(batch), Int64(size),
-                               &r, &z, &n, &hiddenN, &output)
-        }
-        return GRUStepValues(reset: asScalars(r), update: asScalars(z), candidate: asScalars(n), hiddenCandidate: asScalars(hiddenN),
-                             output: asScalars(output))
-    } else {
-        var r = uninitialised(Double.self, cells), z = uninitialised(Double.self, cells), n = uninitialised(Double.self, cells)
-        var hiddenN = uninitialised(Double.self, cells), output = uninitialised(Double.self, cells)
-        if cells > 0 {
-            nabla_gru_step_f64(doubles(inputGates), doubles(hiddenGates), doubles(state), Int64(batch), Int64(size),
-                               &r, &z, &n, &hiddenN, &output)
-        }
-        return GRUStepValues(reset: asScalars(r), update: asScalars(z), candidate: asScalars(n), hiddenCandidate: asScalars(hiddenN),
-                             output: asScalars(output))
+    var r = uninitialised(Scalar.self, cells), z = r, n = r, hiddenN = r, output = r
+    // Rows are independent and each value is computed alike wherever its row falls, so with two
+    // compute threads each takes half of the rows.
+    if cells > 0 {
+        inputGates.withUnsafeBufferPointer { i in hiddenGates.withUnsafeBufferPointer { h in state.withUnsafeBufferPointer { s in
+            r.withUnsafeMutableBufferPointer { r in z.withUnsafeMutableBufferPointer { z in n.withUnsafeMutableBufferPointer { n in
+                hiddenN.withUnsafeMutableBufferPointer { hiddenN in output.withUnsafeMutableBufferPointer { output in
+                    let (i, h, s) = (i.baseAddress!, h.baseAddress!, s.baseAddress!)
+                    let (r, z, n, hiddenN, output) = (r.baseAddress!, z.baseAddress!, n.baseAddress!, hiddenN.baseAddress!, output.baseAddress!)
+                    ComputeThreads.forEachRange(batch, minimumPerThread: 8) { rows in
+                        let (gate, cell, count) = (rows.lowerBound * 3 * size, rows.lowerBound * size, Int64(rows.count))
+                        if Scalar.self == Float.self {
+                            nabla_gru_step_f32(raw(i + gate, as: Float.self), raw(h + gate, as: Float.self), raw(s + cell, as: Float.self),
+                                               count, Int64(size), raw(r + cell, as: Float.self), raw(z + cell, as: Float.self),
+                                               raw(n + cell, as: Float.self), raw(hiddenN + cell, as: Float.self), raw(output + cell, as: Float.self))
+                        } else {
+                            nabla_gru_step_f64(raw(i + gate, as: Double.self), raw(h + gate, as: Double.self), raw(s + cell, as: Double.self),
+                                               count, Int64(size), raw(r + cell, as: Double.self), raw(z + cell, as: Double.self),
+                                               raw(n + cell, as: Double.self), raw(hiddenN + cell, as: Double.self),
+                                               raw(output + cell, as: Double.self))
+                        }
+                    }
+                } }
+            } } }
+        } } }
     }
+    return GRUStepValues(reset: r, update: z, candidate: n, hiddenCandidate: hiddenN, output: output)
 }
 
 /// The backward of ``gruStep(inputGates:hiddenGates:state:batch:size:)`` from the upstream
@@ -76,23 +85,39 @@ public func gruStepGradients<Scalar: KernelScalar>(
         kernelMisuse("gruStepGradients", "an upstream gradient of \(upstream.count), a state of \(state.count) and gates of "
             + "\(step.reset.count) do not fit [\(batch), \(size)]")
     }
-    if Scalar.self == Float.self {
-        var inputSide = uninitialised(Float.self, 3 * cells), hiddenSide = uninitialised(Float.self, 3 * cells)
-        var stateGradient = uninitialised(Float.self, cells)
-        if cells > 0 {
-            nabla_gru_step_gradients_f32(
-                floats(upstream), floats(state), floats(step.reset), floats(step.update), floats(step.candidate),
-                floats(step.hiddenCandidate), Int64(batch), Int64(size), &inputSide, &hiddenSide, &stateGradient)
-        }
-        return (asScalars(inputSide), asScalars(hiddenSide), asScalars(stateGradient))
-    } else {
-        var inputSide = uninitialised(Double.self, 3 * cells), hiddenSide = uninitialised(Double.self, 3 * cells)
-        var stateGradient = uninitialised(Double.self, cells)
-        if cells > 0 {
-            nabla_gru_step_gradients_f64(
-                doubles(upstream), doubles(state), doubles(step.reset), doubles(step.update), doubles(step.candidate),
-                doubles(step.hiddenCandidate), Int64(batch), Int64(size), &inputSide, &hiddenSide, &stateGradient)
-        }
-        return (asScalars(inputSide), asScalars(hiddenSide), asScalars(stateGradient))
+    var inputSide = uninitialised(Scalar.self, 3 * cells), hiddenSide = inputSide, stateGradient = uninitialised(Scalar.self, cells)
+    // Rows are independent: with two compute threads each takes half of them.
+    if cells > 0 {
+        upstream.withUnsafeBufferPointer { g in state.withUnsafeBufferPointer { s in
+            step.reset.withUnsafeBufferPointer { r in step.update.withUnsafeBufferPointer { z in
+                step.candidate.withUnsafeBufferPointer { n in step.hiddenCandidate.withUnsafeBufferPointer { hiddenN in
+                    inputSide.withUnsafeMutableBufferPointer { inputSide in hiddenSide.withUnsafeMutableBufferPointer { hiddenSide in
+                        stateGradient.withUnsafeMutableBufferPointer { stateGradient in
+                            let (g, s, r, z, n, hiddenN) = (g.baseAddress!, s.baseAddress!, r.baseAddress!, z.baseAddress!,
+                                                            n.baseAddress!, hiddenN.baseAddress!)
+                            let (inputSide, hiddenSide, stateGradient) = (inputSide.baseAddress!, hiddenSide.baseAddress!,
+                                                                          stateGradient.baseAddress!)
+                            ComputeThreads.forEachRange(batch, minimumPerThread: 8) { rows in
+                                let (gate, cell, count) = (rows.lowerBound * 3 * size, rows.lowerBound * size, Int64(rows.count))
+                                if Scalar.self == Float.self {
+                                    nabla_gru_step_gradients_f32(
+                                        raw(g + cell, as: Float.self), raw(s + cell, as: Float.self), raw(r + cell, as: Float.self),
+                                        raw(z + cell, as: Float.self), raw(n + cell, as: Float.self), raw(hiddenN + cell, as: Float.self),
+                                        count, Int64(size), raw(inputSide + gate, as: Float.self), raw(hiddenSide + gate, as: Float.self),
+                                        raw(stateGradient + cell, as: Float.self))
+                                } else {
+                                    nabla_gru_step_gradients_f64(
+                                        raw(g + cell, as: Double.self), raw(s + cell, as: Double.self), raw(r + cell, as: Double.self),
+                                        raw(z + cell, as: Double.self), raw(n + cell, as: Double.self), raw(hiddenN + cell, as: Double.self),
+                                        count, Int64(size), raw(inputSide + gate, as: Double.self), raw(hiddenSide + gate, as: Double.self),
+                                        raw(stateGradient + cell, as: Double.self))
+                                }
+                            }
+                        }
+                    } }
+                } }
+            } }
+        } }
     }
+    return (inputSide, hiddenSide, stateGradient)
 }

@@ -115,6 +115,35 @@ public enum VectorKernels {
         return (losses, probabilities)
     }
 
+    /// The gradient of softmax cross-entropy rows, scaled: `scale · (p − 1)` at each row's
+    /// target column and `scale · p` elsewhere, for the probabilities `p` that
+    /// ``softmaxCrossEntropyRows(scores:columns:targets:shift:)`` returned. Rows are split
+    /// between the compute threads.
+    @inlinable
+    public static func softmaxCrossEntropyGradient<Scalar: KernelScalar>(
+        probabilities: [Scalar], columns: Int, targets: [Int], scale: Scalar
+    ) -> [Scalar] {
+        let rows = targets.count
+        if probabilities.count != rows * columns || targets.contains(where: { $0 < 0 || $0 >= columns }) {
+            kernelMisuse("softmaxCrossEntropyGradient", "\(probabilities.count) probabilities and \(rows) targets in "
+                + "0..<\(columns) do not fit rows of \(columns) columns")
+        }
+        var gradient = [Scalar](unsafeUninitializedCapacity: rows * columns) { _, initialized in initialized = rows * columns }
+        probabilities.withUnsafeBufferPointer { probabilities in
+            gradient.withUnsafeMutableBufferPointer { gradient in
+                let (p, g) = (probabilities, gradient)
+                ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
+                    for i in range {
+                        for j in i * columns ..< (i + 1) * columns { g[j] = p[j] * scale }
+                        let target = i * columns + targets[i]
+                        g[target] = (p[target] - 1) * scale
+                    }
+                }
+            }
+        }
+        return gradient
+    }
+
     /// Replaces every value by its `tanh`. For `Float` a vector routine within 2 units in the last
     /// place (a Taylor series below 0.5 in magnitude, `1 − 2/(e^{2|x|} + 1)` above); for `Double`
     /// the C library's `tanh`.

@@ -32,13 +32,24 @@ extension GRURecurrence {
         _ x: Tensor<Scalar>, state h: Tensor<Scalar>, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
         weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>
     ) -> Tensor<Scalar> {
-        let batch = h.shape[0], hiddenSize = h.shape[1]
-        let (state, recurrent) = (h.scalars, weightHH.scalars)
-        // The calling thread records the input side's ops; the other product is plain arithmetic.
-        let (inputGates, hiddenProduct) = ComputeThreads.both(
+        let (state, recurrent, recurrentBias) = (h.scalars, weightHH.scalars, biasHH.scalars)
+        // The calling thread records the input side's ops; the hidden side is plain arithmetic.
+        let (inputGates, hiddenGates) = ComputeThreads.both(
             { matmul(x, weightIH, transposeB: true) + biasIH },
-            { gemm(transposeA: false, transposeB: true, m: batch, n: 3 * hiddenSize, k: hiddenSize, a: state, b: recurrent) })
-        return fusedPyTorch(inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH, hiddenProduct: hiddenProduct)
+            { hiddenGatesPyTorch(state: state, batch: h.shape[0], weightHH: recurrent, biasHH: recurrentBias) })
+        return fusedPyTorch(inputGates: inputGates, state: h, weightHH: weightHH, biasHH: biasHH, hiddenGates: hiddenGates)
+    }
+
+    /// `h · W_hhᵀ + b_hh`, `[batch, 3H]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private static func hiddenGatesPyTorch<Scalar: TensorScalar>(
+        state: [Scalar], batch: Int, weightHH: [Scalar], biasHH: [Scalar]
+    ) -> [Scalar] {
+        let size = biasHH.count / 3
+        var gates = gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size, a: state, b: weightHH)
+        addRowVector(biasHH, to: &gates, columns: 3 * size)
+        return gates
     }
 
     /// The PyTorch formulation; saves r, z, n and `U_n h + b_hn` for the backward pass.
@@ -52,13 +63,12 @@ extension GRURecurrence {
     @_specialize(where Scalar == Double)
     private static func fusedPyTorch<Scalar>(
         inputGates gatesTensor: Tensor<Scalar>, state h: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>,
-        hiddenProduct: [Scalar]? = nil
+        hiddenGates precomputed: [Scalar]? = nil
     ) -> Tensor<Scalar> {
         let batch = h.shape[0], size = h.shape[1]
         let inputGates = gatesTensor.scalars
-        var hiddenGates = hiddenProduct ?? gemm(transposeA: false, transposeB: true, m: batch, n: 3 * size, k: size,
-                                                a: h.scalars, b: weightHH.scalars)
-        addRowVector(biasHH.scalars, to: &hiddenGates, columns: 3 * size)
+        let hiddenGates = precomputed ?? hiddenGatesPyTorch(state: h.scalars, batch: batch, weightHH: weightHH.scalars,
+                                                             biasHH: biasHH.scalars)
 
         let state = h.scalars
         // The gates and the new state, elementwise (a vector kernel); saved for the backward pass.

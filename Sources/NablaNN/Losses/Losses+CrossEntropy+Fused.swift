@@ -17,10 +17,9 @@ extension Losses {
             scores: scores.scalars, columns: columns, targets: Array(0..<rows), shift: correction?.scalars)
         let loss = rowLosses.reduce(0, +)
         return Tensor(op: "crossEntropy", inputs: [scores], shape: [], scalars: [loss]) { upstream in
-            let g = upstream.scalars[0]
-            var gradient = probabilities
-            for i in 0..<rows { gradient[i * columns + i] -= 1 }
-            for k in gradient.indices { gradient[k] *= g }
+            // (p − 1)·g at each row's target, p·g elsewhere.
+            let gradient = VectorKernels.softmaxCrossEntropyGradient(
+                probabilities: probabilities, columns: columns, targets: Array(0..<rows), scale: upstream.scalars[0])
             return [.dense(Tensor(gradient, shape: [rows, columns]))]
         }
     }
