@@ -34,7 +34,9 @@ public final class Dropout<Scalar: TensorScalar>: Module {
         // Drawn from a local copy of the stream, put back after: one access to the property, not one per element.
         var stream = generator
         defer { generator = stream }
-        let mask = Tensor((0..<x.count).map { _ in stream.nextUnitInterval() < probability ? 0 : scale }, shape: x.shape)
+        // Picked from a pair, not branched on: keeping or dropping is a coin flip a branch predictor cannot learn.
+        let keptOrDropped: [Scalar] = [scale, 0]
+        let mask = Tensor((0..<x.count).map { _ in keptOrDropped[stream.nextUnitInterval() < probability ? 1 : 0] }, shape: x.shape)
         mask.name = "dropout mask"           // what a drawing of the graph calls it
         return FusedOps.areEnabled ? Self.masked(x, by: mask) : x * mask
     }
