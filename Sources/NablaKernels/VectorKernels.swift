@@ -60,7 +60,8 @@ public enum VectorKernels {
                                 }
                                 return
                             }
-                            ComputeThreads.forEachRange(count, minimumPerThread: 256) { positions in
+                            // A few short rows (a bias) are updated faster than handed to another thread.
+                            ComputeThreads.forEachRange(count, minimumPerThread: Swift.max(256, 16_384 / width)) { positions in
                                 let finite = adagradRows(
                                     gradients: g + positions.lowerBound * width,
                                     rows: rows == nil ? nil : r! + positions.lowerBound,

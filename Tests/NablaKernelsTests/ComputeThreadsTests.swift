@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func adagradRowsGiveTheSameBitsOnTwoThreads() {
-        let width = 4, rows = Array((0..<2000).reversed())
+        // 2,000 rows of 32: enough values that two threads each take a share.
+        let width = 32, rows = Array((0..<2000).reversed())
         var generator = SeededRandomGenerator(seed: 3)
         let gradients = (0..<(rows.count * width)).map { _ in Float.random(in: -1...1, using: &generator) }
         func update() -> [Float] {
