@@ -97,11 +97,13 @@ extension VectorKernels {
         guard rowCount > 0, width > 0 else { return ([Scalar](repeating: 0, count: rowCount * width), true) }
         // Every row is written before it is read, so the sums start uninitialised.
         var sums = [Scalar](unsafeUninitializedCapacity: rowCount * width) { _, initialized in initialized = rowCount * width }
-        // Every thread reads all the places, so a split pays only when there are many rows to add.
-        // Rows are not used evenly (popular items recur), so with several threads the rows are
-        // cut into more pieces than threads, taken as threads become free.
+        // Every thread reads all the places, and the sums are read next by whichever thread
+        // updates those rows, so a split pays only when there are many rows to add: a training
+        // step's 2,000 rows of 100 are summed faster on one thread (measured). Rows are not used
+        // evenly (popular items recur), so with several threads the rows are cut into more pieces
+        // than threads, taken as threads become free.
         let entries = parts.reduce(0) { $0 + $1.places.count }
-        let pieces = ComputeThreads.count > 1 && entries * width >= 65_536 ? Swift.min(4 * ComputeThreads.count, rowCount / 64) : 1
+        let pieces = ComputeThreads.count > 1 && entries * width >= 1 << 20 ? Swift.min(4 * ComputeThreads.count, rowCount / 64) : 1
         let allFinite = Atomic<Bool>(true)
         sums.withUnsafeMutableBufferPointer { sums in
             let target = sums.baseAddress!

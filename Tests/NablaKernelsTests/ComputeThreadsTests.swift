@@ -152,8 +152,25 @@ import Testing
         #expect(sums(threads: 2) == inOrder)
     }
 
+    @Test func theCrossEntropyGradientIsThePlainLoopsOnOneAndTwoThreads() {
+        // 600 rows of 1,000: enough values that two threads each take a share.
+        let rows = 600, columns = 1_000
+        var generator = SeededRandomGenerator(seed: 24)
+        let probabilities = (0..<rows * columns).map { _ in Float.random(in: 0...1, using: &generator) }
+        let targets = (0..<rows).map { _ in Int.random(in: 0..<columns, using: &generator) }
+        var expected = probabilities.map { $0 * 0.25 }
+        for (row, target) in targets.enumerated() { expected[row * columns + target] = (probabilities[row * columns + target] - 1) * 0.25 }
+        for threads in [1, 2] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            #expect(VectorKernels.softmaxCrossEntropyGradient(probabilities: probabilities, columns: columns, targets: targets,
+                                                              scale: 0.25) == expected)
+        }
+    }
+
     @Test func coalescingAGradientOfTwoPartsGivesTheSameBitsOnTwoThreads() {
-        let width = 100, itemCount = 17_000
+        // 2,112 rows of 512: over a million values, so two threads share the sums.
+        let width = 512, itemCount = 4_000
         var generator = SeededRandomGenerator(seed: 23)
         let columns = (0..<2_080).map { _ in Int.random(in: 0..<itemCount, using: &generator) }
         let inputs = (0..<32).map { _ in Int.random(in: 0..<itemCount, using: &generator) }

@@ -77,6 +77,15 @@ import Testing
         Self.check(Double.self, batch: batch, size: size, seed: 32)
     }
 
+    @Test(arguments: [(32, 100), (900, 37)])
+    func twoThreadsGiveTheSameBits(batch: Int, size: Int) {
+        // 32 rows: the step is split between the threads; 900 rows of 37: its gradients too.
+        ComputeThreads.set(2)
+        defer { ComputeThreads.set(1) }
+        Self.check(Float.self, batch: batch, size: size, seed: 33)
+        Self.check(Double.self, batch: batch, size: size, seed: 34)
+    }
+
     @Test func aStepWhoseArraysDoNotFitStopsWithItsName() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = gruStep(inputGates: [1, 2, 3] as [Float], hiddenGates: [1, 2], state: [1], batch: 1, size: 1)
