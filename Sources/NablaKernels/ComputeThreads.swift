@@ -73,7 +73,8 @@ public enum ComputeThreads {
     /// Runs `body(part)` for every `part` in `0..<parts`, the parts shared out between the
     /// compute threads as they become free: the calling thread starts with part 0, and each
     /// thread takes the next part not yet taken, so a thread that is held up runs fewer of them.
-    /// With one thread, or more than 255 parts, they run in order on the caller.
+    /// With one thread, more than 255 parts, or inside another parallel loop, they run in order
+    /// on the caller.
     ///
     /// `body` must only write to disjoint places for different parts. For work whose parts
     /// differ in cost, or when one thread may be slower than the other.

@@ -7,7 +7,7 @@ extension VectorKernels {
     ///
     /// Each sum adds its rows onto zero in the order the parts list them, the parts in order:
     /// the same bits as adding them one by one into a zeroed row, with any number of threads
-    /// (the rows are split between the compute threads, each row summed by one).
+    /// (a large sum's rows are split between the compute threads, each row summed by one).
     @inlinable
     public static func coalesceRows<Scalar: KernelScalar>(
         parts: [(rows: [Int], values: [Scalar])], width: Int, rowCount: Int
@@ -103,12 +103,12 @@ extension VectorKernels {
         // evenly (popular items recur), so with several threads the rows are cut into more pieces
         // than threads, taken as threads become free.
         let entries = parts.reduce(0) { $0 + $1.places.count }
-        let pieces = ComputeThreads.count > 1 && entries * width >= 1 << 20 ? Swift.min(4 * ComputeThreads.count, rowCount / 64) : 1
+        let pieces = ComputeThreads.count > 1 && entries * width >= 1 << 20 ? Swift.max(1, Swift.min(4 * ComputeThreads.count, rowCount / 64)) : 1
         let allFinite = Atomic<Bool>(true)
         sums.withUnsafeMutableBufferPointer { sums in
             let target = sums.baseAddress!
-            ComputeThreads.forEachPart(Swift.max(1, pieces)) { piece in
-                let first = piece * rowCount / Swift.max(1, pieces), end = (piece + 1) * rowCount / Swift.max(1, pieces)
+            ComputeThreads.forEachPart(pieces) { piece in
+                let first = piece * rowCount / pieces, end = (piece + 1) * rowCount / pieces
                 let targetRows = Int32(clamping: first) ..< Int32(clamping: end)
                 for part in parts where !part.places.isEmpty {
                     let finite = part.values.withUnsafeBufferPointer { source in
