@@ -13,6 +13,10 @@ public protocol KernelScalar: BinaryFloatingPoint, Sendable {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
     )
+
+    /// `values`, each rounded to this type: one call for a whole array, so that code generic
+    /// over the scalar type (which Swift may run unspecialised) converts at native speed.
+    static func rounded(from values: [Double]) -> [Self]
 }
 
 @inline(__always)
@@ -33,6 +37,11 @@ extension Float: KernelScalar {
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc))
     }
+
+    /// `values`, each rounded to single precision.
+    public static func rounded(from values: [Double]) -> [Float] {
+        values.map { Float($0) }
+    }
 }
 
 extension Double: KernelScalar {
@@ -47,5 +56,10 @@ extension Double: KernelScalar {
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc))
+    }
+
+    /// `values` as they are.
+    public static func rounded(from values: [Double]) -> [Double] {
+        values
     }
 }

@@ -1,4 +1,5 @@
 import GRU4Rec
+import NablaKernels
 import Testing
 
 /// Negative samples follow support^α.
@@ -34,6 +35,24 @@ import Testing
         #expect(first == (0..<5).map { _ in Array(b.next()) })
         #expect(first.allSatisfy { $0.count == 4 })
         #expect(Set(first.flatMap { $0 }).isSubset(of: [0, 1, 2]))
+    }
+
+    /// A refill of at least 65,536 samples is drawn in two halves at once on two threads.
+    @Test func twoThreadsDrawTheSameSamplesAndRestoreTheSamePosition() {
+        func draws(threads: Int) -> [[Int32]] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            var sampler = NegativeSampler(support: (1...300).map { $0 * $0 % 97 }, alpha: 0.75, sampleCount: 1000, cacheSize: 100_001, seed: 5)
+            var batches = (0..<150).map { _ in Array(sampler.next()) }
+            var resumed = NegativeSampler(support: (1...300).map { $0 * $0 % 97 }, alpha: 0.75, sampleCount: 1000, cacheSize: 100_001, seed: 5)
+            resumed.restore(sampler.position)
+            batches.append(Array(resumed.next()))
+            batches.append(Array(sampler.next()))
+            return batches
+        }
+        let single = draws(threads: 1)
+        #expect(single.count == 152 && single[150] == single[151])
+        #expect(draws(threads: 2) == single)
     }
 
     @Test func noSamplesWhenNSampleIsZero() {

@@ -36,7 +36,9 @@ public final class Dropout<Scalar: TensorScalar>: Module {
         defer { generator = stream }
         // Picked from a pair, not branched on: keeping or dropping is a coin flip a branch predictor cannot learn.
         let keptOrDropped: [Scalar] = [scale, 0]
-        let mask = Tensor((0..<x.count).map { _ in keptOrDropped[stream.nextUnitInterval() < probability ? 1 : 0] }, shape: x.shape)
+        var maskValues = [Scalar](repeating: 0, count: x.count)
+        for i in maskValues.indices { maskValues[i] = keptOrDropped[stream.nextUnitInterval() < probability ? 1 : 0] }
+        let mask = Tensor(maskValues, shape: x.shape)
         mask.name = "dropout mask"           // what a drawing of the graph calls it
         return FusedOps.areEnabled ? Self.masked(x, by: mask) : x * mask
     }
@@ -45,11 +47,16 @@ public final class Dropout<Scalar: TensorScalar>: Module {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func masked(_ x: Tensor<Scalar>, by mask: Tensor<Scalar>) -> Tensor<Scalar> {
-        let (values, maskValues) = (x.scalars, mask.scalars)
-        return Tensor(op: "dropout", inputs: [x, mask], shape: x.shape,
-                      scalars: (0..<values.count).map { values[$0] * maskValues[$0] }) { upstream in
-            let g = upstream.scalars
-            return [.dense(Tensor((0..<g.count).map { g[$0] * maskValues[$0] }, shape: x.shape)), nil]
+        let maskValues = mask.scalars
+        return Tensor(op: "dropout", inputs: [x, mask], shape: x.shape, scalars: multiplied(x.scalars, by: maskValues)) { upstream in
+            [.dense(Tensor(multiplied(upstream.scalars, by: maskValues), shape: x.shape)), nil]
         }
+    }
+
+    /// `values ⊙ mask`, elementwise.
+    private static func multiplied(_ values: [Scalar], by mask: [Scalar]) -> [Scalar] {
+        var product = values
+        for i in product.indices { product[i] *= mask[i] }
+        return product
     }
 }

@@ -1,4 +1,5 @@
 import Nabla
+import NablaKernels
 
 /// Draws GRU4Rec's shared negative samples: items with probability ∝ support^α.
 ///
@@ -88,17 +89,40 @@ public struct NegativeSampler: Sendable {
     }
 
     /// Draws a whole cache of samples.
+    ///
+    /// Every sample takes one number from the generator, so with two compute threads the second
+    /// half of the cache is drawn at the same time as the first, from a copy of the generator
+    /// moved past the first half's numbers: the cache is the same as when drawn in one go.
     private mutating func refill() {
         generatorAtRefill = generator
         let total = cacheBatches * sampleCount
-        if cache.count != total { cache = [Int32](repeating: 0, count: total) }
+        var drawn = cache.count == total ? cache : [Int32](repeating: 0, count: total)
+        cache = []
+        drawn.withUnsafeMutableBufferPointer { drawn in
+            guard ComputeThreads.count > 1 && total >= 1 << 16 else {
+                draw(into: drawn, 0..<total, using: &generator)
+                return
+            }
+            let half = total / 2
+            var firstHalf = generator, secondHalf = generator
+            _ = ComputeThreads.both({ draw(into: drawn, 0..<half, using: &firstHalf) }, {
+                for _ in 0..<half { _ = secondHalf.next() }
+                draw(into: drawn, half..<total, using: &secondHalf)
+            })
+            generator = secondHalf
+        }
+        cache = drawn
+        cursor = 0
+    }
+
+    /// Fills `range` of `cache` with samples, one number of `generator` each.
+    private func draw(into cache: UnsafeMutableBufferPointer<Int32>, _ range: Range<Int>, using generator: inout SeededRandomGenerator) {
         let n = probabilities.count
-        for i in 0..<total {
+        for i in range {
             let u = generator.nextUnitInterval() * Double(n)
             let column = min(Int(u), n - 1)
             cache[i] = u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
         }
-        cursor = 0
     }
 
     /// Vose's construction of the alias tables: column `i` keeps item `i` with probability

@@ -47,11 +47,12 @@ public enum SampledLoss: Sendable, Equatable {
         case .crossEntropy(let logq):
             guard logq > 0 else { return Losses.crossEntropy(scores) }
             // log Q = log support for in-batch targets, α · log support for the shared samples.
+            // Computed in Double and rounded once: this runs in code generic over `Scalar`.
             let sample = logq * sampleAlpha
-            let correction = columns.enumerated().map { position, item -> Scalar in
-                Scalar((position < batchRows ? logq : sample) * logSupport[item])
+            let correction = columns.enumerated().map { position, item in
+                (position < batchRows ? logq : sample) * logSupport[item]
             }
-            return Losses.crossEntropy(scores, correction: Tensor(correction))
+            return Losses.crossEntropy(scores, correction: Tensor(Scalar.rounded(from: correction)))
         case .bprMax(let elu, let bpreg):
             let activated = elu > 0 ? scores.elu(alpha: Scalar(elu)) : scores
             return Losses.bprMax(activated, bpreg: Scalar(bpreg))

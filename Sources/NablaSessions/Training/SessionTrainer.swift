@@ -191,10 +191,7 @@ public final class SessionTrainer<Model: SessionModel> {
                     + nonFiniteParameterReport())
             }
             loss.backward()
-            // Coalesced once here, row-sparse gradients are checked as they are summed and the
-            // optimizer updates from the same sums.
-            for parameter in optimizer.parameters { parameter.coalesceGradient() }
-            if let bad = optimizer.parameters.first(where: { !($0.gradient.map(isFinite) ?? true) }) {
+            if let bad = coalescedGradientsCheckingFinite().first(where: { !$0.finite })?.parameter {
                 throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
                     + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
             }
@@ -258,6 +255,25 @@ public final class SessionTrainer<Model: SessionModel> {
                                       cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
         var states = model.zeroStates(batchSize: step.inputs.count)
         return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+    }
+
+    /// Coalesces every parameter's gradient and tells, for each parameter in order, whether its
+    /// gradient is finite (a parameter without a gradient counts as finite).
+    ///
+    /// Coalesced once here, row-sparse gradients are checked as they are summed, and the
+    /// optimizer updates from the same sums. Parameters are independent of each other, so the
+    /// compute threads take them as they become free: the item matrix's rows are summed on one
+    /// thread while the other sums the output bias's and checks the dense gradients.
+    func coalescedGradientsCheckingFinite() -> [(parameter: Tensor<Scalar>, finite: Bool)] {
+        let parameters = optimizer.parameters
+        var finite = [Bool](repeating: true, count: parameters.count)
+        finite.withUnsafeMutableBufferPointer { finite in
+            ComputeThreads.forEachPart(parameters.count) { index in
+                parameters[index].coalesceGradient()
+                finite[index] = parameters[index].gradient.map(isFinite) ?? true
+            }
+        }
+        return Array(zip(parameters, finite))
     }
 
     /// Names the parameters holding NaN or infinite values, for a failure message.
