@@ -54,35 +54,40 @@ public func gatheredRowsProduct<Scalar: KernelScalar>(
     return (scores, gathered)
 }
 
-/// The two gradients of ``gatheredRowsProduct(hidden:batch:width:table:bias:columns:)`` for an
-/// upstream gradient `G` (`[batch, count]`): `∂hidden = G · W_c` (`[batch, width]`) and
-/// `∂W_c = Gᵀ · hidden` (`[count, width]`, one row per column), with `W_c` the gathered rows.
+/// The three gradients of ``gatheredRowsProduct(hidden:batch:width:table:bias:columns:)`` for an
+/// upstream gradient `G` (`[batch, count]`): `∂hidden = G · W_c` (`[batch, width]`),
+/// `∂W_c = Gᵀ · hidden` (`[count, width]`, one row per column), with `W_c` the gathered rows, and
+/// `∂b_c`, each column of `G` summed over the batch (onto zero, in row order).
 ///
-/// Both products run over blocks of ``gatheredRowsBlock`` columns, whose operands stay in the
+/// The products run over blocks of ``gatheredRowsBlock`` columns, whose operands stay in the
 /// second-level cache. `∂hidden` is one chain of block products; the blocks of `∂W_c` are
 /// independent, so with two compute threads one thread runs the chain while the other takes
-/// `∂W_c`'s blocks, and whichever finishes first takes the blocks left. `∂W_c` is the same, bit
-/// for bit, as one product over all columns, and neither result depends on the number of threads.
+/// `∂W_c`'s blocks, and whichever finishes first takes the blocks left. The thread that takes a
+/// block of `∂W_c` also sums that block's columns of `G`, which it has just read. `∂W_c` is the
+/// same, bit for bit, as one product over all columns, and no result depends on the number of
+/// threads.
 @inlinable
 public func gatheredRowsProductGradients<Scalar: KernelScalar>(
     upstream: [Scalar], hidden: [Scalar], gatheredRows: [Scalar], batch: Int, width: Int, count: Int
-) -> (hidden: [Scalar], rows: [Scalar]) {
+) -> (hidden: [Scalar], rows: [Scalar], columnSums: [Scalar]) {
     if upstream.count != batch * count || hidden.count != batch * width || gatheredRows.count != count * width {
         kernelMisuse("gatheredRowsProductGradients", "an upstream gradient of \(upstream.count), hidden of \(hidden.count) "
             + "and gathered rows of \(gatheredRows.count) do not fit [\(batch), \(count)], [\(batch), \(width)] and [\(count), \(width)]")
     }
     guard batch > 0, width > 0, count > 0 else {
-        return ([Scalar](repeating: 0, count: batch * width), [Scalar](repeating: 0, count: count * width))
+        return ([Scalar](repeating: 0, count: batch * width), [Scalar](repeating: 0, count: count * width),
+                [Scalar](repeating: 0, count: count))
     }
     let blocks = stride(from: 0, to: count, by: gatheredRowsBlock).map { $0 ..< Swift.min(count, $0 + gatheredRowsBlock) }
     // Both results are written in full before being read, so they start uninitialised.
     var hiddenGradient = [Scalar](unsafeUninitializedCapacity: batch * width) { _, initialized in initialized = batch * width }
     var rowGradients = [Scalar](unsafeUninitializedCapacity: count * width) { _, initialized in initialized = count * width }
+    var columnSums = [Scalar](repeating: 0, count: count)
     upstream.withUnsafeBufferPointer { g in
         hidden.withUnsafeBufferPointer { hidden in
             gatheredRows.withUnsafeBufferPointer { rows in
                 hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
-                    rowGradients.withUnsafeMutableBufferPointer { rowGradients in
+                    rowGradients.withUnsafeMutableBufferPointer { rowGradients in columnSums.withUnsafeMutableBufferPointer { columnSums in
                         let (g, hidden, rows, hiddenGradient, rowGradients) = (g.baseAddress!, hidden.baseAddress!, rows.baseAddress!,
                                                                                hiddenGradient.baseAddress!, rowGradients.baseAddress!)
                         // Part 0 is ∂hidden, one chain of products; part 1 + b is block b of ∂W_c.
@@ -102,11 +107,16 @@ public func gatheredRowsProductGradients<Scalar: KernelScalar>(
                             Scalar.blasGemm(transposeA: true, transposeB: false, m: block.count, n: width, k: batch,
                                             alpha: 1, a: g + block.lowerBound, lda: count, b: hidden, ldb: width,
                                             beta: 0, c: rowGradients + block.lowerBound * width, ldc: width)
+                            // ∂b_c: the block's columns of G, row after row.
+                            for b in 0..<batch {
+                                let row = g + b * count
+                                for c in block { columnSums[c] += row[c] }
+                            }
                         }
-                    }
+                    } }
                 }
             }
         }
     }
-    return (hiddenGradient, rowGradients)
+    return (hiddenGradient, rowGradients, columnSums)
 }

@@ -40,7 +40,9 @@ extension Float: KernelScalar {
 
     /// `values`, each rounded to single precision.
     public static func rounded(from values: [Double]) -> [Float] {
-        values.map { Float($0) }
+        var rounded = [Float](repeating: 0, count: values.count)
+        for i in values.indices { rounded[i] = Float(values[i]) }
+        return rounded
     }
 }
 

@@ -119,8 +119,8 @@ public enum VectorKernels {
     /// The gradient of softmax cross-entropy rows, scaled: `scale · (p − 1)` at each row's
     /// target column and `scale · p` elsewhere, for the probabilities `p` that
     /// ``softmaxCrossEntropyRows(scores:columns:targets:shift:)`` returned. Rows are split
-    /// between the compute threads when there are many values (over 256 K a thread): a pass this
-    /// light over fewer is faster on one.
+    /// between the compute threads as that pass splits them, so each thread reads the
+    /// probabilities it wrote, still in its own cache.
     @inlinable
     public static func softmaxCrossEntropyGradient<Scalar: KernelScalar>(
         probabilities: [Scalar], columns: Int, targets: [Int], scale: Scalar
@@ -134,7 +134,7 @@ public enum VectorKernels {
         probabilities.withUnsafeBufferPointer { probabilities in
             gradient.withUnsafeMutableBufferPointer { gradient in
                 let (p, g) = (probabilities, gradient)
-                ComputeThreads.forEachRange(rows, minimumPerThread: Swift.max(8, (1 << 18) / Swift.max(columns, 1))) { range in
+                ComputeThreads.forEachRange(rows, minimumPerThread: 8) { range in
                     for i in range {
                         for j in i * columns ..< (i + 1) * columns { g[j] = p[j] * scale }
                         let target = i * columns + targets[i]

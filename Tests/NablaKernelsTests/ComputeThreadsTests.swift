@@ -122,14 +122,14 @@ import Testing
         let upstream = (0..<batch * count).map { _ in Float.random(in: -1...1, using: &generator) }
         let hidden = (0..<batch * width).map { _ in Float.random(in: -1...1, using: &generator) }
         let gathered = (0..<count * width).map { _ in Float.random(in: -1...1, using: &generator) }
-        func gradients(threads: Int) -> (hidden: [Float], rows: [Float]) {
+        func gradients(threads: Int) -> (hidden: [Float], rows: [Float], columnSums: [Float]) {
             ComputeThreads.set(threads)
             defer { ComputeThreads.set(1) }
             return gatheredRowsProductGradients(upstream: upstream, hidden: hidden, gatheredRows: gathered,
                                                 batch: batch, width: width, count: count)
         }
         let one = gradients(threads: 1), two = gradients(threads: 2)
-        #expect(one.hidden == two.hidden && one.rows == two.rows)
+        #expect(one.hidden == two.hidden && one.rows == two.rows && one.columnSums == two.columnSums)
     }
 
     @Test func scatterAddingRowsGivesTheSameBitsOnTwoThreads() {

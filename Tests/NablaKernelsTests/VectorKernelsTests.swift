@@ -223,11 +223,16 @@ import Testing
     @Test(arguments: [1, 255, 256, 257, 700])
     func gatheredRowsProductGradientsEqualTheTwoProducts(columnCount: Int) {
         let batch = 4, width = 7
-        let upstream: [Float] = Self.values(batch * columnCount, in: -1...1, seed: 10)
+        // With one −0, which a sum onto zero makes +0.
+        let upstream: [Float] = Self.values(batch * columnCount, in: -1...1, seed: 10).enumerated().map { $0 == 1 ? -0.0 : $1 }
         let hidden: [Float] = Self.values(batch * width, in: -1...1, seed: 11)
         let gathered: [Float] = Self.values(columnCount * width, in: -1...1, seed: 12)
-        let (hiddenGradient, rowGradients) = gatheredRowsProductGradients(
+        let (hiddenGradient, rowGradients, columnSums) = gatheredRowsProductGradients(
             upstream: upstream, hidden: hidden, gatheredRows: gathered, batch: batch, width: width, count: columnCount)
+        // ∂b_c: each column summed onto zero over the rows in order, as adding the rows to a zero row.
+        var expectedSums = [Float](repeating: 0, count: columnCount)
+        for b in 0..<batch { for c in 0..<columnCount { expectedSums[c] += upstream[b * columnCount + c] } }
+        #expect(columnSums.map(\.bitPattern) == expectedSums.map(\.bitPattern))
         // ∂W_c = Gᵀ · h: each row one product over the batch, as BLAS gives it over all columns.
         #expect(rowGradients == gemm(transposeA: true, transposeB: false, m: columnCount, n: width, k: batch, a: upstream, b: hidden))
         // ∂h = G · W_c, summed block by block: equal to the reference product up to rounding.

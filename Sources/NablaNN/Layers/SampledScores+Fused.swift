@@ -4,7 +4,7 @@ import NablaKernels
 /// ``sampledScores(hidden:weights:bias:columns:)`` as one op that gathers the `C` requested rows
 /// of the output matrix and multiplies them with BLAS (`gatheredRowsProduct`, in fixed blocks of
 /// columns spread over the compute threads), and its gradients with
-/// `gatheredRowsProductGradients` (in the same blocks).
+/// `gatheredRowsProductGradients` (in the same blocks, which also sum `∂b_c`).
 ///
 /// Backward, with upstream gradient `G` (`[B, C]`) and `W_c` the gathered rows:
 /// `∂hidden = G · W_c`, `∂W_c = Gᵀ · hidden`, `∂b_c = Σ_b G[b]`.
@@ -27,11 +27,8 @@ public func sampledScoresFused<Scalar>(
     return Tensor(op: "sampledScores", details: "\(count) of \(rows) rows", inputs: [hidden, weights, bias],
                   shape: [batch, count], scalars: scores) { upstream in
         let g = upstream.scalars
-        let (hiddenGradient, rowGradients) = gatheredRowsProductGradients(
+        let (hiddenGradient, rowGradients, biasGradients) = gatheredRowsProductGradients(
             upstream: g, hidden: input, gatheredRows: gathered, batch: batch, width: width, count: count)
-        // ∂b_c sums column c over the batch: every row of G added onto one row, in row order.
-        var biasGradients = [Scalar](repeating: 0, count: count)
-        VectorKernels.scatterAddRows(from: g, places: [Int32](repeating: 0, count: batch), width: count, into: &biasGradients)
         return [
             .dense(Tensor(hiddenGradient, shape: [batch, width])),
             .rowSparse(RowSparseGradient(shape: weights.shape, rowIndices: columns, values: rowGradients)),

@@ -49,8 +49,9 @@ public enum SampledLoss: Sendable, Equatable {
             // log Q = log support for in-batch targets, α · log support for the shared samples.
             // Computed in Double and rounded once: this runs in code generic over `Scalar`.
             let sample = logq * sampleAlpha
-            let correction = columns.enumerated().map { position, item in
-                (position < batchRows ? logq : sample) * logSupport[item]
+            var correction = [Double](repeating: 0, count: columns.count)
+            for (position, item) in columns.enumerated() {
+                correction[position] = (position < batchRows ? logq : sample) * logSupport[item]
             }
             return Losses.crossEntropy(scores, correction: Tensor(Scalar.rounded(from: correction)))
         case .bprMax(let elu, let bpreg):
