@@ -86,8 +86,9 @@ public func gruStepGradients<Scalar: KernelScalar>(
             + "\(step.reset.count) do not fit [\(batch), \(size)]")
     }
     var inputSide = uninitialised(Scalar.self, 3 * cells), hiddenSide = inputSide, stateGradient = uninitialised(Scalar.self, cells)
-    // Rows are split between the compute threads as the forward pass splits them, so each thread
-    // reads the gates it wrote, still in its own cache.
+    // Rows are independent, but this pass is light: it is split between the compute threads only
+    // for large batches (a batch of 32 rows of 100 took 12 µs on one thread beside the other and
+    // 14 µs split, measured inside training).
     if cells > 0 {
         upstream.withUnsafeBufferPointer { g in state.withUnsafeBufferPointer { s in
             step.reset.withUnsafeBufferPointer { r in step.update.withUnsafeBufferPointer { z in
@@ -98,7 +99,7 @@ public func gruStepGradients<Scalar: KernelScalar>(
                                                             n.baseAddress!, hiddenN.baseAddress!)
                             let (inputSide, hiddenSide, stateGradient) = (inputSide.baseAddress!, hiddenSide.baseAddress!,
                                                                           stateGradient.baseAddress!)
-                            ComputeThreads.forEachRange(batch, minimumPerThread: 8) { rows in
+                            ComputeThreads.forEachRange(batch, minimumPerThread: Swift.max(8, 16_384 / Swift.max(size, 1))) { rows in
                                 let (gate, cell, count) = (rows.lowerBound * 3 * size, rows.lowerBound * size, Int64(rows.count))
                                 if Scalar.self == Float.self {
                                     nabla_gru_step_gradients_f32(
