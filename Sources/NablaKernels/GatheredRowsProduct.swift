@@ -107,10 +107,12 @@ public func gatheredRowsProductGradients<Scalar: KernelScalar>(
                             Scalar.blasGemm(transposeA: true, transposeB: false, m: block.count, n: width, k: batch,
                                             alpha: 1, a: g + block.lowerBound, lda: count, b: hidden, ldb: width,
                                             beta: 0, c: rowGradients + block.lowerBound * width, ldc: width)
-                            // ∂b_c: the block's columns of G, row after row.
+                            // ∂b_c: the block's columns of G added row after row (a vector kernel).
+                            var onto: Int32 = 0
                             for b in 0..<batch {
-                                let row = g + b * count
-                                for c in block { columnSums[c] += row[c] }
+                                _ = VectorKernels.scatterAddRows(from: g + b * count + block.lowerBound, places: &onto, count: 1,
+                                                                 width: block.count, into: columnSums.baseAddress! + block.lowerBound,
+                                                                 targetRows: 0..<1)
                             }
                         }
                     } }
