@@ -22,7 +22,8 @@ import Testing
     }
 
     func checkAdagradRows<Scalar: TensorScalar>(_: Scalar.Type, width: Int) {
-        let tableRows = 40, rows = [31, 2, 17, 39, 0, 8, 25]
+        // 19 rows: one value per row takes them 8 (Float) or 4 (Double) at a time, then the rest.
+        let tableRows = 40, rows = [31, 2, 17, 39, 0, 8, 25, 11, 5, 36, 20, 14, 3, 29, 33, 7, 22, 1, 38]
         var accumulators: [Scalar] = Self.values(tableRows * width, in: 0...2, seed: 1)
         var velocities: [Scalar] = Self.values(tableRows * width, in: -0.1...0.1, seed: 2)
         var weights: [Scalar] = Self.values(tableRows * width, in: -1...1, seed: 3)
@@ -49,6 +50,21 @@ import Testing
     func adagradRowsEqualTheFormulaExactly(width: Int) {
         checkAdagradRows(Float.self, width: width)
         checkAdagradRows(Double.self, width: width)
+    }
+
+    @Test(arguments: [1, 8])
+    func anAdagradUpdateThatOverflowsIsReported(width: Int) {
+        // Row 5 of 12 overflows: in the lanes of a one-value-per-row update, and in a wide row.
+        let rows = Array(0..<12)
+        var accumulators = [Float](repeating: 0, count: 12 * width), velocities = accumulators
+        var weights = [Float](repeating: 1, count: 12 * width)
+        weights[5 * width] = .greatestFiniteMagnitude
+        velocities[5 * width] = .greatestFiniteMagnitude
+        let finite = VectorKernels.adagradRows(gradients: [Float](repeating: 0, count: 12 * width), rows: rows, width: width,
+                                               accumulators: &accumulators, velocities: &velocities, weights: &weights,
+                                               learningRate: 0.1, momentum: 1, epsilon: 1e-6)
+        #expect(!finite)
+        #expect(weights[5 * width] == .infinity && weights[0] == 1)
     }
 
     @Test func adagradWithoutRowIndicesUpdatesRowsInOrder() {

@@ -7,7 +7,32 @@ bool KERNEL(nabla_adagrad_rows_f32)(const float *gradients, const int64_t *rows,
     const f32x8 lr = splat_f32x8(learning_rate), mu = splat_f32x8(momentum), eps = splat_f32x8(epsilon);
     f32x8 check = splat_f32x8(0.0f);
     float tail_check = 0.0f;
-    for (int64_t i = 0; i < count; i++) {
+    int64_t first = 0;
+    if (rows && width == 1) {
+        // One value per row (a bias): 8 rows at a time, their values gathered into lanes and
+        // put back lane by lane (the rows are distinct), the arithmetic as in the loop below.
+        for (; first + 8 <= count; first += 8) {
+            f32x8 a, v, w;
+            for (int lane = 0; lane < 8; lane++) {
+                const int64_t row = rows[first + lane];
+                a[lane] = accumulators[row];
+                v[lane] = velocities[row];
+                w[lane] = weights[row];
+            }
+            const f32x8 gradient = load_f32x8(gradients + first);
+            const f32x8 accumulated = a + gradient * gradient;
+            const f32x8 step = mu * v - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
+            const f32x8 weight = w + step;
+            for (int lane = 0; lane < 8; lane++) {
+                const int64_t row = rows[first + lane];
+                accumulators[row] = accumulated[lane];
+                velocities[row] = step[lane];
+                weights[row] = weight[lane];
+            }
+            check += weight - weight;
+        }
+    }
+    for (int64_t i = first; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
         if (rows) {
             // Rows are scattered over large tables: ask for their lines some rows early.
@@ -48,7 +73,32 @@ bool KERNEL(nabla_adagrad_rows_f64)(const double *gradients, const int64_t *rows
     const f64x4 lr = splat_f64x4(learning_rate), mu = splat_f64x4(momentum), eps = splat_f64x4(epsilon);
     f64x4 check = splat_f64x4(0.0);
     double tail_check = 0.0;
-    for (int64_t i = 0; i < count; i++) {
+    int64_t first = 0;
+    if (rows && width == 1) {
+        // One value per row (a bias): 4 rows at a time, their values gathered into lanes and
+        // put back lane by lane (the rows are distinct), the arithmetic as in the loop below.
+        for (; first + 4 <= count; first += 4) {
+            f64x4 a, v, w;
+            for (int lane = 0; lane < 4; lane++) {
+                const int64_t row = rows[first + lane];
+                a[lane] = accumulators[row];
+                v[lane] = velocities[row];
+                w[lane] = weights[row];
+            }
+            const f64x4 gradient = load_f64x4(gradients + first);
+            const f64x4 accumulated = a + gradient * gradient;
+            const f64x4 step = mu * v - lr * gradient / __builtin_elementwise_sqrt(accumulated + eps);
+            const f64x4 weight = w + step;
+            for (int lane = 0; lane < 4; lane++) {
+                const int64_t row = rows[first + lane];
+                accumulators[row] = accumulated[lane];
+                velocities[row] = step[lane];
+                weights[row] = weight[lane];
+            }
+            check += weight - weight;
+        }
+    }
+    for (int64_t i = first; i < count; i++) {
         const int64_t row = rows ? rows[i] : i;
         if (rows) {
             const size_t row_bytes = (size_t)width * sizeof(double);

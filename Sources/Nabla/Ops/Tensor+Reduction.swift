@@ -1,5 +1,7 @@
 // Reductions over axes: sum, mean, max and log-sum-exp.
 
+import NablaKernels
+
 extension Tensor {
     /// Sums over `axes` (negative axes count from the end); the reduced axes are dropped, or kept
     /// with size 1 when `keepDims` is set.
@@ -13,9 +15,9 @@ extension Tensor {
         var values = [Scalar](repeating: 0, count: Shape.elementCount(reduction.keptShape))
         switch reduction.layout {
         case .leading(let width):                     // sum rows: [n, width] → [width]
-            for start in stride(from: 0, to: count, by: Swift.max(width, 1)) {
-                for j in 0..<width { values[j] += storage[start + j] }
-            }
+            // Every row added onto the zeros in order, by the row-adding vector kernel.
+            let rows = width > 0 ? count / width : 0
+            VectorKernels.scatterAddRows(from: storage, places: [Int32](repeating: 0, count: rows), width: width, into: &values)
         case .trailing(let run):                      // sum runs: [m, run] → [m]
             for i in values.indices {
                 var total: Scalar = 0
