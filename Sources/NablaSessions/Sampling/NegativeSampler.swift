@@ -96,6 +96,7 @@ public struct NegativeSampler: Sendable {
     private mutating func refill() {
         generatorAtRefill = generator
         let total = cacheBatches * sampleCount
+        // The cache is moved out while it is drawn, so that its one buffer is written in place.
         var drawn = cache.count == total ? cache : [Int32](repeating: 0, count: total)
         cache = []
         drawn.withUnsafeMutableBufferPointer { drawn in
