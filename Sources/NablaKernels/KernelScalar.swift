@@ -1,7 +1,8 @@
 import COpenBLAS
 
 /// The element types the kernels run on: `Float` and `Double`, each with the BLAS routine that
-/// multiplies matrices of it (`cblas_sgemm`, `cblas_dgemm`). Nabla's `TensorScalar` refines it.
+/// multiplies matrices of it (`cblas_sgemm`, `cblas_dgemm`) and a conversion of a whole array
+/// from `Double`. Nabla's `TensorScalar` refines it.
 public protocol KernelScalar: BinaryFloatingPoint, Sendable {
     /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices through BLAS.
     ///

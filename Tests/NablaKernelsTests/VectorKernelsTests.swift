@@ -67,6 +67,14 @@ import Testing
         #expect(weights[5 * width] == .infinity && weights[0] == 1)
     }
 
+    @Test func roundingAnArrayRoundsEachValueToNearest() {
+        let values: [Double] = [0.1, -2.5, 1e300, -1e-300, .nan]
+        let rounded = Float.rounded(from: values)
+        #expect(rounded.prefix(4).map(\.bitPattern) == values.prefix(4).map { Float($0).bitPattern })
+        #expect(rounded[2] == .infinity && rounded[3].sign == .minus && rounded[4].isNaN)
+        #expect(Double.rounded(from: values).prefix(4) == values.prefix(4))
+    }
+
     @Test func adagradWithoutRowIndicesUpdatesRowsInOrder() {
         var accumulators: [Float] = [1, 2, 3], velocities: [Float] = [0, 0, 0], weights: [Float] = [0, 0, 0]
         let gradients: [Float] = [1, 0, -2]

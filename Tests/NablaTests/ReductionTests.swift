@@ -16,6 +16,18 @@ import Testing
         expectTensor(t.sum(), shape: [], [276])
     }
 
+    /// Summing rows adds them onto zeros in row order: the bits of the plain loop, `+0` for a
+    /// column of `−0`s included; no rows or no columns give zeros or nothing.
+    @Test func sumOverTheLeadingAxisAddsRowsInOrder() {
+        let rows = Tensor<Float>([1e8, -0.0, 0.5, 1, -0.0, 0.25, -1e8, -0.0, 0.125], shape: [3, 3])
+        var expected: [Float] = [0, 0, 0]
+        for i in 0..<3 { for j in 0..<3 { expected[j] += rows.scalars[i * 3 + j] } }
+        #expect(rows.sum(axes: [0]).scalars.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(expected[1].sign == .plus)
+        expectTensor(Tensor<Double>(zeros: [0, 3]).sum(axes: [0]), shape: [3], [0, 0, 0])
+        expectTensor(Tensor<Double>(zeros: [3, 0]).sum(axes: [0]), shape: [0], [])
+    }
+
     @Test func meanOverAxes() {
         expectTensor(t.mean(axes: [2]), shape: [2, 3], [1.5, 5.5, 9.5, 13.5, 17.5, 21.5])
         expectTensor(t.mean(), shape: [], [11.5])
