@@ -22,13 +22,14 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "The events of the generated catalogue, training and test together.")
     var catalogueEvents = 1_000_000
 
-    @Option(help: "Training epochs.")
-    var epochs = 10
+    @Option(help: "Training epochs (instead of n_epochs in --parameters; default 10).")
+    var epochs: Int?
 
     @Option(help: "Hyperparameters; default: the official rsc15 setting.")
     var parameters = "loss=cross-entropy,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,constrained_embedding=True"
 
     @OptionGroup var threadOptions: TrainingThreadOptions
+    @OptionGroup var memoryOptions: MemoryOptions
 
     @Flag(help: "Print the results as one JSON object on the last line.")
     var json = false
@@ -36,22 +37,45 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Skip the micro-benchmarks.")
     var skipMicro = false
 
+    /// The largest catalogue generated: as many items and events as a configuration's counts.
+    static let largestCatalogue = GRU4RecConfiguration.maximumCount
+
     func validate() throws {
         guard (data == nil) != (catalogueItems == nil) else { throw ValidationError("give --data or --catalogue-items") }
-        if let catalogueItems, catalogueItems < 2 || catalogueEvents < 2 {
-            throw ValidationError("--catalogue-items \(catalogueItems) and --catalogue-events \(catalogueEvents) must be at least 2")
+        if let catalogueItems {
+            for (option, value) in [("--catalogue-items", catalogueItems), ("--catalogue-events", catalogueEvents)]
+            where !(2...Self.largestCatalogue).contains(value) {
+                throw ValidationError("\(option) \(value) must be at least 2 and at most \(Self.largestCatalogue)")
+            }
         }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        do { _ = try configuration() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// `--parameters` with `--epochs`, checked as every configuration is.
+    func configuration() throws -> GRU4RecConfiguration {
+        var configuration = GRU4RecConfiguration()
+        let explicit = try configuration.set(parameters)
+        if let epochs {
+            if let earlier = explicit["n_epochs"] {
+                throw ConfigurationError(parameter: "n_epochs", "given twice, as n_epochs=\(earlier) in --parameters and as --epochs \(epochs); give it once")
+            }
+            try configuration.set("n_epochs", to: String(epochs))
+        }
+        try configuration.validate()
+        return configuration
     }
 
     func run() throws {
         threadOptions.apply()
         let threads = threadOptions.threads
-        var configuration = try GRU4RecConfiguration(parameters: parameters)
-        configuration.epochs = epochs
-        let folder = try dataFolder()
-        let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns())
-        let test = try readTest(folder.appendingPathComponent("test.tsv").path, columns: SessionColumns(), itemMap: train.itemMap)
+        let configuration = try configuration()
+        let folder = try dataFolder(configuration)
+        let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns(),
+                                     memoryLimit: memoryOptions.availableMemory)
+        let testPath = folder.appendingPathComponent("test.tsv").path
+        let test = try readTest(testPath, columns: SessionColumns(), itemMap: train.itemMap)
+        try requirePredictions(test, file: testPath)
+        try configuration.validate(trainingOn: train, availableMemory: memoryOptions.availableMemory)
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
 
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
@@ -71,7 +95,7 @@ struct BenchmarkCommand: ParsableCommand {
             "evaluation_ranking": scorer.lastRanksUsedBounds ? "bounded" : "every score",
             "recall_at_20": metrics.recall(at: 20), "mrr_at_20": metrics.mrr(at: 20),
             "threads": threads, "adaptive_threads": threadOptions.adaptiveThreads, "thread_switches": tuner?.switches ?? 0,
-            "epochs": epochs, "parameters": configuration.parameterString,
+            "epochs": configuration.epochs, "parameters": configuration.parameterString,
             "cpu_model": Machine.cpuModel, "cpu_cores": ProcessInfo.processInfo.activeProcessorCount,
             "cpu_vector_extensions": Machine.vectorExtensions, "blas_core": ComputeThreads.blasCoreName,
             "data": data ?? "generated: \(catalogueItems!) items, \(catalogueEvents) events",
@@ -99,12 +123,22 @@ struct BenchmarkCommand: ParsableCommand {
 }
 
 extension BenchmarkCommand {
-    /// The folder given with `--data`, or a temporary one holding the generated catalogue.
-    func dataFolder() throws -> URL {
+    /// The folder given with `--data`, or a temporary one holding the generated catalogue, once
+    /// generating it and training `configuration` on it are known to fit in memory.
+    func dataFolder(_ configuration: GRU4RecConfiguration) throws -> URL {
         if let data { return URL(fileURLWithPath: data) }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-\(catalogueItems!)-\(catalogueEvents)")
-        try SyntheticCatalogue(itemCount: catalogueItems!, eventCount: catalogueEvents).write(to: folder)
-        print("generated \(catalogueItems!) items with power-law popularity, \(catalogueEvents) events, in \(folder.path)")
+        let items = catalogueItems!, events = catalogueEvents
+        let catalogue = SyntheticCatalogue(itemCount: items, eventCount: events)
+        let source = "--catalogue-items \(items) --catalogue-events \(events)"
+        try MemoryEstimate.check(MemoryEstimate.processBytes + catalogue.generationBytes, available: memoryOptions.availableMemory,
+                                 for: "generating \(items) items and \(events) events", source: source)
+        let sessions = Int(Double(events) / catalogue.meanLength)
+        try configuration.validate(itemCount: min(items, events), availableMemory: memoryOptions.availableMemory,
+                                   dataBytes: MemoryEstimate.sessionDataBytes(events: events, sessions: sessions, items: min(items, events)),
+                                   source: source)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-\(items)-\(events)")
+        try catalogue.write(to: folder)
+        print("generated \(items) items with power-law popularity, \(events) events, in \(folder.path)")
         return folder
     }
 }

@@ -63,6 +63,21 @@ struct EvaluationOptions: ParsableArguments {
     }
 }
 
+/// How much memory a command that trains may use.
+struct MemoryOptions: ParsableArguments {
+    @Option(help: "Memory training may use, in MB (default: what the system reports available).")
+    var memoryLimit: Int?
+
+    func validate() throws {
+        if let memoryLimit, !(32...(1 << 30)).contains(memoryLimit) {
+            throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 32 to \(1 << 30) (1 PB)")
+        }
+    }
+
+    /// The memory training may use, in bytes: `--memory-limit`, or what the system reports available.
+    var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes }
+}
+
 /// Threads for BLAS and ranking.
 struct ThreadOptions: ParsableArguments {
     @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")

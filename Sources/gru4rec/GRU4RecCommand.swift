@@ -11,9 +11,10 @@ struct GRU4RecCommand: ParsableCommand {
                       ExportCommand.self, ImportCommand.self])
 
     /// Installs the signal handlers (every long phase stops on SIGINT, SIGTERM and SIGHUP), then
-    /// parses and runs the command.
+    /// parses and runs the command; an option given twice is refused first.
     static func main() {
         Interruption.install()
+        RepeatedOptions.refuse(in: Array(CommandLine.arguments.dropFirst()), root: self)
         main(nil)
     }
 }

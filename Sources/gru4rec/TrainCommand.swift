@@ -11,8 +11,9 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train GRU4Rec on a session file.",
         discussion: """
         Hyperparameters come as the official parameter string (-ps or -p),
-        as individual options, or both (options win). Example, the official
-        rsc15 setting:
+        as individual options, or both. Each is given once; a preset
+        (-p @rsc15-xe) goes first, and later values in -p and options change
+        its values. Example, the official rsc15 setting:
 
           gru4rec train --train train_full.tsv --test test.tsv \\
             -ps loss=cross-entropy,layers=100,batch_size=32,n_epochs=10 \\
@@ -67,16 +68,31 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Check every op for NaN and infinity and name the first op that produces one (slow).")
     var detectAnomaly = false
 
-    @Option(help: "Memory training may use, in MB (default: what the system reports available).")
-    var memoryLimit: Int?
+    @OptionGroup var memoryOptions: MemoryOptions
 
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: TrainingThreadOptions
 
-    /// The configuration: defaults, then `-p`, then individual options.
+    /// The configuration: the defaults, then `-p` (presets expanded where they stand), then the
+    /// individual options, checked as a whole. Each hyperparameter is given once: an option
+    /// changes a preset's value, but one also given explicitly in `-p` is an error naming both.
     func resolvedConfiguration() throws -> GRU4RecConfiguration {
-        var configuration = try GRU4RecConfiguration(parameters: parameters)
+        var configuration = GRU4RecConfiguration()
+        let inParameters = try configuration.set(parameters)
+        for (name, value) in individualOptions {
+            if let earlier = inParameters[name] {
+                throw ConfigurationError(parameter: name, "given twice, as \(name)=\(earlier) in -p and as "
+                    + "--\(name.replacingOccurrences(of: "_", with: "-")) \(value); give it once")
+            }
+            try configuration.set(name, to: value)
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// The hyperparameters given as individual options, by official name.
+    var individualOptions: [(name: String, value: String)] {
         let individual: [(String, String?)] = [
             ("loss", loss), ("layers", layers), ("batch_size", batchSize), ("dropout_p_embed", dropoutPEmbed),
             ("dropout_p_hidden", dropoutPHidden), ("learning_rate", learningRate), ("momentum", momentum),
@@ -84,17 +100,13 @@ struct TrainCommand: ParsableCommand {
             ("constrained_embedding", constrainedEmbedding), ("n_epochs", nEpochs), ("bpreg", bpreg),
             ("elu_param", eluParam), ("logq", logq), ("gru_formulation", gruFormulation), ("seed", seed),
         ]
-        for case let (name, value?) in individual { try configuration.set(name, to: value) }
-        return configuration
+        return individual.compactMap { name, value in value.map { (name, $0) } }
     }
 
     @Flag(help: "Replace an existing --checkpoint file of another run (without it such a file is refused).")
     var overwrite = false
 
     func validate() throws {
-        if let memoryLimit, !(32...(1 << 30)).contains(memoryLimit) {
-            throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 32 to \(1 << 30) (1 PB)")
-        }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every \(checkpointEvery) must not be negative") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint FILE") }
         if let nEpochs { _ = try GRU4RecConfiguration(parameters: "n_epochs=\(nEpochs)") }
@@ -129,7 +141,8 @@ struct TrainCommand: ParsableCommand {
         }
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
-            "estimated_peak_bytes": estimatedPeakBytes(model.configuration, data),
+            "estimated_peak_bytes": MemoryEstimate.peakBytes(model.configuration, itemCount: data.itemMap.count,
+                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data)),
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
@@ -174,7 +187,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The memory training may use: `--memory-limit`, or what the system reports available.
-    var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes }
+    var availableMemory: Int? { memoryOptions.availableMemory }
 
     /// A new trainer, or one resumed from `--resume`, and the number of epochs to reach.
     func makeTrainer(_ data: SessionData) throws -> (SessionTrainer<GRU4RecModel<Float>>, epochs: Int) {
@@ -190,20 +203,9 @@ struct TrainCommand: ParsableCommand {
             return (trainer, epochs)
         }
         let configuration = try resolvedConfiguration()
-        try MemoryEstimate.check(estimatedPeakBytes(configuration, data), available: availableMemory,
-                                 for: "training \(data.itemMap.count) items with layers \(configuration.layers), "
-                                    + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)
+        try configuration.validate(trainingOn: data, availableMemory: availableMemory)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
         return (SessionTrainer(model: model, data: data), configuration.epochs)
-    }
-
-    /// The memory the whole run is estimated to need at its peak: the process, the data as read,
-    /// and training (the model, Adagrad's state, one step's working memory, the sample cache).
-    func estimatedPeakBytes(_ configuration: GRU4RecConfiguration, _ data: SessionData) -> Int {
-        let (process, dataBytes) = (MemoryEstimate.processBytes,
-                                    MemoryEstimate.sessionDataBytes(events: data.eventCount, sessions: data.sessionCount, items: data.itemMap.count))
-        let training = MemoryEstimate.trainingBytes(configuration, itemCount: data.itemMap.count)
-        return training >= Int.max / 4 ? Int.max / 2 : process + dataBytes + training
     }
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).

@@ -69,94 +69,86 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
 
     /// The defaults overridden by a `name=value,name=value` string (the official `-ps` form).
     ///
-    /// - Throws: ``ConfigurationError`` naming an unknown parameter or a bad value.
+    /// - Throws: ``ConfigurationError`` naming an unknown parameter, a bad value or a combination
+    ///   that ``validate()`` refuses.
     public init(parameters: String) throws {
         self.init()
         try apply(parameters)
     }
 
-    /// Overrides parameters from a `name=value,...` string; `@name` stands for a preset's
-    /// parameters (see ``presets``), applied where it stands, so later values override it. A name
-    /// given twice in the string itself is an error, not a silent choice of one of its values.
+    /// Overrides parameters from a `name=value,...` string (see ``set(_:)``), then checks the
+    /// whole configuration (``validate()``).
     public mutating func apply(_ parameters: String) throws {
-        var given: [String: String] = [:]
+        try set(parameters)
+        try validate()
+    }
+
+    /// Overrides parameters from a `name=value,...` string, each value checked alone; the whole
+    /// configuration is checked by ``validate()``, once every source of values has been applied.
+    ///
+    /// `@name` stands for a preset's parameters (see ``presets``), expanded where it stands. Each
+    /// name is set once: a value after a preset overrides the preset's value, as the preset is
+    /// there to be adjusted (`@rsc15-xe,n_epochs=1`); any other repetition is an error naming
+    /// both values, not a silent choice of one: a name given twice, a value that a later preset
+    /// would override (`n_epochs=1,@rsc15-xe`), or two presets.
+    ///
+    /// - Returns: The values given explicitly (not by a preset), by name, so that a caller adding
+    ///   values from elsewhere can refuse one given twice.
+    @discardableResult
+    public mutating func set(_ parameters: String) throws -> [String: String] {
+        var explicit: [String: String] = [:]
+        var preset: String?
         for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
             if pair.hasPrefix("@") {
-                try apply(Self.preset(named: String(pair.dropFirst()).trimmingCharacters(in: .whitespaces)))
+                let name = String(pair.dropFirst()).trimmingCharacters(in: .whitespaces)
+                let presetParameters = try Self.preset(named: name)
+                if let preset {
+                    throw ConfigurationError(parameter: "@\(name)", "a second preset after @\(preset) would replace its values; give one preset")
+                }
+                for (presetName, value) in Self.pairs(presetParameters) {
+                    if let earlier = explicit[presetName] {
+                        throw ConfigurationError(parameter: presetName, "\(presetName)=\(earlier) is given before @\(name), which sets it to "
+                            + "'\(value)'; put the preset first to change its values: @\(name),\(presetName)=\(earlier)")
+                    }
+                    try set(presetName, to: value)
+                }
+                preset = name
                 continue
             }
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ConfigurationError(parameter: String(pair), "expected name=value")
             }
-            if let earlier = given[parts[0]] {
+            if let earlier = explicit[parts[0]] {
                 throw ConfigurationError(parameter: parts[0], "given twice ('\(earlier)' and '\(parts[1])'); give it once")
             }
-            given[parts[0]] = parts[1]
+            explicit[parts[0]] = parts[1]
             try set(parts[0], to: parts[1])
         }
-        try validate()
+        return explicit
     }
 
-    /// Sets one parameter from its text value.
+    /// The `name=value` pairs of a preset's parameter string.
+    private static func pairs(_ parameters: String) -> [(String, String)] {
+        parameters.split(separator: ",").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+
+    /// Sets one parameter from its text value, checked against the parameter's range.
+    ///
+    /// - Throws: ``ConfigurationError`` naming an unknown parameter, or the value and what the
+    ///   parameter allows; the configuration is then unchanged.
     public mutating func set(_ name: String, to value: String) throws {
-        func number(_ check: (Double) -> Bool, _ expected: String) throws -> Double {
-            guard let parsed = Double(value), parsed.isFinite, check(parsed) else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not \(expected)")
-            }
-            return parsed
-        }
-        func integer(minimum: Int, maximum: Int) throws -> Int {
-            guard let parsed = Int(value), parsed >= minimum, parsed <= maximum else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not an integer from \(minimum) to \(maximum)")
-            }
-            return parsed
-        }
-        switch name {
-        case "loss":
-            guard let parsed = Loss(rawValue: value) else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not one of \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            loss = parsed
-        case "layers":
-            let sizes = value.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
-            guard !sizes.isEmpty, sizes.count <= Self.maximumLayers,
-                  sizes.allSatisfy({ (1...Self.maximumSize).contains($0 ?? 0) }) else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not a list of at most \(Self.maximumLayers) sizes "
-                    + "from 1 to \(Self.maximumSize), such as 100 or 200/100")
-            }
-            layers = sizes.map { $0! }
-        case "batch_size": batchSize = try integer(minimum: 1, maximum: Self.maximumCount)
-        case "dropout_p_embed": dropoutEmbed = try number({ $0 >= 0 && $0 < 1 }, "a drop probability in [0, 1)")
-        case "dropout_p_hidden": dropoutHidden = try number({ $0 >= 0 && $0 < 1 }, "a drop probability in [0, 1)")
-        case "learning_rate": learningRate = try number({ $0 > 0 }, "a positive number")
-        case "momentum": momentum = try number({ $0 >= 0 && $0 < 1 }, "a momentum in [0, 1)")
-        case "sample_alpha": sampleAlpha = try number({ $0 >= 0 }, "a non-negative number")
-        case "n_sample": sampleCount = try integer(minimum: 0, maximum: Self.maximumCount)
-        case "embedding":
-            embedding = value == "layersize" ? -1 : try integer(minimum: 0, maximum: Self.maximumSize)
-        case "constrained_embedding":
-            switch value {
-            case "True", "true", "1": constrainedEmbedding = true
-            case "False", "false", "0": constrainedEmbedding = false
-            default: throw ConfigurationError(parameter: name, "'\(value)' is not True or False")
-            }
-        case "n_epochs": epochs = try integer(minimum: 1, maximum: Self.maximumCount)
-        case "bpreg": bpreg = try number({ $0 >= 0 }, "a non-negative number")
-        case "elu_param": eluParameter = try number({ $0 >= 0 }, "a non-negative number")
-        case "logq": logq = try number({ $0 >= 0 }, "a non-negative number")
-        case "gru_formulation":
-            guard let parsed = GRUFormulation(rawValue: value) else {
-                throw ConfigurationError(parameter: name, "'\(value)' is not pytorch or original")
-            }
-            formulation = parsed
-        case "seed":
-            guard let parsed = UInt64(value) else { throw ConfigurationError(parameter: name, "'\(value)' is not a non-negative integer") }
-            seed = parsed
-        case "sample_cache_max_size": sampleCacheSize = try integer(minimum: 1, maximum: Self.maximumCount)
-        default:
+        guard let parameter = Self.parameter(named: name) else {
             throw ConfigurationError(parameter: name, "unknown parameter; known: \(Self.parameterNames.joined(separator: ", "))")
         }
+        var changed = self
+        guard parameter.read(&changed, value), parameter.allows(changed) else {
+            throw ConfigurationError(parameter: name, "'\(value)' is not \(parameter.expected)")
+        }
+        self = changed
     }
 
     /// The largest layer or embedding size accepted (65,536).
@@ -169,11 +161,7 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     public static let maximumCount = 1 << 30
 
     /// Every parameter name this type reads.
-    public static let parameterNames = [
-        "loss", "layers", "batch_size", "dropout_p_embed", "dropout_p_hidden", "learning_rate", "momentum",
-        "sample_alpha", "n_sample", "embedding", "constrained_embedding", "n_epochs", "bpreg", "elu_param", "logq",
-        "gru_formulation", "seed", "sample_cache_max_size",
-    ]
+    public static let parameterNames = parameters.map(\.name)
 
     /// The size of the separate input embedding (resolving `layersize`), or 0.
     public var embeddingSize: Int { embedding < 0 ? layers[0] : embedding }
@@ -195,22 +183,7 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
 
     /// All parameters as a string that ``init(parameters:)`` reads back to an equal value.
     public var parameterString: String {
-        [
-            "loss=\(loss.rawValue)", "layers=\(layers.map(String.init).joined(separator: "/"))",
-            "batch_size=\(batchSize)", "dropout_p_embed=\(dropoutEmbed)", "dropout_p_hidden=\(dropoutHidden)",
-            "learning_rate=\(learningRate)", "momentum=\(momentum)", "sample_alpha=\(sampleAlpha)",
-            "n_sample=\(sampleCount)", "embedding=\(embedding < 0 ? "layersize" : String(embedding))",
-            "constrained_embedding=\(constrainedEmbedding ? "True" : "False")", "n_epochs=\(epochs)",
-            "bpreg=\(bpreg)", "elu_param=\(eluParameter)", "logq=\(logq)",
-            "gru_formulation=\(formulation.rawValue)", "seed=\(seed)", "sample_cache_max_size=\(sampleCacheSize)",
-        ].joined(separator: ",")
-    }
-
-    /// Checks combinations that single values cannot.
-    func validate() throws {
-        if loss == .crossEntropy && sampleCount == 0 && batchSize < 2 {
-            throw ConfigurationError(parameter: "batch_size", "with n_sample=0 a batch needs at least 2 slots to have negatives")
-        }
+        Self.parameters.map { "\($0.name)=\($0.text(self))" }.joined(separator: ",")
     }
 }
 

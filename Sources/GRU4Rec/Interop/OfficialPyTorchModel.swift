@@ -76,8 +76,9 @@ public enum OfficialPyTorchModel {
     ///   - path: names the file in errors.
     ///   - itemIDs: the item ids in row order, overriding the metadata's.
     /// - Throws: `CheckpointError` for a missing, misshapen, unexpected or non-finite tensor, item
-    ///   ids that are missing or do not match the item count, or parameters that disagree with the
-    ///   tensors.
+    ///   ids that are missing or do not match the item count, parameters that disagree with the
+    ///   tensors, or a model that ``GRU4RecConfiguration/validate()`` refuses (such as a layer of
+    ///   0 units, more than 64 layers, an embedding wider than 65,536).
     public static func importModel(_ file: SafeTensors, path: String, itemIDs: [String]? = nil) throws -> Checkpoint.Loaded<Float> {
         func fail(_ message: String) -> CheckpointError { CheckpointError(path: path, message) }
         func tensor(_ name: String) throws -> Tensor<Float> {
@@ -125,6 +126,11 @@ public enum OfficialPyTorchModel {
         if file.metadata["parameters"] != nil && (stored.layers != configuration.layers || stored.inputMode != configuration.inputMode) {
             throw fail("the stored parameters (layers=\(stored.layers.map(String.init).joined(separator: "/")), \(stored.inputMode)) "
                 + "disagree with the tensors (layers=\(layers.map(String.init).joined(separator: "/")), \(configuration.inputMode))")
+        }
+        // The sizes read from the tensors meet the same checks as every other configuration,
+        // before a model is built: what is imported, evaluate and train can load.
+        do { try configuration.validate() } catch {
+            throw fail("the tensors describe a model that is refused: \(error)")
         }
 
         let ids: [String]

@@ -1,4 +1,5 @@
 import Foundation
+import NablaSessions
 
 /// How much memory training GRU4Rec will take, estimated before anything large is allocated, so
 /// a data set too large for the machine is refused up front with the numbers.
@@ -43,6 +44,19 @@ public enum MemoryEstimate {
     /// (Docs/reliability.md).
     public static func sessionDataBytes(events: Int, sessions: Int, items: Int) -> Int {
         27 * events + 120 * sessions + 64 * items
+    }
+
+    /// Bytes for `data` as ``sessionDataBytes(events:sessions:items:)`` counts them.
+    public static func sessionDataBytes(of data: SessionData) -> Int {
+        sessionDataBytes(events: data.eventCount, sessions: data.sessionCount, items: data.itemMap.count)
+    }
+
+    /// The peak of a whole training run: the process, the training data (`dataBytes`, see
+    /// ``sessionDataBytes(events:sessions:items:)``) and training itself (``trainingBytes(_:itemCount:scalarBytes:)``).
+    /// What ``GRU4RecConfiguration/validate(itemCount:availableMemory:dataBytes:source:)`` checks.
+    public static func peakBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, dataBytes: Int) -> Int {
+        let training = trainingBytes(configuration, itemCount: itemCount)
+        return training >= Int.max / 4 || dataBytes >= Int.max / 4 ? Int.max / 2 : processBytes + dataBytes + training
     }
 
     /// The memory the system reports as available (`MemAvailable` in /proc/meminfo), if known.
