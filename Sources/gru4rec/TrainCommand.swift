@@ -142,12 +142,13 @@ struct TrainCommand: ParsableCommand {
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
             "estimated_peak_bytes": MemoryEstimate.peakBytes(model.configuration, itemCount: data.itemMap.count,
-                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data)),
+                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data), saving: savedFile),
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
         if let testData { try evaluate(model, on: testData, into: &report) }
         if json {
+            report["peak_rss_bytes"] = Machine.peakResidentBytes
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
@@ -203,10 +204,15 @@ struct TrainCommand: ParsableCommand {
             return (trainer, epochs)
         }
         let configuration = try resolvedConfiguration()
-        try configuration.validate(trainingOn: data, availableMemory: availableMemory)
+        try configuration.validate(trainingOn: data, availableMemory: availableMemory, saving: savedFile)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
         return (SessionTrainer(model: model, data: data), configuration.epochs)
     }
+
+    /// The largest file this run writes while it trains: a training checkpoint with
+    /// `--checkpoint`, else the model with `--save`. (A checkpoint written on a signal without
+    /// `--checkpoint` is not counted: the run is not asked for it.)
+    var savedFile: MemoryEstimate.SavedFile { checkpoint != nil ? .trainingCheckpoint : save != nil ? .model : .none }
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).
     var ignoredWhenResuming: [String] {

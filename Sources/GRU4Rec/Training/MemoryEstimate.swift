@@ -4,14 +4,38 @@ import NablaSessions
 /// How much memory training GRU4Rec will take, estimated before anything large is allocated, so
 /// a data set too large for the machine is refused up front with the numbers.
 public enum MemoryEstimate {
+    /// A file a run writes while it holds the model and the optimizer's state. Writing builds
+    /// the file in memory before it goes to disk: its tensors as bytes, then the file's bytes,
+    /// two copies of what it holds.
+    public enum SavedFile: Sendable {
+        /// Nothing is written (a tuning trial, a benchmark).
+        case none
+        /// The trained model (`train --save`): two copies of the parameters.
+        case model
+        /// A training checkpoint (`train --checkpoint`): the parameters with Adagrad's
+        /// accumulator and velocity, two copies of each.
+        case trainingCheckpoint
+
+        /// The copies of the parameters the write holds at its peak.
+        var parameterCopies: Double {
+            switch self {
+            case .none: 0
+            case .model: 2
+            case .trainingCheckpoint: 6
+            }
+        }
+    }
+
     /// Bytes for training: the model's parameters with Adagrad's accumulator and velocity for
-    /// each (three copies), the sample cache, and one step's working memory, which grows with the
-    /// batch size, the samples and the layers: the `B × (B + S)` score matrix and its softmax and
-    /// gradient, the gathered item rows and their gradients, and each layer's gates.
+    /// each (three copies), the sampler (its cache and its per-item tables), one step's working
+    /// memory, which grows with the batch size, the samples and the layers: the `B × (B + S)`
+    /// score matrix and its softmax and gradient, the gathered item rows and their gradients, and
+    /// each layer's gates; and the copies a file written during training holds (`saving`).
     ///
     /// Computed in floating point, so absurd settings give a huge estimate rather than an
     /// overflow; the result is capped at `Int.max / 2`.
-    public static func trainingBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, scalarBytes: Int = 4) -> Int {
+    public static func trainingBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, scalarBytes: Int = 4,
+                                     saving: SavedFile = .none) -> Int {
         let layers = configuration.layers.map(Double.init), items = Double(itemCount)
         let last = layers[layers.count - 1]
         var parameters = items * (last + 1)
@@ -28,8 +52,10 @@ public enum MemoryEstimate {
         }
         let batch = Double(configuration.batchSize), columns = batch + Double(configuration.sampleCount)
         let working = 4 * batch * columns + 3 * columns * last + 16 * batch * layers.reduce(0, +) + 2 * batch * firstInput
-        let cache = Double(configuration.sampleCacheSize) * 4 + Double(configuration.sampleCount) * 8
-        let total = (3 * parameters + working) * Double(scalarBytes) + cache
+        // The cache holds whole batches of samples, at least one; per item the sampler keeps its
+        // support, log-support, probability, acceptance and alias (36 bytes).
+        let sampler = Double(max(configuration.sampleCacheSize, configuration.sampleCount)) * 4 + 36 * items
+        let total = ((3 + saving.parameterCopies) * parameters + working) * Double(scalarBytes) + sampler
         return total < Double(Int.max / 2) ? Int(total) : Int.max / 2
     }
 
@@ -52,10 +78,11 @@ public enum MemoryEstimate {
     }
 
     /// The peak of a whole training run: the process, the training data (`dataBytes`, see
-    /// ``sessionDataBytes(events:sessions:items:)``) and training itself (``trainingBytes(_:itemCount:scalarBytes:)``).
-    /// What ``GRU4RecConfiguration/validate(itemCount:availableMemory:dataBytes:source:)`` checks.
-    public static func peakBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, dataBytes: Int) -> Int {
-        let training = trainingBytes(configuration, itemCount: itemCount)
+    /// ``sessionDataBytes(events:sessions:items:)``) and training itself, with the file it
+    /// writes (``trainingBytes(_:itemCount:scalarBytes:saving:)``). What
+    /// ``GRU4RecConfiguration/validate(itemCount:availableMemory:dataBytes:saving:source:)`` checks.
+    public static func peakBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, dataBytes: Int, saving: SavedFile = .none) -> Int {
+        let training = trainingBytes(configuration, itemCount: itemCount, saving: saving)
         return training >= Int.max / 4 || dataBytes >= Int.max / 4 ? Int.max / 2 : processBytes + dataBytes + training
     }
 
