@@ -204,7 +204,7 @@ struct TuneCommand: ParsableCommand {
             bar.finish()
             if summary.interrupted { return .abandoned }
             var scorer = SessionModelScorer(model: model)
-            let metrics = Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
+            let metrics = try Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
                                              threads: threadOptions.threads)
             if Interruption.signal != 0 { return .abandoned }
             values.append(metric == "mrr" ? metrics.mrr(at: cutoff) : metrics.recall(at: cutoff))
