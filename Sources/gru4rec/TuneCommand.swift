@@ -14,7 +14,8 @@ struct TuneCommand: ParsableCommand {
         below the median of earlier complete trials at the same epoch. A trial whose setting is refused or
         needs more memory than is available, or whose loss diverges, is shown as failed with its reason and
         the search goes on. The last line is the best setting in the -p form. With --journal the search can
-        be interrupted (Ctrl-C) and continued by running the same command again. Example, the official cross-entropy space on a split made by preprocess:
+        be interrupted (Ctrl-C) and continued by running the same command again. Example, the official
+        cross-entropy space on a split made by preprocess:
           gru4rec tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
             --trials 50 -p loss=cross-entropy,n_epochs=5,logq=1 --metric mrr --journal tune.jsonl
         """)
@@ -179,8 +180,8 @@ struct TuneCommand: ParsableCommand {
                 var configuration = smallest
                 return (try? configuration.apply("\(parameter.name)=\(text)")) == nil ? nil : configuration
             }
-            smallest = candidates.min { MemoryEstimate.trainingBytes($0, itemCount: itemCount) < MemoryEstimate.trainingBytes($1, itemCount: itemCount) }
-                ?? smallest
+            func bytes(_ configuration: GRU4RecConfiguration) -> Int { MemoryEstimate.trainingBytes(configuration, itemCount: itemCount) }
+            smallest = candidates.min { bytes($0) < bytes($1) } ?? smallest
         }
         return smallest
     }
@@ -303,8 +304,8 @@ struct TuneCommand: ParsableCommand {
 
     /// The best trial and its full parameter string, last.
     ///
-    /// - Throws: `ValidationError` when every trial of a finished search failed: there is no
-    ///   setting to give.
+    /// - Throws: `DataError` naming the space when every trial of a finished search failed: there
+    ///   is no setting to give.
     func printBest(_ search: HyperparameterSearch) throws {
         let pruned = search.history.count(where: { $0.state == .pruned })
         let failed = search.history.count(where: { $0.state == .failed })
@@ -312,8 +313,8 @@ struct TuneCommand: ParsableCommand {
         print("\(search.history.count) trials (\(pruned) pruned, \(failed) failed), \(clock(seconds)) of training and validation")
         guard let best = search.history.best else {
             if search.history.count >= trials, failed == search.history.count {
-                throw ValidationError("all \(failed) trials failed (the table gives each one's reason): no setting of the space "
-                    + "could be trained; the first: \(search.history[0].failure ?? "no reason recorded")")
+                throw DataError(file: space, "all \(failed) trials failed (the table gives each one's reason): no setting of this "
+                    + "space could be trained; the first: \(search.history[0].failure ?? "no reason recorded")")
             }
             print("no trial has completed yet")
             return

@@ -123,6 +123,22 @@ import Testing
         #expect(lines.count == 5 && lines.filter { $0.contains(#""state":"failed""#) }.count == failed.count)
     }
 
+    @Test func aSampledSettingTheConfigurationRefusesIsAFailedTrial() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Each value alone is valid with the fixed parameters; n_sample=0 with batch_size=1 is not.
+        let space = try space("""
+            {"name":"n_sample", "dtype":"categorical", "values":[0]}
+            {"name":"batch_size", "dtype":"categorical", "values":[1, 16]}
+            """, in: folder)
+        let result = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 3))
+        #expect(result.status == 0, "\(result.errors)")
+        let rows = rows(result.output)
+        #expect(rows.count == 3 && rows.contains { $0.contains("failed") } && rows.contains { !$0.contains("failed") }, "\(result.output)")
+        #expect(result.output.contains("failed: parameter 'batch_size'"), "\(result.output)")
+        #expect(result.output.contains("best: trial ") && result.output.contains("n_sample=0,batch_size=16"), "\(result.output)")
+    }
+
     @Test func editedJournalsAreRefusedNamingTheLine() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
