@@ -14,9 +14,9 @@ import Foundation
 /// {"parameters":{"layers":"64","learning_rate":"0.95"},"reason":"epoch 1, step 3: the loss is nan; …","seconds":0.4,"state":"failed","trial":2,"values":[],"checksum":"…"}
 /// ```
 ///
-/// Every line ends with a checksum chained to the previous line's (see ``JournalChecksum``): an
-/// edited value or parameter, an inserted or removed line is refused, naming the line. The values
-/// are checked besides: each trial's metric values must lie within the search's
+/// Every line ends with a checksum chained to the previous line's (FNV-1a over that checksum and
+/// the line): an edited value or parameter, an inserted or removed line is refused, naming the
+/// line. The values are checked besides: each trial's metric values must lie within the search's
 /// ``TrialBounds`` (at most as many as a trial has steps), and its parameters must be values of
 /// the space.
 ///
