@@ -115,8 +115,8 @@ public struct HyperparameterSearch {
             case .abandoned:
                 return false
             case .finished(let reported, let pruned):
-                if let problem = reported.isEmpty ? "no metric value" : bounds.problem(with: reported) {
-                    (state, values, failure) = (.failed, [], "it reported \(problem)")
+                if let problem = reported.isEmpty ? "there are none" : bounds.problem(with: reported) {
+                    (state, values, failure) = (.failed, [], "its metric values cannot be used: \(problem)")
                 } else {
                     (state, values, failure) = (pruned ? .pruned : .complete, reported, nil)
                 }

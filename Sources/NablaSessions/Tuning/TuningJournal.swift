@@ -196,7 +196,7 @@ public struct TuningJournal {
         precondition(record.number == records.count + 1, "trial \(record.number) appended after trial \(records.count)")
         let json = try Self.encoded(Line(trial: record.number, state: record.state.rawValue, parameters: space.texts(record.coordinates),
                                          values: record.intermediateValues, seconds: (record.seconds * 1000).rounded() / 1000,
-                                         reason: record.state == .failed ? record.failure ?? "unknown" : nil))
+                                         reason: record.state == .failed ? record.failure.flatMap { $0.isEmpty ? nil : $0 } ?? "no reason given" : nil))
         let (line, checksum) = JournalChecksum.sealed(json, after: lastChecksum)
         do { try AppendedLines.append(Array((line + "\n").utf8), to: url) } catch let failure as AppendedLines.Failure {
             throw DataError(file: url.path, "cannot record trial \(record.number): \(failure.reason); "

@@ -201,6 +201,30 @@ import Testing
         }
     }
 
+    @Test func aSearchRecordsUnusableReportsAsFailedTrialsAndGoesOn() throws {
+        let space = SearchSpace([SearchParameter(name: "layers", domain: .integer(low: 8, high: 64, step: 8, log: false))])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-journal-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let bounds = TrialBounds(values: 0...1, steps: 2)
+        let journal = try TuningJournal.open(url, space: space, settings: [:], bounds: bounds)
+        var search = HyperparameterSearch(space: space, sampler: RandomSampler(seed: 1), pruner: nil, journal: journal)
+        let reports: [HyperparameterSearch.Outcome] = [
+            .finished([0.5], pruned: false), .finished([.nan], pruned: false), .finished([1.5], pruned: false),
+            .finished([0.1, 0.2, 0.3], pruned: false), .failed([0.4], reason: "the loss is nan"), .finished([0.6], pruned: false),
+        ]
+        try search.run(trials: reports.count) { reports[$0.number - 1] }
+        #expect(search.history.map(\.state) == [.complete, .failed, .failed, .failed, .failed, .complete])
+        #expect(search.history[1].failure == "its metric values cannot be used: the metric value nan is not a finite number")
+        #expect(search.history[2].failure == "its metric values cannot be used: the metric value 1.5 is outside 0.0...1.0")
+        #expect(search.history[4].intermediateValues == [0.4] && search.history[4].failure == "the loss is nan")
+        #expect(search.history.best?.number == 6)
+        let reopened = try TuningJournal.open(url, space: space, settings: [:], bounds: bounds)
+        // As recorded, times rounded to milliseconds aside.
+        #expect(reopened.records.map(\.state) == search.history.map(\.state))
+        #expect(reopened.records.map(\.failure) == search.history.map(\.failure))
+        #expect(reopened.records.map(\.intermediateValues) == search.history.map(\.intermediateValues))
+    }
+
     @Test func theEstimatorCountsFailedTrialsAsTheWorstAndNeverProposesThemAgain() throws {
         let space = SearchSpace([
             SearchParameter(name: "elu_param", domain: .categorical(["1", "1e+308"])),
