@@ -194,9 +194,10 @@ public struct TuningJournal {
     /// - Throws: ``DataError`` naming the journal and the system's reason (`No space left on device`).
     public mutating func append(_ record: TrialRecord) throws {
         precondition(record.number == records.count + 1, "trial \(record.number) appended after trial \(records.count)")
+        let reason = record.state != .failed ? nil : record.failure.flatMap { $0.isEmpty ? nil : $0 } ?? "no reason given"
         let json = try Self.encoded(Line(trial: record.number, state: record.state.rawValue, parameters: space.texts(record.coordinates),
                                          values: record.intermediateValues, seconds: (record.seconds * 1000).rounded() / 1000,
-                                         reason: record.state == .failed ? record.failure.flatMap { $0.isEmpty ? nil : $0 } ?? "no reason given" : nil))
+                                         reason: reason))
         let (line, checksum) = JournalChecksum.sealed(json, after: lastChecksum)
         do { try AppendedLines.append(Array((line + "\n").utf8), to: url) } catch let failure as AppendedLines.Failure {
             throw DataError(file: url.path, "cannot record trial \(record.number): \(failure.reason); "
