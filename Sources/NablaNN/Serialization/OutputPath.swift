@@ -157,25 +157,51 @@ public enum OutputPath {
 
     /// Holds an exclusive lock on `path` for as long as the process runs, so two runs never
     /// write the same file. The lock file `.NAME.lock` beside it is released by the system when
-    /// the process ends, however it ends. Locking the same path twice in one process is allowed.
+    /// the process ends, however it ends, and removed when it exits normally (see
+    /// ``removeLockFiles()``). Locking the same path twice in one process is allowed.
     public static func lock(_ path: String) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
-        if heldLocks.withLock({ $0.contains(lockPath) }) { return }
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            throw Problem(kind: .unwritable, path: path, reason: "cannot create its lock file \(lockPath): \(String(cString: strerror(errno)))")
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        if heldLocks.withLock({ $0[lockPath] != nil }) { return }
+        _ = removalAtExit
+        while true {
+            let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else {
+                throw Problem(kind: .unwritable, path: path, reason: "cannot create its lock file \(lockPath): \(String(cString: strerror(errno)))")
+            }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                close(descriptor)
+                throw Problem(kind: .locked, path: path, reason: "is being written by another run (it holds \(lockPath))")
+            }
+            // Its previous holder may have removed the file between our open and our lock: then
+            // the lock is on a file no one else will find, so take the one now at the path.
+            var held = stat(), current = stat()
+            if fstat(descriptor, &held) == 0, stat(lockPath, &current) == 0, held.st_dev == current.st_dev, held.st_ino == current.st_ino {
+                // The descriptor stays open until the process exits: that is the lock.
+                heldLocks.withLock { $0[lockPath] = descriptor }
+                return
+            }
             close(descriptor)
-            throw Problem(kind: .locked, path: path, reason: "is being written by another run (it holds \(lockPath))")
         }
-        // The descriptor stays open until the process exits: that is the lock.
-        heldLocks.withLock { _ = $0.insert(lockPath) }
     }
 
-    /// The lock files this process holds.
-    private static let heldLocks = Mutex<Set<String>>([])
+    /// Removes the lock files this process holds, each while still locked (so a process that
+    /// opened it just before sees that it was removed and takes a fresh one). Runs at exit.
+    public static func removeLockFiles() {
+        heldLocks.withLock { locks in
+            for (path, descriptor) in locks {
+                unlink(path)
+                close(descriptor)
+            }
+            locks.removeAll()
+        }
+    }
+
+    /// The lock files this process holds, with their open descriptors.
+    private static let heldLocks = Mutex<[String: Int32]>([:])
+
+    /// Registers ``removeLockFiles()`` to run when the process exits (once, on the first lock).
+    private static let removalAtExit: Void = { atexit { OutputPath.removeLockFiles() } }()
 
     /// Creates `folder` and any missing parents, one level at a time.
     ///
