@@ -23,6 +23,11 @@ struct DemoCommand: ParsableCommand {
         ComputeThreads.set(1)
         let folder = URL(fileURLWithPath: output)
         let files = try DemoShop.write(to: folder)
+        // The files written after training are checked (and locked) now, so a FIFO or a folder
+        // in the way stops the demo before it trains.
+        for name in ["demo-model.safetensors", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg"] {
+            try OutputFiles.claim(folder.appendingPathComponent(name).path, option: "--output", overwrite: true)
+        }
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")
         let train = try readTraining(files.train.path, columns: SessionColumns())
         let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)

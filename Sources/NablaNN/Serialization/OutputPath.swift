@@ -143,11 +143,15 @@ public enum OutputPath {
                 throw Problem(kind: .unwritable, path: path, reason: "the folder \(folder) does not exist")
             }
             if code == ENAMETOOLONG {
-                let limit = Int(pathconf(folder, Int32(_PC_NAME_MAX)))
-                let extra = URL(fileURLWithPath: temporary).lastPathComponent.utf8.count - url.lastPathComponent.utf8.count
-                throw Problem(kind: .name, path: path, reason: "the name is \(url.lastPathComponent.utf8.count) bytes long; "
-                    + "this folder takes names up to \(limit > 0 ? limit : 255) bytes and the temporary file written beside it "
-                    + "adds \(extra): use a name of at most \(max((limit > 0 ? limit : 255) - extra, 0)) bytes")
+                let reported = Int(pathconf(folder, Int32(_PC_NAME_MAX))), limit = reported > 0 ? reported : 255
+                let name = url.lastPathComponent.utf8.count
+                let extra = URL(fileURLWithPath: temporary).lastPathComponent.utf8.count - name
+                if name + extra > limit {
+                    throw Problem(kind: .name, path: path, reason: "the name is \(name) bytes long; this folder takes names up to \(limit) "
+                        + "bytes and the temporary file written beside it adds \(extra): use a name of at most \(max(limit - extra, 0)) bytes")
+                }
+                throw Problem(kind: .name, path: path, reason: "the path is too long for the system (with the temporary file's "
+                    + "\(extra) more bytes it exceeds \(PATH_MAX) bytes): use a shorter path")
             }
             throw Problem(kind: .unwritable, path: path, reason: "cannot write in \(folder): \(String(cString: strerror(code)))")
         }
