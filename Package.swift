@@ -98,7 +98,7 @@ let package = Package(
 
         .target(
             name: "NablaGraphviz",
-            dependencies: ["Nabla", "CGraphviz"]
+            dependencies: ["Nabla", "NablaNN", "CGraphviz"]
         ),
 
         // MARK: - Examples

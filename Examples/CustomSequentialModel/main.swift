@@ -71,7 +71,7 @@ for _ in 1...3 { try gruTrainer.trainEpoch() }
 
 func report<Model: SessionModel>(_ name: String, _ model: Model) throws {
     var scorer = SessionModelScorer(model: model)
-    let metrics = Evaluator.evaluate(&scorer, on: test, cutoffs: [1, 5])
+    let metrics = try Evaluator.evaluate(&scorer, on: test, cutoffs: [1, 5])
     let next = try Recommender.recommend(model, itemMap: train.itemMap, after: ["Camera", "Memory Card"], count: 1)
     print("\(name): Recall@1 \(String(format: "%.3f", metrics.recall(at: 1))), MRR@5 \(String(format: "%.3f", metrics.mrr(at: 5))), "
         + "[Camera, Memory Card] → \(next[0].item)")

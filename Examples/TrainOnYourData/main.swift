@@ -42,7 +42,7 @@ do {
     }
 
     var scorer = SessionModelScorer(model: model)
-    let metrics = Evaluator.evaluate(&scorer, on: test, cutoffs: [5, 20])
+    let metrics = try Evaluator.evaluate(&scorer, on: test, cutoffs: [5, 20])
     print("held out: \(metrics.predictions) predictions, Recall@20 \(String(format: "%.4f", metrics.recall(at: 20))), MRR@20 \(String(format: "%.4f", metrics.mrr(at: 20)))")
 
     let session = train.session(0).prefix(2).map { train.itemMap.ids[Int($0)] }

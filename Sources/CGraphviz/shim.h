@@ -33,9 +33,4 @@ static inline int nabla_gv_render_data(GVC_t *context, Agraph_t *graph, const ch
 static inline void nabla_gv_free_data(char *data) {
     gvFreeRenderData(data);
 }
-
-/// Renders a laid-out graph straight into a file; 0 on success.
-static inline int nabla_gv_render_file(GVC_t *context, Agraph_t *graph, const char *format, const char *path) {
-    return gvRenderFilename(context, graph, format, path);
-}
 #endif

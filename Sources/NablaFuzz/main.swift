@@ -82,9 +82,12 @@ let targets = [
         """.utf8)]) { bytes in
         _ = try SearchSpace.parse(Data(bytes), source: "fuzz.json")
     },
+    // A journal with valid checksums: a complete trial and a failed one. Almost every mutation
+    // fails a checksum, the check that stands before the others.
     Target(name: "tuning journal reader", corpus: [Array(("""
-        {"format":"nabla-tuning-journal","settings":{"space":"{\\"name\\":\\"layers\\", \\"dtype\\":\\"int\\", \\"values\\":[8, 64], \\"step\\":8}"},"version":1}
-        {"parameters":{"layers":"16"},"seconds":1.5,"state":"complete","trial":1,"values":[0.25,0.3]}
+        {"format":"nabla-tuning-journal","settings":{"space":"{\\"name\\":\\"layers\\", \\"dtype\\":\\"int\\", \\"values\\":[8, 64], \\"step\\":8}"},"version":2,"checksum":"2dbd2f1d9aa6feb0"}
+        {"parameters":{"layers":"16"},"seconds":1.5,"state":"complete","trial":1,"values":[0.25,0.3],"checksum":"1d557be63e3f0f4a"}
+        {"parameters":{"layers":"24"},"reason":"epoch 1, step 1: the loss is nan","seconds":0.2,"state":"failed","trial":2,"values":[],"checksum":"c41a4eca0610ef98"}
 
         """).utf8)]) { bytes in
         _ = try TuningJournal.parse(Data(bytes), source: "fuzz.jsonl")

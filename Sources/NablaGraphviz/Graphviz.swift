@@ -1,5 +1,6 @@
 import CGraphviz
 import Foundation
+import NablaNN
 import Synchronization
 
 /// The output formats Graphviz renders to.
@@ -55,16 +56,14 @@ public enum Graphviz {
         }
     }
 
-    /// Renders `dot` to `format` straight into the file at `url`.
+    /// Renders `dot` to `format` in memory, then writes the file at `url` atomically (a
+    /// temporary file renamed into place: a symbolic link at `url` is replaced, never followed;
+    /// a folder or a special file there is refused).
+    ///
+    /// - Throws: ``GraphvizError``, or ``SafeTensorsError/io(path:detail:)`` when the file
+    ///   cannot be written.
     public static func render(dot: String, format: GraphvizFormat, to url: URL) throws {
-        try library.withLock { context in
-            try context.withLaidOutGraph(dot) { graph in
-                let status = nabla_gv_render_file(context.handle, graph, format.rawValue, url.path)
-                guard status == 0 else {
-                    throw GraphvizError(stage: "rendering to \(url.path)", message: context.takeMessages() ?? "status \(status)")
-                }
-            }
-        }
+        try AtomicFile.write(render(dot: dot, format: format), to: url)
     }
 
     /// The one libgvc context, behind the lock that serialises every call into the library.

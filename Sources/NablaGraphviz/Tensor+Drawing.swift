@@ -12,7 +12,8 @@ extension Tensor {
         try Graphviz.render(dot: graphDOT(options), format: format)
     }
 
-    /// This tensor's computation graph rendered into a file.
+    /// This tensor's computation graph rendered into a file, written atomically (see
+    /// ``Graphviz/render(dot:format:to:)``).
     public func renderGraph(_ format: GraphvizFormat, to url: URL, options: DOTOptions = DOTOptions()) throws {
         try Graphviz.render(dot: graphDOT(options), format: format, to: url)
     }

@@ -142,7 +142,7 @@ func evaluateWithProgress<Scorer: NextItemScorer>(
     let total = data.eventCount - data.sessionCount
     var bar = ProgressBar(title: "evaluate \(name)", total: total)
     let start = Date()
-    let metrics = Evaluator.evaluate(&scorer, on: data, batchSize: options.evaluationBatchSize,
+    let metrics = try Evaluator.evaluate(&scorer, on: data, batchSize: options.evaluationBatchSize,
                                      cutoffs: try options.parsedCutoffs(), mode: try options.parsedMode(),
                                      threads: threads) { bar.update($0) }
     bar.finish()

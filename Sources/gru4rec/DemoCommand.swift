@@ -4,6 +4,7 @@ import GRU4Rec
 import Nabla
 import NablaKernels
 import NablaGraphviz
+import NablaNN
 
 /// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with
 /// POP and first-order Markov, shows recommendations, explains two of them by attribution, and
@@ -22,6 +23,11 @@ struct DemoCommand: ParsableCommand {
         ComputeThreads.set(1)
         let folder = URL(fileURLWithPath: output)
         let files = try DemoShop.write(to: folder)
+        // The files written after training are checked (and locked) now, so a FIFO or a folder
+        // in the way stops the demo before it trains.
+        for name in ["demo-model.safetensors", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg"] {
+            try OutputFiles.claim(folder.appendingPathComponent(name).path, option: "--output", overwrite: true)
+        }
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")
         let train = try readTraining(files.train.path, columns: SessionColumns())
         let test = SessionData.test(try SessionTSVReader.read(files.test), source: files.test.path, itemMap: train.itemMap)
@@ -68,8 +74,8 @@ struct DemoCommand: ParsableCommand {
             print("   the earlier item, \(session[0]), " + (earlier > 0 ? "raised" : "lowered") + " the score of \(target) by "
                 + String(format: "%.2f", abs(earlier)) + (shares.map { String(format: " (%.0f%% of the total)", $0[0] * 100) } ?? ""))
             let picture = folder.appendingPathComponent("demo-why-\(target.lowercased().replacingOccurrences(of: " ", with: "-")).svg")
-            try Graphviz.render(dot: attribution.dot(itemMap: train.itemMap, title: "Why \(target) after [\(session.joined(separator: ", "))]?"),
-                                format: .svg, to: picture)
+            try AtomicFile.write(Graphviz.render(dot: attribution.dot(itemMap: train.itemMap, title: "Why \(target) after [\(session.joined(separator: ", "))]?"),
+                                                 format: .svg), to: picture)
             print("   drew \(picture.path)\n")
         }
 
@@ -98,6 +104,7 @@ struct DemoCommand: ParsableCommand {
         let hidden = model.step([itemMap.row(of: "Camera") ?? 0], states: &states)
         let columns = ["Memory Card", "Camera Bag", "Phone Case"].compactMap { itemMap.row(of: $0) }
         let scores = model.scores(hidden, columns: columns)
-        try scores.renderGraph(.svg, to: url, options: DOTOptions(title: "GRU4Rec: one step for the session [Camera], scoring three items"))
+        try AtomicFile.write(scores.renderGraph(.svg, options: DOTOptions(title: "GRU4Rec: one step for the session [Camera], scoring three items")),
+                             to: url)
     }
 }

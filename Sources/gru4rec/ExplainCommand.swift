@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import NablaGraphviz
+import NablaNN
 
 /// `gru4rec explain`: how much each item of a session contributed to a recommendation, by
 /// autodiff; or, with `--deletion-test`, how faithful those attributions are on test sessions.
@@ -59,10 +60,7 @@ struct ExplainCommand: ParsableCommand {
     func validate() throws {
         _ = try parsedMethod()
         _ = try parsedBaseline()
-        if let draw {
-            _ = try drawingFormat(draw)
-            try OutputFiles.checkWritable(draw, option: "--draw")
-        }
+        if let draw { _ = try drawingFormat(draw) }
         if deletionTest != nil {
             guard items == nil, itemsFile == nil, target == nil, draw == nil else {
                 throw ValidationError("--deletion-test explains test sessions: it takes no --items, --items-file, --target or --draw")
@@ -77,6 +75,11 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let draw {
+            let inputs = [OutputPath.Input(option: "--model", path: model)]
+                + (itemsFile.map { $0 == "-" ? [] : [OutputPath.Input(option: "--items-file", path: $0)] } ?? [])
+            try OutputFiles.claim(draw, option: "--draw", overwrite: true, inputs: inputs)
+        }
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         if let deletionTest {
             try runDeletionTest(loaded, testFile: deletionTest)
@@ -90,7 +93,7 @@ struct ExplainCommand: ParsableCommand {
         printAttribution(attribution, itemMap: loaded.itemMap)
         if let draw {
             let dot = attribution.dot(itemMap: loaded.itemMap, title: "Why \(targetID) after this session?")
-            try Graphviz.render(dot: dot, format: try drawingFormat(draw), to: URL(fileURLWithPath: draw))
+            try AtomicFile.write(Graphviz.render(dot: dot, format: try drawingFormat(draw)), to: URL(fileURLWithPath: draw))
             print("drew \(draw)")
         }
     }

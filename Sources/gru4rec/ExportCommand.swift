@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The file to write.")
     var output: String
 
-    @Flag(help: "Replace the output file if it exists.")
+    @Flag(help: "Replace the output file if it exists (a folder, FIFO, device or socket is never replaced).")
     var overwrite = false
 
     func validate() throws {
@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputFiles.checkNew(output, overwrite: overwrite, option: "output")
+        try OutputFiles.claim(output, option: "output", overwrite: overwrite, inputs: [OutputPath.Input(option: "--model", path: model)])
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         let file = try OfficialPyTorchModel.export(loaded.model, itemMap: loaded.itemMap, epochsCompleted: loaded.epochsCompleted)
         try file.write(to: URL(fileURLWithPath: output))

@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "The item ids in row order (the official item map's index order), one per line; needed when the file's metadata has no item_ids.")
     var items: String?
 
-    @Flag(help: "Replace the output file if it exists.")
+    @Flag(help: "Replace the output file if it exists (a folder, FIFO, device or socket is never replaced).")
     var overwrite = false
 
     func validate() throws {
@@ -34,7 +34,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputFiles.checkNew(to, overwrite: overwrite, option: "--to")
+        try OutputFiles.claim(to, option: "--to", overwrite: overwrite, inputs: [OutputPath.Input(option: "input", path: input)]
+                                + (items.map { [OutputPath.Input(option: "--items", path: $0)] } ?? []))
         let file = try SafeTensors.read(from: URL(fileURLWithPath: input))
         let loaded = try OfficialPyTorchModel.importModel(file, path: input, itemIDs: try items.map(readItemLines))
         try Checkpoint.save(loaded.model, itemMap: loaded.itemMap, epochsCompleted: loaded.epochsCompleted, to: URL(fileURLWithPath: to))

@@ -7,7 +7,9 @@ import Synchronization
 /// half-written can survive, because every file is written atomically (a temporary file renamed
 /// into place; a later write removes temporaries left by a killed writer). Inside
 /// ``deferringExit(_:)`` (the training loop) the handler only records the signal; the loop sees
-/// it between two steps, saves a checkpoint and then exits with the same status.
+/// it between two steps, saves a checkpoint and then exits with the same status. When that save
+/// fails, the process says so on standard error, with the reason, and exits with
+/// ``notSavedStatus`` instead: 128 + signal always means that what was being saved is saved.
 enum Interruption {
     private static let received = Atomic<Int32>(0)
     private static let deferring = Atomic<Bool>(false)
@@ -39,17 +41,37 @@ enum Interruption {
         sigprocmask(SIG_UNBLOCK, &signals, nil)
     }
 
+    /// The exit status of a run interrupted by a signal whose checkpoint (or model) could not be
+    /// saved: 75 (`EX_TEMPFAIL`), distinct from 128 + signal, which says it was saved.
+    static let notSavedStatus: Int32 = 75
+
     /// Runs `body` with exits deferred: a signal is recorded for `body` to act on. A signal that
-    /// arrived and was not acted on makes the process exit when `body` returns.
+    /// arrived and was not acted on makes the process exit when `body` returns. When `body` fails
+    /// after a signal arrived (its save could not be written), the failure is printed on standard
+    /// error and the process exits with ``notSavedStatus``.
     static func deferringExit<Result>(_ body: () throws -> Result) rethrows -> Result {
         deferring.store(true, ordering: .sequentiallyConsistent)
-        defer {
+        let result: Result
+        do {
+            result = try body()
+        } catch {
             deferring.store(false, ordering: .sequentiallyConsistent)
-            // A signal that came after `body` last looked: exit now, as the handler would have.
             let number = received.load(ordering: .sequentiallyConsistent)
-            if number != 0 { _exit(128 + number) }
+            guard number == 0 else { exitNotSaved(signal: number, because: error) }
+            throw error
         }
-        return try body()
+        deferring.store(false, ordering: .sequentiallyConsistent)
+        // A signal that came after `body` last looked: exit now, as the handler would have.
+        let number = received.load(ordering: .sequentiallyConsistent)
+        if number != 0 { _exit(128 + number) }
+        return result
+    }
+
+    /// Says on standard error that the run was interrupted by `signal` and `error` kept its
+    /// save from being written, then exits with ``notSavedStatus``.
+    static func exitNotSaved(signal: Int32, because error: Error) -> Never {
+        FileHandle.standardError.write(Data("error: interrupted by signal \(signal), and the file being saved could not be written: \(error)\n".utf8))
+        exit(notSavedStatus)
     }
 
     /// Exits with 128 + the recorded signal, if one was recorded.

@@ -1,53 +1,61 @@
 import ArgumentParser
 import Foundation
+import NablaNN
 
-/// Checks made on output paths before any long work starts, so a run never trains for an hour
-/// and then fails to save.
+/// Every file a command writes is claimed here before any long work starts (see
+/// ``OutputPath``): special files and folders are refused by name, so is an input of the same
+/// run, an existing file without `--overwrite`, and a name or folder the write would fail on;
+/// then the path is locked against other runs. The write itself is always atomic
+/// (``AtomicFile``, or ``FileSet`` for files that belong together).
 enum OutputFiles {
-    /// Throws unless `path` may be written: it does not exist yet, or `overwrite` allows replacing
-    /// it; and a file can be created there (see ``checkWritable(_:option:)``).
-    static func checkNew(_ path: String, overwrite: Bool, option: String) throws {
-        if FileManager.default.fileExists(atPath: path) && !overwrite {
-            throw ValidationError("\(option) \(path) exists: choose another name or pass --overwrite to replace it")
+    /// Checks and locks `path`, named by `option`: it may replace an existing file only when
+    /// `overwrite`; it must be none of `inputs`. `existing` phrases the refusal of an existing
+    /// file when the command has a better remedy than `--overwrite` alone.
+    static func claim(_ path: String, option: String, overwrite: Bool, inputs: [OutputPath.Input] = [],
+                      existing: String? = nil) throws {
+        do {
+            try OutputPath.check(path, mayReplace: overwrite, inputs: inputs)
+            try OutputPath.lock(path)
+        } catch let problem as OutputPath.Problem {
+            if problem.kind == .exists, let existing { throw ValidationError("\(option) \(path) \(existing)") }
+            throw message(problem, option: option)
         }
-        try checkWritable(path, option: option)
     }
 
-    /// Throws unless a file can be created at `path`: its folder exists and is writable (a
-    /// temporary file is created there and removed), and `path` is not a folder.
+    /// Checks and locks `folder`, named by `option`, for the set of files `names` written there
+    /// together (see ``FileSet``).
+    static func claimSet(_ folder: String, names: [String], option: String, overwrite: Bool, inputs: [OutputPath.Input]) throws {
+        do {
+            try FileSet(names: names).check(folder, mayReplace: overwrite, inputs: inputs)
+            try OutputPath.lock(folder)
+        } catch let problem as OutputPath.Problem {
+            throw message(problem, option: option)
+        }
+    }
+
+    /// Throws unless a file can be written at `path` (replacing one there if need be): see
+    /// ``OutputPath/check(_:mayReplace:inputs:)``.
     static func checkWritable(_ path: String, option: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ValidationError("\(option) \(path): the folder \(folder) does not exist")
-        }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw ValidationError("\(option) \(path) is a folder; give a file name")
-        }
-        var probe = Array("\(folder)/.gru4rec-write-check-XXXXXX".utf8CString)
-        let descriptor = mkstemp(&probe)
-        guard descriptor >= 0 else {
-            throw ValidationError("\(option) \(path): cannot write in \(folder): \(String(cString: strerror(errno)))")
-        }
-        close(descriptor)
-        unlink(probe)
+        do { try OutputPath.check(path, mayReplace: true) } catch let problem as OutputPath.Problem { throw message(problem, option: option) }
     }
 
-    /// Holds an exclusive lock on `path` for as long as the process runs, so two trainers never
-    /// write the same checkpoint or model. The lock file `.NAME.lock` beside it is released by
-    /// the system when the process ends, however it ends.
+    /// Holds an exclusive lock on `path` for as long as the process runs (see ``OutputPath/lock(_:)``).
     static func lock(_ path: String, option: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ValidationError("\(option) \(path): cannot create its lock file \(lockPath): \(String(cString: strerror(errno)))")
+        do { try OutputPath.lock(path) } catch let problem as OutputPath.Problem { throw message(problem, option: option) }
+    }
+
+    /// Whether `first` and `second` name the same file: the same device and inode when both
+    /// exist, else the same standardised path.
+    static func sameFile(_ first: String, _ second: String) -> Bool {
+        if let a = OutputPath.identity(first), let b = OutputPath.identity(second) { return a == b }
+        return URL(fileURLWithPath: first).standardizedFileURL == URL(fileURLWithPath: second).standardizedFileURL
+    }
+
+    /// `problem` as the command's error, naming the option.
+    private static func message(_ problem: OutputPath.Problem, option: String) -> ValidationError {
+        if problem.kind == .locked {
+            return ValidationError("\(option) \(problem.description.replacingOccurrences(of: "another run", with: "another gru4rec run"))")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw ValidationError("\(option) \(path) is being written by another gru4rec run (it holds \(lockPath))")
-        }
-        // The descriptor stays open until the process exits: that is the lock.
+        return ValidationError("\(option) \(problem)")
     }
 }

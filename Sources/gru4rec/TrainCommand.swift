@@ -3,6 +3,7 @@ import Foundation
 import GRU4Rec
 import Nabla
 import NablaKernels
+import NablaNN
 
 /// `gru4rec train`: trains a model, optionally evaluates and saves it.
 struct TrainCommand: ParsableCommand {
@@ -103,7 +104,7 @@ struct TrainCommand: ParsableCommand {
         return individual.compactMap { name, value in value.map { (name, $0) } }
     }
 
-    @Flag(help: "Replace an existing --checkpoint file of another run (without it such a file is refused).")
+    @Flag(help: "Replace an existing --save or --checkpoint file of another run (without it such a file is refused).")
     var overwrite = false
 
     func validate() throws {
@@ -116,7 +117,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
-        try checkOutputs()
+        let interruptCheckpoint = try checkOutputs()
         warnIfNothingIsKept()
         let data = try readTrainingData()
         // The test file is read before training, so a test file the model cannot be evaluated on
@@ -126,7 +127,7 @@ struct TrainCommand: ParsableCommand {
         trainer.threadTuner = threadOptions.tuner()
         let model = trainer.model
         print("parameters: \(model.configuration.parameterString)")
-        let summaries = try train(trainer, epochs: epochs)
+        let summaries = try train(trainer, epochs: epochs, interruptCheckpoint: interruptCheckpoint)
         printTable(["epoch", "loss", "predictions/s", "seconds"], summaries.map {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
@@ -155,8 +156,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Every path is checked before anything is read or trained: the test file can be read, and
-    /// every output can be written (and is locked against other runs).
-    func checkOutputs() throws {
+    /// every output can be written (and is locked against other runs), the checkpoint an
+    /// interrupt writes included. Returns that checkpoint's path, or why there is none.
+    func checkOutputs() throws -> Result<String, Error> {
         if let test {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: test, isDirectory: &isFolder), !isFolder.boolValue,
@@ -164,22 +166,43 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--test \(test) is not a readable file")
             }
         }
+        let inputs = ([("--train", train), ("--test", test), ("--resume", resume)] as [(String, String?)]).compactMap { option, path in
+            path.map { OutputPath.Input(option: option, path: $0) }
+        }
         if let save {
-            try OutputFiles.checkWritable(save, option: "--save")
-            try OutputFiles.lock(save, option: "--save")
+            try OutputFiles.claim(save, option: "--save", overwrite: overwrite, inputs: inputs)
         }
-        if let checkpoint {
-            try OutputFiles.checkWritable(checkpoint, option: "--checkpoint")
-            let continuing = resume.map { URL(fileURLWithPath: $0).standardizedFileURL == URL(fileURLWithPath: checkpoint).standardizedFileURL } ?? false
-            if FileManager.default.fileExists(atPath: checkpoint) && !continuing && !overwrite {
-                throw ValidationError("--checkpoint \(checkpoint) already exists; continue that run with --resume \(checkpoint), "
-                    + "or pass --overwrite to replace it")
-            }
-            let sameFile = save.map { URL(fileURLWithPath: $0).standardizedFileURL == URL(fileURLWithPath: checkpoint).standardizedFileURL } ?? false
-            if !sameFile { try OutputFiles.lock(checkpoint, option: "--checkpoint") }
-        }
+        guard let checkpoint else { return claimInterruptCheckpoint(inputs: inputs) }
+        let continuing = resume.map { OutputFiles.sameFile($0, checkpoint) } ?? false
+        try OutputFiles.claim(checkpoint, option: "--checkpoint", overwrite: overwrite || continuing,
+                              inputs: continuing ? inputs.filter { $0.option != "--resume" } : inputs,
+                              existing: "already exists; continue that run with --resume \(checkpoint), or pass --overwrite to replace it")
+        return .success(checkpoint)
     }
 
+    /// Without `--checkpoint`, an interrupt saves to `gru4rec-interrupted.safetensors` in the
+    /// current folder, or to `gru4rec-interrupted-2.safetensors`, `-3`, ... when that name holds
+    /// another run's file or is locked by a running one: the name is chosen, checked and locked
+    /// now. When none can be written, says so now and returns why.
+    func claimInterruptCheckpoint(inputs: [OutputPath.Input]) -> Result<String, Error> {
+        var failure: Error = ValidationError("no free name for the interrupt checkpoint in the current folder")
+        for number in 1...100 {
+            let name = number == 1 ? "gru4rec-interrupted.safetensors" : "gru4rec-interrupted-\(number).safetensors"
+            do {
+                try OutputPath.check(name, mayReplace: false, inputs: inputs)
+                try OutputPath.lock(name)
+                return .success(name)
+            } catch let problem as OutputPath.Problem where [.exists, .locked, .input].contains(problem.kind) {
+                continue
+            } catch {
+                failure = error
+                break
+            }
+        }
+        FileHandle.standardError.write(Data(("warning: an interrupt could not save a checkpoint: \(failure) "
+            + "(give --checkpoint FILE to choose where)\n").utf8))
+        return .failure(failure)
+    }
     /// Reads the training file, stopping as soon as the data read would not fit in memory.
     func readTrainingData() throws -> SessionData {
         let data = try readTraining(train, columns: columnOptions.columns, memoryLimit: availableMemory)
@@ -227,15 +250,17 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Trains to `epochs` epochs with checkpoints; on SIGINT, SIGTERM or SIGHUP saves a
-    /// checkpoint between two steps and exits with 128 + signal.
-    func train(_ trainer: SessionTrainer<GRU4RecModel<Float>>, epochs: Int) throws -> [EpochSummary] {
+    /// checkpoint between two steps (to `--checkpoint`, else to `interruptCheckpoint`, chosen and
+    /// locked before training) and exits with 128 + signal; when it cannot be saved, says why on
+    /// standard error and exits with ``Interruption/notSavedStatus``.
+    func train(_ trainer: SessionTrainer<GRU4RecModel<Float>>, epochs: Int, interruptCheckpoint: Result<String, Error>) throws -> [EpochSummary] {
         let checkpointURL = checkpoint.map { URL(fileURLWithPath: $0) }
         return try Interruption.deferringExit {
             let summaries = try (detectAnomaly ? withAnomalyDetection : { try $0() }) {
                 try trainWithProgress(trainer: trainer, epochs: epochs, checkpoint: checkpointURL, checkpointEvery: checkpointEvery)
             }
             if Interruption.signal != 0 {
-                let saved = checkpointURL ?? URL(fileURLWithPath: "gru4rec-interrupted.safetensors")
+                let saved = URL(fileURLWithPath: try interruptCheckpoint.get())
                 try Checkpoint.saveTraining(trainer, to: saved)
                 print("interrupted by signal \(Interruption.signal): saved \(saved.path); continue with --resume \(saved.path)")
                 Interruption.exitIfSignalled()

@@ -11,9 +11,11 @@ struct TuneCommand: ParsableCommand {
         discussion: """
         Each trial trains GRU4Rec on --train with -p and a point of the parameter space (the space's values
         win), measures the metric on the validation data after every epoch, and is stopped early when it is
-        below the median of earlier complete trials at the same epoch. The last line is the best setting in
-        the -p form. With --journal the search can be interrupted (Ctrl-C) and continued by running the
-        same command again. Example, the official cross-entropy space on a split made by preprocess:
+        below the median of earlier complete trials at the same epoch. A trial whose setting is refused or
+        needs more memory than is available, or whose loss diverges, is shown as failed with its reason and
+        the search goes on. The last line is the best setting in the -p form. With --journal the search can
+        be interrupted (Ctrl-C) and continued by running the same command again. Example, the official
+        cross-entropy space on a split made by preprocess:
           gru4rec tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
             --trials 50 -p loss=cross-entropy,n_epochs=5,logq=1 --metric mrr --journal tune.jsonl
         """)
@@ -88,10 +90,13 @@ struct TuneCommand: ParsableCommand {
             try OutputFiles.lock(journal, option: "--journal")
         }
         let (training, validation) = try readData()
+        try checkMemory(smallestConfiguration(of: searchSpace, itemCount: training.itemMap.count), training: training,
+                        validation: validation, purpose: "every trial of this search: ")
+        let bounds = try trialBounds(searchSpace)
         var openedJournal: TuningJournal?
         if let journal {
             let opened = try TuningJournal.open(URL(fileURLWithPath: journal), space: searchSpace,
-                                                settings: settings(training: training, validation: validation))
+                                                settings: settings(training: training, validation: validation), bounds: bounds)
             if opened.droppedIncompleteLine { print("note: \(journal) ended in an incomplete line (a write cut short); it was dropped") }
             if !opened.records.isEmpty { print("continuing \(journal): \(opened.records.count) trials done") }
             openedJournal = opened
@@ -99,7 +104,7 @@ struct TuneCommand: ParsableCommand {
         print("parameter space (\(space)):")
         for line in searchSpace.jsonLines.split(separator: "\n") { print("  \(line)") }
         var search = HyperparameterSearch(space: searchSpace, sampler: TreeParzenEstimator(seed: seed, startupTrials: startupTrials),
-                                          pruner: noPruning ? nil : MedianPruner(), journal: openedJournal)
+                                          pruner: noPruning ? nil : MedianPruner(), journal: openedJournal, bounds: bounds)
         let table = TrialTable(space: searchSpace, metricName: metricName)
         table.printHeader()
         for record in search.history { table.printRow(record) }
@@ -109,7 +114,7 @@ struct TuneCommand: ParsableCommand {
         // when the search continues); the finished trials and the best so far are printed first.
         try Interruption.deferringExit {
             let done = try search.run(trials: trials, objective: { trial in
-                try runTrial(trial, training: training, validation: validation)
+                runTrial(trial, training: training, validation: validation)
             }, finished: { record, history in
                 table.printRow(record)
                 reportProgress(history: history, startCount: startCount, start: start)
@@ -132,13 +137,7 @@ struct TuneCommand: ParsableCommand {
         let searchSpace = try SearchSpace.read(URL(fileURLWithPath: space))
         let base = try GRU4RecConfiguration(parameters: fixed)
         for parameter in searchSpace.parameters {
-            let texts: [String]
-            switch parameter.domain {
-            case .integer(let low, let high, _, _): texts = [String(low), String(high)]
-            case .real(let low, let high, _, _): texts = [parameter.text(of: low), parameter.text(of: high)]
-            case .categorical(let values): texts = values
-            }
-            for text in texts {
+            for text in extremeTexts(of: parameter) {
                 var configuration = base
                 do { try configuration.apply("\(parameter.name)=\(text)") } catch {
                     throw DataError(file: space, "parameter '\(parameter.name)' cannot take the value \(text): \(error)")
@@ -146,6 +145,61 @@ struct TuneCommand: ParsableCommand {
             }
         }
         return searchSpace
+    }
+
+    /// The values of `parameter` at the ends of its range (its bounds), or all its categories.
+    func extremeTexts(of parameter: SearchParameter) -> [String] {
+        switch parameter.domain {
+        case .integer(let low, let high, _, _): return [String(low), String(high)]
+        case .real(let low, let high, _, _): return [parameter.text(of: low), parameter.text(of: high)]
+        case .categorical(let values): return values
+        }
+    }
+
+    /// What a trial can report: a metric from 0 to 1, after each of at most as many epochs as the
+    /// fixed parameters or the space allow.
+    func trialBounds(_ searchSpace: SearchSpace) throws -> TrialBounds {
+        let base = try GRU4RecConfiguration(parameters: fixed)
+        var epochs = base.epochs
+        for parameter in searchSpace.parameters {
+            for text in extremeTexts(of: parameter) {
+                var configuration = base
+                if (try? configuration.apply("\(parameter.name)=\(text)")) != nil { epochs = max(epochs, configuration.epochs) }
+            }
+        }
+        return TrialBounds(values: 0...1, steps: epochs)
+    }
+
+    /// The setting of the space that needs the least memory: the fixed parameters with each of
+    /// the space's parameters at whichever end of its range (or category) needs least. The
+    /// memory a parameter takes grows with its value, so each is chosen on its own.
+    func smallestConfiguration(of searchSpace: SearchSpace, itemCount: Int) throws -> GRU4RecConfiguration {
+        var smallest = try GRU4RecConfiguration(parameters: fixed)
+        for parameter in searchSpace.parameters {
+            let candidates = extremeTexts(of: parameter).compactMap { text -> GRU4RecConfiguration? in
+                var configuration = smallest
+                return (try? configuration.apply("\(parameter.name)=\(text)")) == nil ? nil : configuration
+            }
+            func bytes(_ configuration: GRU4RecConfiguration) -> Int { MemoryEstimate.trainingBytes(configuration, itemCount: itemCount) }
+            smallest = candidates.min { bytes($0) < bytes($1) } ?? smallest
+        }
+        return smallest
+    }
+
+    /// Throws unless training `configuration` fits in the available memory, as `train` checks it:
+    /// the process, both data sets as read, and training (the model, Adagrad's state, one step's
+    /// working memory, the sample cache).
+    ///
+    /// - Throws: `DataError` naming --train with the estimate and what is available.
+    func checkMemory(_ configuration: GRU4RecConfiguration, training: SessionData, validation: SessionData, purpose: String) throws {
+        let trainingBytes = MemoryEstimate.trainingBytes(configuration, itemCount: training.itemMap.count)
+        let dataBytes = [training, validation].map {
+            MemoryEstimate.sessionDataBytes(events: $0.eventCount, sessions: $0.sessionCount, items: $0.itemMap.count)
+        }.reduce(0, +)
+        let peak = trainingBytes >= Int.max / 4 ? Int.max / 2 : MemoryEstimate.processBytes + dataBytes + trainingBytes
+        try MemoryEstimate.check(peak, available: MemoryEstimate.availableBytes,
+                                 for: purpose + "training \(training.itemMap.count) items with layers \(configuration.layers), "
+                                    + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)
     }
 
     /// The training data and the validation data (read, or split off the training file).
@@ -176,27 +230,47 @@ struct TuneCommand: ParsableCommand {
         return (training, validation)
     }
 
-    /// What defines this search, for the journal: continuing with other settings is refused.
+    /// What defines this search, for the journal: continuing with other settings is refused. The
+    /// data are known by their content digest besides their source and size, so the same file
+    /// with two item ids swapped is another search's data.
     func settings(training: SessionData, validation: SessionData) throws -> [String: String] {
         [
             "fixed": try GRU4RecConfiguration(parameters: fixed).parameterString,
             "metric": "\(metric)@\(cutoff)", "rank_mode": rankMode, "seed": String(seed),
             "startup_trials": String(startupTrials), "pruning": noPruning ? "off" : "median",
-            "training_data": "\(training.source): \(training.eventCount) events",
-            "validation_data": "\(validation.source): \(validation.eventCount) events",
+            "training_data": "\(training.source): \(training.eventCount) events, content digest \(training.contentDigest())",
+            "validation_data": "\(validation.source): \(validation.eventCount) events, content digest \(validation.contentDigest())",
         ]
     }
 
     /// Trains one trial's model epoch by epoch, measuring the metric on the validation data after
     /// each, until its last epoch, the pruner stops it, or a signal arrives.
-    func runTrial(_ trial: HyperparameterSearch.Trial, training: SessionData, validation: SessionData) throws
+    ///
+    /// A setting the configuration refuses, one that needs more memory than is available, and a
+    /// training or evaluation that fails (a loss that is not finite) make the trial fail, with
+    /// the reason and the values of the epochs it finished; the search records it and goes on.
+    func runTrial(_ trial: HyperparameterSearch.Trial, training: SessionData, validation: SessionData)
         -> HyperparameterSearch.Outcome {
+        var values: [Double] = []
+        do {
+            return try trainTrial(trial, training: training, validation: validation, values: &values)
+        } catch let error as DataError {
+            return .failed(values, reason: error.message)
+        } catch {
+            return .failed(values, reason: "\(error)")
+        }
+    }
+
+    /// ``runTrial(_:training:validation:)``'s work, appending the metric after each epoch to
+    /// `values`; throws what makes the trial fail.
+    func trainTrial(_ trial: HyperparameterSearch.Trial, training: SessionData, validation: SessionData,
+                    values: inout [Double]) throws -> HyperparameterSearch.Outcome {
         var configuration = try GRU4RecConfiguration(parameters: fixed)
         try configuration.apply(trial.parameterString)
+        try checkMemory(configuration, training: training, validation: validation, purpose: "")
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: training.itemMap.count)
         let trainer = SessionTrainer(model: model, data: training)
         trainer.threadTuner = threadOptions.tuner()
-        var values: [Double] = []
         for epoch in 1...configuration.epochs {
             var bar = ProgressBar(title: "trial \(trial.number)/\(trials) epoch \(epoch)/\(configuration.epochs)", total: trainer.eventsPerEpoch)
             let summary = try trainer.trainEpoch(reportEvery: 50, progress: { bar.update($0.events, note: "loss \(fixed4($0.meanLoss))") },
@@ -204,7 +278,7 @@ struct TuneCommand: ParsableCommand {
             bar.finish()
             if summary.interrupted { return .abandoned }
             var scorer = SessionModelScorer(model: model)
-            let metrics = Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
+            let metrics = try Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
                                              threads: threadOptions.threads)
             if Interruption.signal != 0 { return .abandoned }
             values.append(metric == "mrr" ? metrics.mrr(at: cutoff) : metrics.recall(at: cutoff))
@@ -222,15 +296,26 @@ struct TuneCommand: ParsableCommand {
         let ranThisTime = number - startCount
         let left = Double(trials - number) * elapsed / Double(max(ranThisTime, 1))
         let best = history.best.map { "best \(metricName) \(fixed4($0.value)) (trial \($0.number))" } ?? "no complete trial yet"
-        FileHandle.standardError.write(Data(("tuning: \(number)/\(trials) trials · \(best) · \(clock(elapsed)) elapsed · about \(clock(left)) left\n").utf8))
+        let failed = history.count(where: { $0.state == .failed })
+        let failures = failed == 0 ? "" : " · \(failed) failed"
+        FileHandle.standardError.write(Data(("tuning: \(number)/\(trials) trials · \(best)\(failures) · \(clock(elapsed)) elapsed · "
+            + "about \(clock(left)) left\n").utf8))
     }
 
     /// The best trial and its full parameter string, last.
+    ///
+    /// - Throws: `DataError` naming the space when every trial of a finished search failed: there
+    ///   is no setting to give.
     func printBest(_ search: HyperparameterSearch) throws {
-        let pruned = search.history.filter { $0.state == .pruned }.count
+        let pruned = search.history.count(where: { $0.state == .pruned })
+        let failed = search.history.count(where: { $0.state == .failed })
         let seconds = search.history.map(\.seconds).reduce(0, +)
-        print("\(search.history.count) trials (\(pruned) pruned), \(clock(seconds)) of training and validation")
+        print("\(search.history.count) trials (\(pruned) pruned, \(failed) failed), \(clock(seconds)) of training and validation")
         guard let best = search.history.best else {
+            if search.history.count >= trials, failed == search.history.count {
+                throw DataError(file: space, "all \(failed) trials failed (the table gives each one's reason): no setting of this "
+                    + "space could be trained; the first: \(search.history[0].failure ?? "no reason recorded")")
+            }
             print("no trial has completed yet")
             return
         }

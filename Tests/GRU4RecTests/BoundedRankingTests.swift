@@ -33,7 +33,7 @@ import Testing
                 }
             }
             for mode in RankMode.allCases {
-                let ranks = bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
+                let ranks = try bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
                 let expected = step.targets.enumerated().map { row, target in
                     let targetScore = scores[row][target]
                     return mode.rank(higher: scores[row].filter { $0 > targetScore }.count, equal: scores[row].filter { $0 == targetScore }.count)
@@ -47,8 +47,8 @@ import Testing
     @Test func anEvaluationGivesTheFiguresOfScoringEveryItem() throws {
         let (model, data) = try trainedModel()
         var bounded = SessionModelScorer(model: model), full = SessionModelScorer(model: model, boundedRanking: false)
-        let fast = Evaluator.evaluate(&bounded, on: data, cutoffs: [1, 5, 20])
-        let every = Evaluator.evaluate(&full, on: data, cutoffs: [1, 5, 20])
+        let fast = try Evaluator.evaluate(&bounded, on: data, cutoffs: [1, 5, 20])
+        let every = try Evaluator.evaluate(&full, on: data, cutoffs: [1, 5, 20])
         #expect(!full.lastRanksUsedBounds && bounded.lastRanksUsedBounds == ItemTableRanker.isAvailable)
         #expect(fast.predictions == every.predictions)
         // The full product rounds in another order: a target within an ulp of another item may
@@ -64,11 +64,11 @@ import Testing
         let (model, _) = try trainedModel()
         var scorer = SessionModelScorer(model: model)
         let inputs = [1, 2, 3], fresh: [Int?] = [nil, nil, nil], targets = [7, 7, 7]
-        let before = scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
+        let before = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
         #expect(before.contains { $0 > 1 })
         // Item 7 gets a huge bias: it now ranks first for every session.
         model.output.bias.updateScalars { $0[7] = 1_000 }
-        let after = scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
+        let after = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
         #expect(after == [1, 1, 1])
     }
 

@@ -84,7 +84,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1024; exec \"$0\" \"$@\"", command,
-                             "train", "--train", train, "-p", parameters + ",seed=7", "--save", model]
+                             "train", "--train", train, "-p", parameters + ",seed=7", "--save", model, "--overwrite"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -52,13 +52,13 @@ import Testing
     @Test func evaluatorCountsEveryEventAfterTheFirstOfASession() throws {
         let data = try sessions([[0, 1, 2], [3, 0], [2, 1, 3, 0]])
         var scorer = FixedScorer(row: [0.4, 0.3, 0.2, 0.1])
-        let metrics = Evaluator.evaluate(&scorer, on: data, batchSize: 2, cutoffs: [1, 2, 4])
+        let metrics = try Evaluator.evaluate(&scorer, on: data, batchSize: 2, cutoffs: [1, 2, 4])
         // Targets 1, 2, 0, 1, 3, 0 have ranks 2, 3, 1, 2, 4, 1.
         #expect(metrics.predictions == 6)
         #expect(metrics.recall(at: 1) == 2.0 / 6)
         #expect(metrics.recall(at: 2) == 4.0 / 6)
         #expect(abs(metrics.mrr(at: 4) - (0.5 + 1.0 / 3 + 1 + 0.5 + 0.25 + 1) / 6) < 1e-12)
-        let threaded = Evaluator.evaluate(&scorer, on: data, batchSize: 2, cutoffs: [1, 2, 4], threads: 2)
+        let threaded = try Evaluator.evaluate(&scorer, on: data, batchSize: 2, cutoffs: [1, 2, 4], threads: 2)
         #expect(threaded == metrics)
     }
 
@@ -83,8 +83,8 @@ import Testing
         let testing = SessionData.test(try SessionTSVReader.read(test), source: test.path, itemMap: training.itemMap)
         var popularity = PopularityScorer(training: training)
         var markov = MarkovScorer(training: training)
-        let pop = Evaluator.evaluate(&popularity, on: testing, cutoffs: [20])
-        let chain = Evaluator.evaluate(&markov, on: testing, cutoffs: [20])
+        let pop = try Evaluator.evaluate(&popularity, on: testing, cutoffs: [20])
+        let chain = try Evaluator.evaluate(&markov, on: testing, cutoffs: [20])
         // Reference: an independent implementation of the official evaluation rules.
         #expect(pop.predictions == 10_152)
         #expect(abs(pop.recall(at: 20) - 0.0894) < 5e-5 && abs(pop.mrr(at: 20) - 0.0264) < 5e-5)

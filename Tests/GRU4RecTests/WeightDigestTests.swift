@@ -1,27 +1,40 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaKernels
 import NablaNN
 import Testing
 
 /// GRU4Rec trained on the session machinery gives, bit for bit, the weights that the earlier
 /// GRU4Rec-only trainer gave: each fixture in `Fixtures/` was saved by that trainer
-/// (`gru4rec train --train demo_train.tsv -p PARAMETERS --save NAME.safetensors`), and the digest
-/// beside it is FNV-1a 64 over its tensors (name, then little-endian bytes, sorted by name).
-/// Loading the fixtures also proves that model files of that version still load.
+/// (`gru4rec train --train demo_train.tsv -p PARAMETERS --save NAME.safetensors`) on a CPU for
+/// which OpenBLAS chose its `Cooperlake` kernels, and the digest beside it is FNV-1a 64 over its
+/// tensors (name, then little-endian bytes, sorted by name). Loading the fixtures also proves
+/// that model files of that version still load.
+///
+/// OpenBLAS picks its kernels by CPU, and kernels of other cores sum products in another order,
+/// so the last bits of trained weights depend on the core. Each run therefore lists the digest
+/// recorded for each core seen: on those cores the weights must be the same to the last bit. On
+/// every core but the fixtures' the weights must also agree with the fixture to within the
+/// rounding of two epochs (relative 2e-3 of values above 0.01: the differences grow to about
+/// 4e-4 between the `Cooperlake` and `Prescott` kernels), and on a core not listed the test
+/// prints the digest to record for it.
 @Suite struct WeightDigestTests {
-    static let runs: [(name: String, parameters: String, digest: String)] = [
+    static let runs: [(name: String, parameters: String, digests: [String: String])] = [
         ("constrained-xe", "loss=cross-entropy,logq=1.0,layers=16,batch_size=16,dropout_p_hidden=0.2,learning_rate=0.1,momentum=0.3,n_sample=8,sample_alpha=0.5,n_epochs=2,seed=7",
-         "755d000ebf7866a0"),
+         ["Cooperlake": "755d000ebf7866a0", "Prescott": "127d9b54c931cdf2"]),
         ("embedding-bprmax-original", "loss=bpr-max,embedding=12,constrained_embedding=False,layers=16/8,batch_size=16,dropout_p_embed=0.2,dropout_p_hidden=0.1,learning_rate=0.05,momentum=0.2,n_sample=8,elu_param=0.5,bpreg=1.0,gru_formulation=original,n_epochs=2,seed=3",
-         "27d1f08939f06377"),
+         ["Cooperlake": "27d1f08939f06377", "Prescott": "437939edab719f0a"]),
         ("onehot-top1max", "loss=top1-max,embedding=0,constrained_embedding=False,layers=16/8,batch_size=16,dropout_p_embed=0.1,dropout_p_hidden=0.1,learning_rate=0.05,momentum=0.1,n_sample=8,n_epochs=2,seed=5",
-         "515a18204025e398"),
+         ["Cooperlake": "515a18204025e398", "Prescott": "01a2b9e96c70ca8d"]),
         ("onehot-bpr-original", "loss=bpr,embedding=0,constrained_embedding=False,layers=8,batch_size=8,learning_rate=0.05,n_sample=4,gru_formulation=original,n_epochs=2,seed=9",
-         "3452ae92caf3919e"),
+         ["Cooperlake": "3452ae92caf3919e", "Prescott": "5944e53b3d0fafb1"]),
         ("constrained-top1-nosample", "loss=top1,layers=12/8,batch_size=8,learning_rate=0.05,momentum=0.1,n_sample=0,n_epochs=2,seed=11",
-         "8127b3d152a1db44"),
+         ["Cooperlake": "8127b3d152a1db44", "Prescott": "852b6d1fecd890c7"]),
     ]
+
+    /// The OpenBLAS core the fixtures were saved with.
+    static let fixtureCore = "Cooperlake"
 
     static var fixtures: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -52,12 +65,22 @@ import Testing
         let trainer = SessionTrainer(model: model, data: data)
         for _ in 0..<configuration.epochs { try trainer.trainEpoch() }
 
-        #expect(Self.digest(model) == run.digest, "\(name): the trained weights changed")
+        let core = ComputeThreads.blasCoreName
         let earlier = try Checkpoint.load(Self.fixtures.appendingPathComponent("\(name).safetensors"), as: Float.self)
-        #expect(Self.digest(earlier.model) == run.digest, "\(name): the fixture did not load as it was saved")
+        #expect(Self.digest(earlier.model) == run.digests[Self.fixtureCore], "\(name): the fixture did not load as it was saved")
+        if let recorded = run.digests[core] {
+            #expect(Self.digest(model) == recorded, "\(name): the trained weights changed on the OpenBLAS core \(core)")
+        } else {
+            print("\(name): no digest recorded for the OpenBLAS core \(core); this build trains \(Self.digest(model))")
+        }
         for (trained, saved) in zip(model.namedParameters(), earlier.model.namedParameters()) {
             #expect(trained.name == saved.name)
-            #expect(trained.tensor.scalars.map(\.bitPattern) == saved.tensor.scalars.map(\.bitPattern), "\(trained.name) differs")
+            if core == Self.fixtureCore {
+                #expect(trained.tensor.scalars.map(\.bitPattern) == saved.tensor.scalars.map(\.bitPattern), "\(trained.name) differs")
+            } else {
+                let worst = zip(trained.tensor.scalars, saved.tensor.scalars).map { abs($0 - $1) / max(abs($1), 1e-2) }.max() ?? 0
+                #expect(worst <= 2e-3, "\(trained.name) differs from the fixture by \(worst) (relative) on the OpenBLAS core \(core)")
+            }
         }
     }
 }

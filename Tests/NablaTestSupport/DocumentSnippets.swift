@@ -103,9 +103,54 @@ public enum DocumentSnippets {
         #expect(!blocks.isEmpty, "no <!-- output: \(name) --> block in the documents; the code prints:\n\(printed)",
                 sourceLocation: sourceLocation)
         for block in blocks {
-            #expect(block.text == printed.trimmingCharacters(in: .newlines),
+            #expect(sameOutput(shown: block.text, printed: printed.trimmingCharacters(in: .newlines)),
                     "output '\(name)' in \(block.file) differs from what the code prints:\n\(printed)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// Whether `printed` is the output a document shows: the same text, where each number with a
+    /// fraction or an exponent may differ from the one shown by at most two units of its last
+    /// printed digit, written with as many digits (whole numbers, which count things, must be
+    /// equal). OpenBLAS chooses its kernels by CPU, and kernels of other cores round sums in
+    /// another order, so a figure printed to four places can end one digit apart on another
+    /// machine (`-4.75e-04` and `-4.76e-04`); anything more is a real difference.
+    public static func sameOutput(shown: String, printed: String) -> Bool {
+        if shown == printed { return true }
+        let (shownText, shownNumbers) = numbersTakenOut(of: shown), (printedText, printedNumbers) = numbersTakenOut(of: printed)
+        guard shownText == printedText, shownNumbers.count == printedNumbers.count else { return false }
+        return zip(shownNumbers, printedNumbers).allSatisfy { shown, printed in
+            guard shown.text != printed.text else { return true }
+            guard shown.digitsAfterPoint == printed.digitsAfterPoint, shown.exponent == printed.exponent,
+                  shown.digitsAfterPoint > 0 || !shown.exponent.isEmpty,
+                  let a = shown.digits, let b = printed.digits else { return false }
+            return abs(a - b) <= 2
+        }
+    }
+
+    /// A number as printed: its text, its digits as one integer (sign included; `nil` past 18
+    /// digits), how many of them follow the decimal point, and its exponent (`e-04`), so that two
+    /// numbers compare in units of the last digit.
+    struct PrintedNumber {
+        let text: String
+        let digits: Int?
+        let digitsAfterPoint: Int
+        let exponent: String
+    }
+
+    /// The text with every number replaced by `#`, and the numbers in order.
+    static func numbersTakenOut(of text: String) -> (text: String, numbers: [PrintedNumber]) {
+        var template = "", numbers: [PrintedNumber] = []
+        var rest = Substring(text)
+        let number = /(-?)(\d+)(?:\.(\d+))?((?:e[-+]\d+)?)/
+        while let match = rest.firstMatch(of: number) {
+            template += rest[..<match.range.lowerBound] + "#"
+            let (_, sign, whole, fraction, exponent) = match.output
+            let value = Int(String(whole) + String(fraction ?? ""))
+            numbers.append(PrintedNumber(text: String(match.output.0), digits: value.map { sign.isEmpty ? $0 : -$0 },
+                                         digitsAfterPoint: fraction?.count ?? 0, exponent: String(exponent)))
+            rest = rest[match.range.upperBound...]
+        }
+        return (template + rest, numbers)
     }
 
     /// Collects what `print` would write, for code that shows its output in a document.

@@ -53,8 +53,8 @@ import Testing
         // snippet: t5-evaluate
         var gru = SessionModelScorer(model: model)
         var markov = MarkovScorer(training: train)
-        let gruMetrics = Evaluator.evaluate(&gru, on: test, cutoffs: [1, 5])
-        let markovMetrics = Evaluator.evaluate(&markov, on: test, cutoffs: [1, 5])
+        let gruMetrics = try Evaluator.evaluate(&gru, on: test, cutoffs: [1, 5])
+        let markovMetrics = try Evaluator.evaluate(&markov, on: test, cutoffs: [1, 5])
         print("GRU4Rec Recall@1", String(format: "%.3f", gruMetrics.recall(at: 1)), "MRR@5", String(format: "%.3f", gruMetrics.mrr(at: 5)))
         print("Markov  Recall@1", String(format: "%.3f", markovMetrics.recall(at: 1)), "MRR@5", String(format: "%.3f", markovMetrics.mrr(at: 5)))
         // end snippet

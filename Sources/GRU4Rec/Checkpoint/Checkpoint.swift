@@ -49,6 +49,7 @@ public enum Checkpoint {
         -> SessionTrainer<GRU4RecModel<Scalar>> {
         let file = try SafeTensors.read(from: url)
         let loaded = try load(file, path: url.path, as: Scalar.self)
+        try SessionCheckpoint.checkMadeOnData(data, file: file, path: url.path)
         let trainer = SessionTrainer(model: loaded.model, data: data)
         try SessionCheckpoint.resume(trainer, from: file, path: url.path)
         return trainer

@@ -44,7 +44,7 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
 
     /// Puts back the accumulators and velocities saved from an optimizer over the same parameters.
     public func restore(_ state: OptimizerState<Scalar>) throws {
-        let accumulators = try state.buffers("accumulator", fitting: parameters)
+        let accumulators = try state.buffers("accumulator", fitting: parameters, nonNegative: true)
         let velocities = try state.buffers("velocity", fitting: parameters)
         self.accumulators = accumulators
         self.velocities = velocities

@@ -41,7 +41,7 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
     /// Puts back moments and the step count saved from an optimizer over the same parameters.
     public func restore(_ state: OptimizerState<Scalar>) throws {
         let first = try state.buffers("firstMoment", fitting: parameters)
-        let second = try state.buffers("secondMoment", fitting: parameters)
+        let second = try state.buffers("secondMoment", fitting: parameters, nonNegative: true)
         guard let steps = state.counters["step"], steps >= 0 else {
             throw OptimizerStateError(message: "the saved state has no valid 'step' counter")
         }

@@ -59,17 +59,28 @@ public struct OptimizerState<Scalar: TensorScalar> {
         self.counters = counters
     }
 
-    /// The buffers of `kind` after checking they fit `parameters`.
+    /// The buffers of `kind` after checking they fit `parameters` and hold values an optimizer
+    /// can have made: finite, and not negative when `nonNegative` (sums of squares such as
+    /// Adagrad's accumulators, whose square roots divide the update).
     ///
-    /// - Throws: ``OptimizerStateError`` naming the buffer that is missing or of the wrong size.
-    public func buffers(_ kind: String, fitting parameters: [Tensor<Scalar>]) throws -> [[Scalar]] {
+    /// - Throws: ``OptimizerStateError`` naming the buffer that is missing, of the wrong size,
+    ///   non-finite or negative.
+    public func buffers(_ kind: String, fitting parameters: [Tensor<Scalar>], nonNegative: Bool = false) throws -> [[Scalar]] {
         guard let values = buffers[kind] else { throw OptimizerStateError(message: "the saved state has no '\(kind)' buffers") }
         guard values.count == parameters.count else {
             throw OptimizerStateError(message: "\(values.count) '\(kind)' buffers for \(parameters.count) parameters")
         }
-        for (index, (buffer, parameter)) in zip(values, parameters).enumerated() where buffer.count != parameter.count {
-            throw OptimizerStateError(message: "'\(kind)' buffer \(index) (\(parameter.name ?? "unnamed")) has \(buffer.count) values "
-                + "for a parameter of \(parameter.count)")
+        for (index, (buffer, parameter)) in zip(values, parameters).enumerated() {
+            let name = "'\(kind)' buffer \(index) (\(parameter.name ?? "unnamed"))"
+            guard buffer.count == parameter.count else {
+                throw OptimizerStateError(message: "\(name) has \(buffer.count) values for a parameter of \(parameter.count)")
+            }
+            guard VectorKernels.allFinite(buffer) else {
+                throw OptimizerStateError(message: "\(name) holds NaN or infinite values; an optimizer never saves such a state")
+            }
+            if nonNegative, let negative = buffer.first(where: { $0 < 0 }) {
+                throw OptimizerStateError(message: "\(name) holds the negative value \(negative); it sums squares, which are never negative")
+            }
         }
         return values
     }

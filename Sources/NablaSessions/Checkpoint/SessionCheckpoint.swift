@@ -105,6 +105,30 @@ public enum SessionCheckpoint {
         try resume(trainer, from: SafeTensors.read(from: url), path: url.path)
     }
 
+    /// Checks that the training checkpoint `file` was made on `data`: the same item ids in the
+    /// same order, and the same numbers of events and sessions. Call it before making a trainer
+    /// for `data` from the checkpoint's model, since a model of another catalogue cannot train
+    /// on it.
+    ///
+    /// - Throws: ``CheckpointError`` naming both catalogues' sizes when they differ, and the
+    ///   data's source when anything else differs.
+    public static func checkMadeOnData(_ data: SessionData, file: SafeTensors, path: String) throws {
+        guard let text = file.metadata["training"],
+              let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CheckpointError(path: path, "not a training checkpoint (save one with --checkpoint)")
+        }
+        let stored = try itemMap(in: file, path: path)
+        guard stored.count == data.itemMap.count else {
+            throw CheckpointError(path: path, "was made on other training data: its model knows \(stored.count) items, "
+                + "\(data.source) has \(data.itemMap.count); resume with the training file the checkpoint was made on")
+        }
+        guard stored == data.itemMap, training["data_events"] as? Int == data.eventCount,
+              training["data_sessions"] as? Int == data.sessionCount else {
+            throw CheckpointError(path: path, "was made on other training data than \(data.source) (other item ids, "
+                + "events or sessions); resume with the training file the checkpoint was made on")
+        }
+    }
+
     /// ``resume(_:from:)`` from a file already read; `path` names it in errors.
     ///
     /// - Throws: ``CheckpointError`` when the file is not a training checkpoint, was made on other
@@ -121,11 +145,7 @@ public enum SessionCheckpoint {
                 + "this build continues version \(trainingStateVersion) only (the model in it still loads as a model file)")
         }
         try Checksums.verify(file, path: path, required: true)
-        let data = trainer.data
-        guard try itemMap(in: file, path: path) == data.itemMap, training["data_events"] as? Int == data.eventCount,
-              training["data_sessions"] as? Int == data.sessionCount else {
-            throw CheckpointError(path: path, "was made on other training data than \(data.source)")
-        }
+        try checkMadeOnData(trainer.data, file: file, path: path)
         func field<T>(_ name: String, as type: T.Type = T.self) throws -> T {
             guard let value = training[name] as? T else { throw CheckpointError(path: path, "training state lacks '\(name)'") }
             return value

@@ -51,11 +51,7 @@ public struct SyntheticCatalogue: Sendable {
         try OutputFolder.create(folder)
         let (train, test) = sessions()
         let trainURL = folder.appendingPathComponent("train_full.tsv"), testURL = folder.appendingPathComponent("test.tsv")
-        for (text, url) in [(train, trainURL), (test, testURL)] {
-            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-                throw DataError(file: url.path, "cannot be written: \(InputFile.reason(error))")
-            }
-        }
+        for (text, url) in [(train, trainURL), (test, testURL)] { try OutputFolder.write(Array(text.utf8), to: url) }
         return (trainURL, testURL)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaKernels
 
 /// Something that scores every item as the next one for a batch of sessions, step by step.
 public protocol NextItemScorer {
@@ -13,15 +14,21 @@ public protocol NextItemScorer {
     /// ``Evaluator/rank(of:in:mode:)`` counts it in that slot's row of scores. Ranks past
     /// `cutoff` only need to be past it. The default scores every item and counts, rows split
     /// across `threads` threads.
-    mutating func ranks(inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int) -> [Double]
+    ///
+    /// - Throws: ``NonFiniteScoresError`` when a score is NaN or infinite.
+    mutating func ranks(inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int) throws -> [Double]
 }
 
 extension NextItemScorer {
     /// Every item scored with ``scores(inputs:previousSlot:)``, then each target's rank counted.
+    ///
+    /// - Throws: ``NonFiniteScoresError`` when a score is NaN or infinite.
     public mutating func ranks(
         inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int
-    ) -> [Double] {
-        Evaluator.ranks(of: targets, in: scores(inputs: inputs, previousSlot: previousSlot), mode: mode, threads: threads)
+    ) throws -> [Double] {
+        let scores = scores(inputs: inputs, previousSlot: previousSlot)
+        guard VectorKernels.allFinite(scores) else { throw NonFiniteScoresError(scores: scores) }
+        return Evaluator.ranks(of: targets, in: scores, mode: mode, threads: threads)
     }
 }
 
@@ -34,16 +41,19 @@ public enum Evaluator {
     /// Ranks every target of `data` with `scorer` (``NextItemScorer/ranks(inputs:previousSlot:targets:mode:cutoff:threads:)``).
     ///
     /// Only ranks up to the largest cutoff count, so a scorer may stop counting past it.
+    ///
+    /// - Throws: ``NonFiniteScoresError`` when the scorer scores an item as NaN or infinite:
+    ///   such ranks would make a broken model look perfect (every item tied at +∞ ranks first).
     @_specialize(where Scorer == PopularityScorer)
     @_specialize(where Scorer == MarkovScorer)
     public static func evaluate<Scorer: NextItemScorer>(
         _ scorer: inout Scorer, on data: SessionData, batchSize: Int = 100, cutoffs: [Int] = [1, 5, 10, 20],
         mode: RankMode = .conservative, threads: Int = 1, progress: (Int) -> Void = { _ in }
-    ) -> RankingMetrics {
+    ) throws -> RankingMetrics {
         var metrics = RankingMetrics(cutoffs: cutoffs)
         let cutoff = cutoffs.max() ?? 0
         for step in SessionParallelBatches(data: data, batchSize: batchSize) {
-            let ranks = scorer.ranks(inputs: step.inputs, previousSlot: step.previousSlot, targets: step.targets,
+            let ranks = try scorer.ranks(inputs: step.inputs, previousSlot: step.previousSlot, targets: step.targets,
                                      mode: mode, cutoff: cutoff, threads: threads)
             for rank in ranks { metrics.add(rank: rank) }
             progress(metrics.predictions)

@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaKernels
 
 /// Next-item recommendations for a session prefix, in the user's item ids.
 public enum Recommender {
@@ -18,21 +19,22 @@ public enum Recommender {
     /// by any ``SessionModel``, starting from its zero state. With `excludingSeen`, items of the
     /// prefix are not recommended again.
     ///
-    /// - Throws: ``DataError`` naming an item the model does not know, or when the model scores
-    ///   an item as NaN (it never prints NaN as a recommendation).
+    /// - Throws: ``DataError`` naming an item the model does not know; ``NonFiniteScoresError``
+    ///   naming the cause when the model scores an item as NaN or infinite (such scores have no
+    ///   order and no probability, so they are never printed as recommendations).
     public static func recommend<Model: SessionModel>(
         _ model: Model, itemMap: ItemMap, after prefix: [String], count: Int = 10, excludingSeen: Bool = false
     ) throws -> [Recommendation] {
         let rows = try itemMap.rows(ofSession: prefix)
         model.eval()
-        let scores: [Model.Scalar] = withNoGrad {
+        let (scores, hidden): ([Model.Scalar], [Model.Scalar]) = withNoGrad {
             var states = model.zeroStates(batchSize: 1)
             var output: Tensor<Model.Scalar>? = nil
             for row in rows { output = model.step([row], states: &states) }
-            return model.allScores(output!).scalars
+            return (model.allScores(output!).scalars, output!.scalars)
         }
-        guard scores.allSatisfy({ !$0.isNaN }) else {
-            throw DataError(file: "model", "the model scores some items as NaN after this session; it cannot rank them")
+        guard VectorKernels.allFinite(scores) else {
+            throw NonFiniteScoresError(scores: scores, model: model, hidden: hidden)
         }
         let seen = excludingSeen ? Set(rows) : []
         let best = scores.indices.filter { !seen.contains($0) }.sorted { (scores[$0], -$0) > (scores[$1], -$1) }.prefix(count)

@@ -40,19 +40,27 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     }
 
     /// The rank of each slot's target after reading `inputs`: from the item table's bounds when
-    /// the model allows it (see the type's description), else from every item's score.
+    /// the model allows it (see the type's description) and the ranker can bound every score
+    /// safely (it declines huge or non-finite values), else from every item's score.
+    ///
+    /// - Throws: ``NonFiniteScoresError`` naming the cause when a score is NaN or infinite.
     public mutating func ranks(
         inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int
-    ) -> [Double] {
-        withNoGrad {
+    ) throws -> [Double] {
+        try withNoGrad {
             let output = advance(inputs: inputs, previousSlot: previousSlot)
-            if let ranker = currentRanker(),
-               let counts = ranker.counts(hidden: floats(output), targets: targets, stopAbove: cutoff) {
+            let hidden = floats(output)
+            if let ranker = currentRanker(), let counts = ranker.counts(hidden: hidden, targets: targets, stopAbove: cutoff) {
                 lastRanksUsedBounds = true
                 return counts.map { mode.rank(higher: $0.higher, equal: $0.equal) }
             }
             lastRanksUsedBounds = false
-            return Evaluator.ranks(of: targets, in: floats(model.allScores(output)), mode: mode, threads: threads)
+            let allScores = model.allScores(output)
+            let scores = floats(allScores)
+            guard VectorKernels.allFinite(scores) else {
+                throw NonFiniteScoresError(scores: allScores.scalars, model: model, hidden: output.scalars)
+            }
+            return Evaluator.ranks(of: targets, in: scores, mode: mode, threads: threads)
         }
     }
 

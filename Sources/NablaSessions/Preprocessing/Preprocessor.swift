@@ -51,8 +51,17 @@ public enum Preprocessor {
         public var unknownTestEvents = 0, shortTestSessions = 0
     }
 
+    /// The files a run writes, in order.
+    public static let outputNames = ["train_full.tsv", "test.tsv", "train_tr.tsv", "train_valid.tsv"]
+
     /// Reads `input`, applies the protocol and writes `train_full.tsv`, `test.tsv`,
-    /// `train_tr.tsv` and `train_valid.tsv` into `folder`.
+    /// `train_tr.tsv` and `train_valid.tsv` into `folder`, as one set: `folder` ends up holding
+    /// either its earlier files or all four new ones (see ``FileSet``), so it may hold nothing
+    /// else.
+    ///
+    /// - Throws: ``DataError`` when the log cannot be read, when no session is left, or when
+    ///   `testDays` would leave `train_full.tsv` or `test.tsv` empty (naming the days allowed);
+    ///   nothing is written then.
     public static func run(input: URL, format: Format, testDays: Double = 1, minimumItemSupport: Int = 5,
                            to folder: URL) throws -> Summary {
         let events = try read(input, format: format)
@@ -66,15 +75,34 @@ public enum Preprocessor {
             throw DataError(file: input.path, "no sessions are left after removing single-event sessions and items seen fewer than \(minimumItemSupport) times")
         }
         let (train, test) = split(cleaned, testDays: testDays, changes: &changes)
+        try checkSplit(cleaned, train: train, test: test, testDays: testDays, source: input.path)
         var validationChanges = Changes()
         let (trainTr, valid) = split(train, testDays: testDays, changes: &validationChanges)
-        try OutputFolder.create(folder)
+        let parts = [train, test, trainTr, valid]
+        try OutputFolder.writeSet(zip(outputNames, parts).map { ($0, text(of: $1)) }, to: folder)
         var files: [String: (events: Int, sessions: Int)] = [:]
-        for (name, sessions) in [("train_full.tsv", train), ("test.tsv", test), ("train_tr.tsv", trainTr), ("train_valid.tsv", valid)] {
-            try write(sessions, to: folder.appendingPathComponent(name))
-            files[name] = (sessions.reduce(0) { $0 + $1.events.count }, sessions.count)
-        }
+        for (name, sessions) in zip(outputNames, parts) { files[name] = (sessions.reduce(0) { $0 + $1.events.count }, sessions.count) }
         return Summary(files: files, changes: changes)
+    }
+
+    /// Throws when `testDays` leaves no training session or no test session: the days allowed
+    /// are below the time from the first session's start to the last event.
+    static func checkSplit(_ sessions: [Session], train: [Session], test: [Session], testDays: Double, source: String) throws {
+        let last = sessions.map { $0.events.last!.time }.max()!, first = sessions.map(\.start).min()!
+        let span = (last - first) / 86_400
+        if train.isEmpty {
+            throw DataError(file: source, "test days \(days(testDays)) would put every session in the test set and leave train_full.tsv "
+                + "empty: the first session starts \(days(span)) days before the last event, so the test days must be above 0 and below \(days(span))")
+        }
+        if test.isEmpty {
+            throw DataError(file: source, "no session starting in the last \(days(testDays)) days keeps two events of items in "
+                + "train_full.tsv: test.tsv would be empty (the test days must be above 0 and below \(days(span)); more days take more sessions)")
+        }
+    }
+
+    /// A number of days for messages: whole numbers as such, others with up to 6 significant digits.
+    public static func days(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.6g", value)
     }
 
     /// Parses a raw log held in memory into events (the first stage of ``run(input:format:testDays:minimumItemSupport:to:)``).
@@ -179,15 +207,16 @@ public enum Preprocessor {
         return (train, test)
     }
 
-    static func write(_ sessions: [Session], to url: URL) throws {
+    /// `sessions` as GRU4Rec TSV, in order of their start.
+    static func text(of sessions: [Session]) -> [UInt8] {
         var text = "SessionId\tItemId\tTime\n"
         for session in sessions.sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
             for event in session.events { text += "\(session.id)\t\(event.item)\t\(formatTime(event.time))\n" }
         }
-        try OutputFolder.write(Array(text.utf8), to: url)
+        return Array(text.utf8)
     }
 
     private static func formatTime(_ time: Double) -> String {
-        time == time.rounded() ? String(Int64(time)) : String(time)
+        time == time.rounded() && abs(time) < 1e15 ? String(Int64(time)) : String(time)
     }
 }

@@ -22,6 +22,8 @@ public struct HyperparameterSearch {
     public let sampler: any TrialSampler
     /// Stops trials early; `nil` lets every trial finish.
     public let pruner: MedianPruner?
+    /// What a trial can report; a report outside them is recorded as a failed trial.
+    public let bounds: TrialBounds
     /// The trials finished so far (those of the journal first).
     public private(set) var history: [TrialRecord]
     private var journal: TuningJournal?
@@ -30,6 +32,10 @@ public struct HyperparameterSearch {
     public enum Outcome: Sendable, Equatable {
         /// It finished or was pruned, with the metric after each step it ran.
         case finished([Double], pruned: Bool)
+        /// It could not reach a metric (a refused setting, too little memory, a diverging loss):
+        /// the metric after each step it finished before, and why. It is recorded as failed, and
+        /// the search goes on.
+        case failed([Double], reason: String)
         /// It was stopped from outside (an interruption); it is not recorded and runs again when
         /// the search continues.
         case abandoned
@@ -64,11 +70,14 @@ public struct HyperparameterSearch {
     ///   - sampler: Proposes the points.
     ///   - pruner: Stops trials early, or `nil`.
     ///   - journal: Where finished trials are recorded; its trials become the history.
-    public init(space: SearchSpace, sampler: any TrialSampler, pruner: MedianPruner? = MedianPruner(), journal: TuningJournal? = nil) {
+    ///   - bounds: What a trial can report (a journal's own bounds when one is given).
+    public init(space: SearchSpace, sampler: any TrialSampler, pruner: MedianPruner? = MedianPruner(), journal: TuningJournal? = nil,
+                bounds: TrialBounds = .unbounded) {
         precondition(journal.map { $0.space == space } ?? true, "the journal's space is not the search's")
         self.space = space
         self.sampler = sampler
         self.pruner = pruner
+        self.bounds = journal?.bounds ?? bounds
         self.journal = journal
         self.history = journal?.records ?? []
     }
@@ -84,25 +93,39 @@ public struct HyperparameterSearch {
     /// Runs trials until `trials` are finished (counting the journal's), or until the objective
     /// abandons one.
     ///
+    /// A trial that fails, or reports metric values that are not finite or outside ``bounds``,
+    /// is recorded as failed with its reason and counts as finished: the search goes on, and a
+    /// search continued from the journal does not run it again.
+    ///
     /// - Parameters:
     ///   - trials: The number of finished trials to reach.
     ///   - objective: Runs one trial.
     ///   - finished: Called with each trial recorded (after it is in the journal) and the history
     ///     that ends with it.
     /// - Returns: `false` if a trial was abandoned, `true` if all trials finished.
-    /// - Throws: What the objective or the journal throws; a non-finite metric is a ``TrainingError``.
+    /// - Throws: What the objective or the journal throws.
     @discardableResult
     public mutating func run(trials: Int, objective: (Trial) throws -> Outcome,
                              finished: (_ record: TrialRecord, _ history: [TrialRecord]) -> Void = { _, _ in }) throws -> Bool {
         while history.count < trials {
             let trial = nextTrial
             let start = Date()
-            guard case .finished(let values, let pruned) = try objective(trial) else { return false }
-            guard !values.isEmpty, values.allSatisfy(\.isFinite) else {
-                throw TrainingError(message: "trial \(trial.number) (\(trial.parameterString)) reported the metric values \(values)")
+            let state: TrialRecord.State, values: [Double], failure: String?
+            switch try objective(trial) {
+            case .abandoned:
+                return false
+            case .finished(let reported, let pruned):
+                if let problem = reported.isEmpty ? "there are none" : bounds.problem(with: reported) {
+                    (state, values, failure) = (.failed, [], "its metric values cannot be used: \(problem)")
+                } else {
+                    (state, values, failure) = (pruned ? .pruned : .complete, reported, nil)
+                }
+            case .failed(let reported, let reason):
+                // Values it cannot have reported are not kept; the reason says what went wrong.
+                (state, values, failure) = (.failed, bounds.problem(with: reported) == nil ? reported : [], reason)
             }
-            let record = TrialRecord(number: trial.number, coordinates: trial.coordinates, state: pruned ? .pruned : .complete,
-                                     intermediateValues: values, seconds: Date().timeIntervalSince(start))
+            let record = TrialRecord(number: trial.number, coordinates: trial.coordinates, state: state,
+                                     intermediateValues: values, seconds: Date().timeIntervalSince(start), failure: failure)
             try journal?.append(record)
             history.append(record)
             finished(record, history)

@@ -54,11 +54,13 @@ extension SearchSpace {
     /// Reads a parameter-space file.
     ///
     /// - Parameter url: The file.
-    /// - Throws: ``DataError`` if it cannot be read or is malformed.
+    /// - Throws: ``DataError`` if it is not a file (a folder, a device), cannot be read, or is
+    ///   malformed, with the reason in words.
     public static func read(_ url: URL) throws -> SearchSpace {
+        _ = try InputFile.identity(of: url.path, describing: "parameter-space file")
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot read the parameter-space file: \(error.localizedDescription)")
+            throw DataError(file: url.path, "cannot read the parameter-space file: \(InputFile.reason(error))")
         }
         return try parse(data, source: url.path)
     }

@@ -6,8 +6,9 @@ import Nabla
 ///
 /// The first ``startupTrials`` trials are random (see ``RandomSampler``). After them, each trial:
 ///
-/// 1. ranks the finished trials best first (pruned trials after every complete one) and splits
-///    them into the best `γ(n) = min(⌈goodFraction · n⌉, maximumGood)` ("good") and the rest ("bad");
+/// 1. ranks the finished trials best first (pruned trials after every complete one, failed ones
+///    last) and splits them into the best `γ(n) = min(⌈goodFraction · n⌉, maximumGood)` ("good",
+///    never a failed trial) and the rest ("bad");
 /// 2. for each parameter on its own, fits a density `l(x)` to the good trials' values and `g(x)` to
 ///    the bad ones' (a mixture of truncated Gaussians, one per trial plus a wide prior, for numbers,
 ///    in the log for a log-scaled parameter; counts plus a prior for categories);
@@ -15,7 +16,15 @@ import Nabla
 ///    value most typical of good trials and least of bad ones. (Maximising this ratio maximises the
 ///    expected improvement over the `γ`-quantile, which is the point of the method.)
 ///
-/// A proposal equal to a point already tried is drawn again, since it would only repeat a
+/// Failed trials (a refused setting, too little memory, a loss that diverged) count as the worst
+/// of all: they always fall in the bad set, never in the good one, so `g(x)` grows where trials
+/// failed and the ratio steers away from there. Optuna's sampler leaves failed trials out
+/// altogether; here a failure is a property of the point (a learning rate large enough to
+/// diverge, layers too large for the memory), so leaving it out would keep proposing its
+/// neighbours. As long as no trial has a metric yet there is no good set, and the draws stay
+/// random.
+///
+/// A proposal equal to a point already tried (failed ones included) is drawn again, since it would only repeat a
 /// result: up to 8 times from the estimator, then uniformly (up to 32 times more).
 ///
 /// Parameters are modelled independently (the "tree" of the name handles conditional parameters,
@@ -61,7 +70,9 @@ public struct TreeParzenEstimator: TrialSampler {
             return RandomSampler(seed: seed).suggest(trial: number, in: space, history: history)
         }
         let ranked = history.rankedBestFirst()
-        let goodCount = min(max(Int((goodFraction * Double(ranked.count)).rounded(.up)), 1), maximumGood, ranked.count - 1)
+        let measured = ranked.count(where: { $0.state != .failed })
+        guard measured >= 1 else { return RandomSampler(seed: seed).suggest(trial: number, in: space, history: history) }
+        let goodCount = min(max(Int((goodFraction * Double(ranked.count)).rounded(.up)), 1), maximumGood, ranked.count - 1, measured)
         let good = Array(ranked.prefix(goodCount)), bad = Array(ranked.dropFirst(goodCount))
         // A point already tried would only repeat its result: draw again (from further streams of
         // the same trial, so the choice stays deterministic).

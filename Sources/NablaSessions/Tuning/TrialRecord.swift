@@ -6,6 +6,10 @@ public struct TrialRecord: Sendable, Equatable {
         case complete
         /// It was stopped early for being worse than the median of earlier trials (see ``MedianPruner``).
         case pruned
+        /// It could not run to a metric: its setting was refused or needs more memory than there
+        /// is, or its training diverged (a loss that is not finite). ``TrialRecord/failure`` says
+        /// why. It is never the best trial, and the search goes on past it.
+        case failed
     }
 
     /// The trial's number, from 1.
@@ -14,10 +18,13 @@ public struct TrialRecord: Sendable, Equatable {
     public let coordinates: [Double]
     /// How it ended.
     public let state: State
-    /// The metric after each step the objective reported (each epoch, for a training run).
+    /// The metric after each step the objective reported (each epoch, for a training run); for
+    /// a failed trial, the steps it finished before it failed (possibly none).
     public let intermediateValues: [Double]
     /// Wall time it took, in seconds.
     public let seconds: Double
+    /// Why it failed, for a failed trial; `nil` otherwise.
+    public let failure: String?
 
     /// A record of trial `number`.
     ///
@@ -25,14 +32,17 @@ public struct TrialRecord: Sendable, Equatable {
     ///   - number: The trial's number, from 1.
     ///   - coordinates: One coordinate per parameter.
     ///   - state: How it ended.
-    ///   - intermediateValues: The metric after each reported step (at least one).
+    ///   - intermediateValues: The metric after each reported step (at least one, unless it failed).
     ///   - seconds: Its wall time.
-    public init(number: Int, coordinates: [Double], state: State, intermediateValues: [Double], seconds: Double) {
+    ///   - failure: Why it failed (a failed trial only).
+    public init(number: Int, coordinates: [Double], state: State, intermediateValues: [Double], seconds: Double,
+                failure: String? = nil) {
         self.number = number
         self.coordinates = coordinates
         self.state = state
         self.intermediateValues = intermediateValues
         self.seconds = seconds
+        self.failure = failure
     }
 
     /// The metric it ended with (larger is better).
@@ -40,16 +50,20 @@ public struct TrialRecord: Sendable, Equatable {
 }
 
 extension Array where Element == TrialRecord {
-    /// The complete trial with the largest value (the earliest of equals), if any.
+    /// The complete trial with the largest value (the earliest of equals), if any. A failed
+    /// trial is never the best.
     public var best: TrialRecord? {
         filter { $0.state == .complete }.max { $0.value < $1.value || ($0.value == $1.value && $0.number > $1.number) }
     }
 
     /// The trials from best to worst: complete ones by value, then pruned ones by how far they
-    /// got and then by value (a trial pruned later was better than the median for longer).
+    /// got and then by value (a trial pruned later was better than the median for longer), then
+    /// failed ones in the order they ran (a failure ranks below any metric).
     func rankedBestFirst() -> [TrialRecord] {
-        sorted { a, b in
-            if a.state != b.state { return a.state == .complete }
+        func rank(_ state: TrialRecord.State) -> Int { state == .complete ? 0 : state == .pruned ? 1 : 2 }
+        return sorted { a, b in
+            if a.state != b.state { return rank(a.state) < rank(b.state) }
+            if a.state == .failed { return a.number < b.number }
             if a.state == .pruned && a.intermediateValues.count != b.intermediateValues.count {
                 return a.intermediateValues.count > b.intermediateValues.count
             }

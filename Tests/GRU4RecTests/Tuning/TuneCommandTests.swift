@@ -31,10 +31,12 @@ import Testing
          "--journal", folder.appendingPathComponent(journal).path]
     }
 
-    /// The journal's trial lines without their times (which differ from run to run).
+    /// The journal's trial lines without their times (which differ from run to run) and the
+    /// checksums that cover them.
     func trials(in file: URL) throws -> [String] {
         try String(contentsOf: file, encoding: .utf8).split(separator: "\n").dropFirst().map {
             $0.replacingOccurrences(of: #""seconds":[0-9.e-]+,"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #","checksum":"[0-9a-f]+""#, with: "", options: .regularExpression)
         }
     }
 

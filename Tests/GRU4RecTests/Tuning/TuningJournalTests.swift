@@ -1,5 +1,5 @@
 import Foundation
-import NablaSessions
+@testable import NablaSessions
 import Testing
 
 /// The journal keeps finished trials across runs, refuses another search's, and survives a last
@@ -59,14 +59,18 @@ import Testing
             _ = try TuningJournal.open(url, space: space, settings: [:])
             return try Data(contentsOf: url)
         }(), as: UTF8.self)
+        // Lines sealed with their checksum, as a writer with these mistakes would have written them.
+        let headerChecksum = try #require(JournalChecksum.opened(String(header.dropLast()), after: ""))
+        func sealed(_ json: String) -> String { JournalChecksum.sealed(json, after: headerChecksum.checksum).line + "\n" }
         let good = #"{"parameters":{"elu_param":"1","layers":"96","learning_rate":"0.07"},"seconds":1,"state":"complete","trial":1,"values":[0.3]}"#
         let cases: [(String, Int, String)] = [
             ("hello\n", 1, "not a tuning journal"),
-            (header + good.replacingOccurrences(of: "\"96\"", with: "\"100\"") + "\n", 2, "'100' is not a value of layers"),
-            (header + good.replacingOccurrences(of: "complete", with: "done") + "\n", 2, "state 'done'"),
-            (header + good.replacingOccurrences(of: "\"trial\":1", with: "\"trial\":2") + "\n", 2, "trial 2 where trial 1 was expected"),
-            (header + good.replacingOccurrences(of: "[0.3]", with: "[]") + "\n", 2, "at least one finite value"),
-            (header + "{}\n", 2, "not a trial record"),
+            (header + sealed(good.replacingOccurrences(of: "\"96\"", with: "\"100\"")), 2, "'100' is not a value of layers"),
+            (header + sealed(good.replacingOccurrences(of: "complete", with: "done")), 2, "state 'done'"),
+            (header + sealed(good.replacingOccurrences(of: "\"trial\":1", with: "\"trial\":2")), 2, "trial 2 where trial 1 was expected"),
+            (header + sealed(good.replacingOccurrences(of: "[0.3]", with: "[]")), 2, "at least one finite value"),
+            (header + sealed("{\"a\":1}"), 2, "not a trial record"),
+            (header + good + "\n", 2, "does not match its checksum"),
         ]
         for (text, line, message) in cases {
             do {
