@@ -69,13 +69,15 @@ struct BenchmarkCommand: ParsableCommand {
         threadOptions.apply()
         let threads = threadOptions.threads
         let configuration = try configuration()
-        let folder = try dataFolder(configuration)
+        let evaluationOptions = try EvaluationOptions.parse([])
+        let folder = try dataFolder(configuration, evaluationBatchSize: evaluationOptions.evaluationBatchSize)
         let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns(),
                                      memoryLimit: memoryOptions.availableMemory)
         let testPath = folder.appendingPathComponent("test.tsv").path
         let test = try readTest(testPath, columns: SessionColumns(), itemMap: train.itemMap)
         try requirePredictions(test, file: testPath)
-        try configuration.validate(trainingOn: train, availableMemory: memoryOptions.availableMemory)
+        try configuration.validate(trainingOn: train, availableMemory: memoryOptions.availableMemory,
+                                   evaluationBatchSize: evaluationOptions.evaluationBatchSize)
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
 
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
@@ -85,7 +87,7 @@ struct BenchmarkCommand: ParsableCommand {
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
         var scorer = SessionModelScorer(model: model)
         let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test,
-                                                              options: try EvaluationOptions.parse([]), threads: threads)
+                                                              options: evaluationOptions, threads: threads)
         var report: [String: Any] = [
             "train_events_per_second": Double(trainEvents) / trainSeconds,
             "train_seconds": trainSeconds,
@@ -124,8 +126,9 @@ struct BenchmarkCommand: ParsableCommand {
 
 extension BenchmarkCommand {
     /// The folder given with `--data`, or a temporary one holding the generated catalogue, once
-    /// generating it and training `configuration` on it are known to fit in memory.
-    func dataFolder(_ configuration: GRU4RecConfiguration) throws -> URL {
+    /// generating it, and training `configuration` on it and evaluating in batches of
+    /// `evaluationBatchSize` sessions, are known to fit in memory.
+    func dataFolder(_ configuration: GRU4RecConfiguration, evaluationBatchSize: Int) throws -> URL {
         if let data { return URL(fileURLWithPath: data) }
         let items = catalogueItems!, events = catalogueEvents
         let catalogue = SyntheticCatalogue(itemCount: items, eventCount: events)
@@ -135,7 +138,7 @@ extension BenchmarkCommand {
         let sessions = Int(Double(events) / catalogue.meanLength)
         try configuration.validate(itemCount: min(items, events), availableMemory: memoryOptions.availableMemory,
                                    dataBytes: MemoryEstimate.sessionDataBytes(events: events, sessions: sessions, items: min(items, events)),
-                                   source: source)
+                                   evaluationBatchSize: evaluationBatchSize, source: source)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-\(items)-\(events)")
         try catalogue.write(to: folder)
         print("generated \(items) items with power-law popularity, \(events) events, in \(folder.path)")

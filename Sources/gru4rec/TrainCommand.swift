@@ -143,7 +143,8 @@ struct TrainCommand: ParsableCommand {
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
             "estimated_peak_bytes": MemoryEstimate.peakBytes(model.configuration, itemCount: data.itemMap.count,
-                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data), saving: savedFile),
+                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data), saving: savedFile,
+                                                              evaluationBatchSize: evaluationBatchSize),
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
@@ -227,7 +228,8 @@ struct TrainCommand: ParsableCommand {
             return (trainer, epochs)
         }
         let configuration = try resolvedConfiguration()
-        try configuration.validate(trainingOn: data, availableMemory: availableMemory, saving: savedFile)
+        try configuration.validate(trainingOn: data, availableMemory: availableMemory, saving: savedFile,
+                                   evaluationBatchSize: evaluationBatchSize)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
         return (SessionTrainer(model: model, data: data), configuration.epochs)
     }
@@ -236,6 +238,9 @@ struct TrainCommand: ParsableCommand {
     /// `--checkpoint`, else the model with `--save`. (A checkpoint written on a signal without
     /// `--checkpoint` is not counted: the run is not asked for it.)
     var savedFile: MemoryEstimate.SavedFile { checkpoint != nil ? .trainingCheckpoint : save != nil ? .model : .none }
+
+    /// The sessions evaluated at once after training, with `--test`; `nil` without.
+    var evaluationBatchSize: Int? { test == nil ? nil : evaluationOptions.evaluationBatchSize }
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).
     var ignoredWhenResuming: [String] {

@@ -77,12 +77,26 @@ public enum MemoryEstimate {
         sessionDataBytes(events: data.eventCount, sessions: data.sessionCount, items: data.itemMap.count)
     }
 
+    /// Bytes for evaluating beside training (`train --test`, a tuning trial's validation): the
+    /// ranking's copy of the output item matrix (its 8-bit table with the bounds, or the scores
+    /// of every item) and one batch's scores over every item.
+    public static func evaluationBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, batchSize: Int, scalarBytes: Int = 4) -> Int {
+        let items = Double(itemCount), last = Double(configuration.layers[configuration.layers.count - 1])
+        let total = (items * (last + 1) + Double(batchSize) * items) * Double(scalarBytes)
+        return total < Double(Int.max / 2) ? Int(total) : Int.max / 2
+    }
+
     /// The peak of a whole training run: the process, the training data (`dataBytes`, see
-    /// ``sessionDataBytes(events:sessions:items:)``) and training itself, with the file it
-    /// writes (``trainingBytes(_:itemCount:scalarBytes:saving:)``). What
-    /// ``GRU4RecConfiguration/validate(itemCount:availableMemory:dataBytes:saving:source:)`` checks.
-    public static func peakBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, dataBytes: Int, saving: SavedFile = .none) -> Int {
-        let training = trainingBytes(configuration, itemCount: itemCount, saving: saving)
+    /// ``sessionDataBytes(events:sessions:items:)``) and training itself, then, while training's
+    /// memory is still held, the larger of writing a file (``trainingBytes(_:itemCount:scalarBytes:saving:)``)
+    /// and evaluating in batches of `evaluationBatchSize` sessions, when it evaluates
+    /// (``evaluationBytes(_:itemCount:batchSize:scalarBytes:)``). What
+    /// ``GRU4RecConfiguration/validate(itemCount:availableMemory:dataBytes:saving:evaluationBatchSize:source:)`` checks.
+    public static func peakBytes(_ configuration: GRU4RecConfiguration, itemCount: Int, dataBytes: Int, saving: SavedFile = .none,
+                                 evaluationBatchSize: Int? = nil) -> Int {
+        let evaluation = evaluationBatchSize.map { evaluationBytes(configuration, itemCount: itemCount, batchSize: $0) } ?? 0
+        let training = max(trainingBytes(configuration, itemCount: itemCount, saving: saving),
+                           trainingBytes(configuration, itemCount: itemCount) + evaluation)
         return training >= Int.max / 4 || dataBytes >= Int.max / 4 ? Int.max / 2 : processBytes + dataBytes + training
     }
 
