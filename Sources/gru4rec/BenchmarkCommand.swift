@@ -22,7 +22,7 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "The events of the generated catalogue, training and test together.")
     var catalogueEvents = 1_000_000
 
-    @Option(help: "Training epochs (instead of n_epochs in --parameters; default 10).")
+    @Option(help: "Training epochs (wins over n_epochs in --parameters; default 10).")
     var epochs: Int?
 
     @Option(help: "Hyperparameters; default: the official rsc15 setting.")
@@ -51,16 +51,11 @@ struct BenchmarkCommand: ParsableCommand {
         do { _ = try configuration() } catch { throw ValidationError("\(error)") }
     }
 
-    /// `--parameters` with `--epochs`, checked as every configuration is.
+    /// `--parameters`, then `--epochs`, checked as every configuration is.
     func configuration() throws -> GRU4RecConfiguration {
         var configuration = GRU4RecConfiguration()
-        let explicit = try configuration.set(parameters)
-        if let epochs {
-            if let earlier = explicit["n_epochs"] {
-                throw ConfigurationError(parameter: "n_epochs", "given twice, as n_epochs=\(earlier) in --parameters and as --epochs \(epochs); give it once")
-            }
-            try configuration.set("n_epochs", to: String(epochs))
-        }
+        try configuration.set(parameters)
+        if let epochs { try configuration.set("n_epochs", to: String(epochs)) }
         try configuration.validate()
         return configuration
     }

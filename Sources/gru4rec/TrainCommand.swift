@@ -12,9 +12,9 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train GRU4Rec on a session file.",
         discussion: """
         Hyperparameters come as the official parameter string (-ps or -p),
-        as individual options, or both. Each is given once; a preset
-        (-p @rsc15-xe) goes first, and later values in -p and options change
-        its values. Example, the official rsc15 setting:
+        as individual options, or both (options win). A preset (-p @rsc15-xe)
+        goes first in -p; the values after it change it. Example, the official
+        rsc15 setting:
 
           gru4rec train --train train_full.tsv --test test.tsv \\
             -ps loss=cross-entropy,layers=100,batch_size=32,n_epochs=10 \\
@@ -76,18 +76,11 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var threadOptions: TrainingThreadOptions
 
     /// The configuration: the defaults, then `-p` (presets expanded where they stand), then the
-    /// individual options, checked as a whole. Each hyperparameter is given once: an option
-    /// changes a preset's value, but one also given explicitly in `-p` is an error naming both.
+    /// individual options, which win over `-p`; checked as a whole once every value is in.
     func resolvedConfiguration() throws -> GRU4RecConfiguration {
         var configuration = GRU4RecConfiguration()
-        let inParameters = try configuration.set(parameters)
-        for (name, value) in individualOptions {
-            if let earlier = inParameters[name] {
-                throw ConfigurationError(parameter: name, "given twice, as \(name)=\(earlier) in -p and as "
-                    + "--\(name.replacingOccurrences(of: "_", with: "-")) \(value); give it once")
-            }
-            try configuration.set(name, to: value)
-        }
+        try configuration.set(parameters)
+        for (name, value) in individualOptions { try configuration.set(name, to: value) }
         try configuration.validate()
         return configuration
     }

@@ -91,11 +91,7 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     /// there to be adjusted (`@rsc15-xe,n_epochs=1`); any other repetition is an error naming
     /// both values, not a silent choice of one: a name given twice, a value that a later preset
     /// would override (`n_epochs=1,@rsc15-xe`), or two presets.
-    ///
-    /// - Returns: The values given explicitly (not by a preset), by name, so that a caller adding
-    ///   values from elsewhere can refuse one given twice.
-    @discardableResult
-    public mutating func set(_ parameters: String) throws -> [String: String] {
+    public mutating func set(_ parameters: String) throws {
         var explicit: [String: String] = [:]
         var preset: String?
         for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
@@ -125,7 +121,6 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
             explicit[parts[0]] = parts[1]
             try set(parts[0], to: parts[1])
         }
-        return explicit
     }
 
     /// The `name=value` pairs of a preset's parameter string.
