@@ -135,9 +135,7 @@ struct TrainCommand: ParsableCommand {
         }
         var report: [String: Any] = [
             "parameters": model.configuration.parameterString, "epochs": summaries.count,
-            "estimated_peak_bytes": MemoryEstimate.peakBytes(model.configuration, itemCount: data.itemMap.count,
-                                                              dataBytes: MemoryEstimate.sessionDataBytes(of: data), saving: savedFile,
-                                                              evaluationBatchSize: evaluationBatchSize),
+            "estimated_peak_bytes": estimatedPeakBytes(model.configuration, data),
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
@@ -225,6 +223,13 @@ struct TrainCommand: ParsableCommand {
                                    evaluationBatchSize: evaluationBatchSize)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: data.itemMap.count)
         return (SessionTrainer(model: model, data: data), configuration.epochs)
+    }
+
+    /// The memory the whole run is estimated to need at its peak, as `makeTrainer` checks it: the
+    /// process, the data, training, and the larger of the file written and the evaluation.
+    func estimatedPeakBytes(_ configuration: GRU4RecConfiguration, _ data: SessionData) -> Int {
+        MemoryEstimate.peakBytes(configuration, itemCount: data.itemMap.count, dataBytes: MemoryEstimate.sessionDataBytes(of: data),
+                                 saving: savedFile, evaluationBatchSize: evaluationBatchSize)
     }
 
     /// The largest file this run writes while it trains: a training checkpoint with
