@@ -60,9 +60,14 @@ struct SessionLineParser {
     /// Stops with an error when line `number` is, or has grown, longer than the limit.
     func checkLength(of count: Int, number: Int) throws {
         guard count > columns.maximumLineLength else { return }
-        throw DataError(file: source, line: number, column: columns.maximumLineLength + 1,
-                        "the line is longer than \(columns.maximumLineLength) bytes, the most a session file may have "
-                            + "(is this a tab-separated session file with line breaks?)")
+        throw lengthError(number: number)
+    }
+
+    /// The error for line `number`, longer than the limit.
+    func lengthError(number: Int) -> DataError {
+        DataError(file: source, line: number, column: columns.maximumLineLength + 1,
+                  "the line is longer than \(columns.maximumLineLength) bytes, the most a session file may have "
+                      + "(is this a tab-separated session file with line breaks?)")
     }
 
     /// Checks the end of the file: an empty file and a header without events are errors.
