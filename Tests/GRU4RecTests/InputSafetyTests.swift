@@ -233,6 +233,20 @@ import Testing
         #expect(throws: Never.self) { try ItemMap(ids: [nfc, nfd]) }
     }
 
+    @Test func preprocessingKeepsNFCAndNFDSessionsAndItemsApart() throws {
+        let events = [(nfc, nfc, 1.0), (nfc, nfd, 2), (nfc, "x", 3), (nfd, nfd, 4), (nfd, "x", 5), ("y", "x", 6), ("y", nfd, 7)]
+            .enumerated().map { SessionEvent(session: $1.0, item: $1.1, time: $1.2, line: $0 + 2) }
+        let sessions = Preprocessor.mergeRepeats(Preprocessor.sessions(of: events))
+        #expect(sessions.count == 3)
+        #expect(sessions.map(\.events.count) == [3, 2, 2], "an NFC item followed by its NFD form is not a repeat")
+        var changes = Preprocessor.Changes()
+        // The NFC item has one event, under the support of 2; its NFD form has three.
+        let kept = Preprocessor.filter(sessions, minimumItemSupport: 2, changes: &changes)
+        #expect(changes.rareItems == 1 && changes.rareItemEvents == 1)
+        #expect(kept.map(\.events.count) == [2, 2, 2])
+        #expect(kept.flatMap(\.events).allSatisfy { ExactID($0.item) != ExactID(nfc) })
+    }
+
     // MARK: Paths that are not regular files
 
     @Test func foldersFIFOsAndDanglingLinksAreNamedForWhatTheyAre() throws {
