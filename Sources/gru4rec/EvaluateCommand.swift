@@ -30,7 +30,7 @@ struct EvaluateCommand: ParsableCommand {
         // The baselines' training file is checked before the model's evaluation runs.
         let trainData = try train.map { path -> SessionData in
             let data = try readTraining(path, columns: columnOptions.columns)
-            guard data.itemMap.ids == loaded.itemMap.ids else {
+            guard data.itemMap == loaded.itemMap else {
                 throw DataError(file: path, "has other items than the model was trained on (\(data.itemMap.count) items, "
                     + "the model \(loaded.itemMap.count)); give the model's own training file for the baselines")
             }

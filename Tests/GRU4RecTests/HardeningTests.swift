@@ -313,7 +313,7 @@ import Testing
         #expect(mkfifo(fifo, 0o600) == 0)
         let fromFIFO = try gru4rec(["train", "--train", fifo, "-p", small])
         #expect(fromFIFO.status != 0)
-        #expect(fromFIFO.errors.contains("is a FIFO or other special file, not a session file"), "\(fromFIFO.errors)")
+        #expect(fromFIFO.errors.contains("is a FIFO (a pipe), not a session file"), "\(fromFIFO.errors)")
         let output = try gru4rec(["generate", "--output", folder.appendingPathComponent("demo_test.tsv").path])
         #expect(output.status != 0)
         #expect(output.errors.contains("demo_test.tsv: is a file, not a folder"), "\(output.errors)")

@@ -30,7 +30,8 @@ public enum AtomicFile {
         if failure == nil && rename(temporary, path) != 0 { failure = "rename into place failed: \(systemError())" }
         if let failure {
             unlink(temporary)
-            throw SafeTensorsError.io(path: path, detail: failure + "; the previous file is unchanged")
+            let kept = OutputPath.Kind.at(path) == nil ? "nothing was written" : "the previous file is unchanged"
+            throw SafeTensorsError.io(path: path, detail: failure + "; " + kept)
         }
         syncFolder(of: path)
     }

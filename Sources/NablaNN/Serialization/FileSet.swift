@@ -1,4 +1,5 @@
 import Foundation
+import Nabla
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,7 +60,7 @@ public struct FileSet {
     /// - Throws: ``SafeTensorsError/io(path:detail:)`` naming the file or folder and the system's
     ///   reason; the earlier set is then unchanged.
     public func write(_ contents: [[UInt8]], to folder: URL) throws {
-        precondition(contents.count == names.count, "one content per name")
+        if contents.count != names.count { misuse("FileSet.write", "\(contents.count) contents for the \(names.count) files \(names)") }
         let destination = folder.path
         if let kind = OutputPath.Kind.at(destination), kind != .folder {
             throw SafeTensorsError.io(path: destination, detail: "\(kind.phrase), not a folder")

@@ -16,22 +16,44 @@ extension SafeTensors {
     ///   - source: names the file in error messages.
     /// - Throws: a ``SafeTensorsError`` saying which check failed and for which tensor.
     public init(decoding bytes: [UInt8], source: String) throws {
-        guard bytes.count >= 8 else {
-            throw SafeTensorsError.truncated(source: source, detail: "\(bytes.count) bytes, fewer than the 8-byte header length")
+        let headerLength = try Self.headerLength(announcedBy: Array(bytes.prefix(8)), fileSize: bytes.count, source: source)
+        let dataStart = 8 + headerLength
+        let layout = try Self.layout(header: Array(bytes[8..<dataStart]), dataLength: bytes.count - dataStart, source: source)
+        for tensor in layout.tensors {
+            entries[tensor.name] = Entry(dtype: tensor.dtype, shape: tensor.shape,
+                                         bytes: Array(bytes[(dataStart + tensor.begin)..<(dataStart + tensor.end)]))
         }
-        let headerLength = UInt64(littleEndianAt: 0, in: bytes)
+        metadata = layout.metadata
+    }
+
+    /// The header length the first 8 bytes of a file of `fileSize` bytes announce, checked
+    /// against the limit and against the bytes that follow.
+    ///
+    /// - Throws: ``SafeTensorsError/truncated(source:detail:)`` or
+    ///   ``SafeTensorsError/headerTooLarge(source:length:limit:)``.
+    static func headerLength(announcedBy first8: [UInt8], fileSize: Int, source: String) throws -> Int {
+        guard first8.count == 8, fileSize >= 8 else {
+            throw SafeTensorsError.truncated(source: source, detail: "\(fileSize) bytes, fewer than the 8-byte header length")
+        }
+        let headerLength = UInt64(littleEndianAt: 0, in: first8)
         guard headerLength <= UInt64(Self.headerLimit) else {
             throw SafeTensorsError.headerTooLarge(source: source, length: headerLength, limit: Self.headerLimit)
         }
-        guard headerLength <= UInt64(bytes.count - 8) else {
+        guard headerLength <= UInt64(fileSize - 8) else {
             throw SafeTensorsError.truncated(
-                source: source, detail: "header length \(headerLength) exceeds the \(bytes.count - 8) bytes after it")
+                source: source, detail: "header length \(headerLength) exceeds the \(fileSize - 8) bytes after it")
         }
-        let dataStart = 8 + Int(headerLength)
-        let dataLength = bytes.count - dataStart
-        let layout = try Self.parseHeader(Array(bytes[8..<dataStart]), dataLength: dataLength, source: source)
+        return Int(headerLength)
+    }
 
-        var sorted = layout.tensors.sorted { ($0.begin, $0.name) < ($1.begin, $1.name) }
+    /// Where the tensors lie in a data section of `dataLength` bytes, as the JSON `header`
+    /// describes them, validated: sorted by offset, they cover the data exactly, without
+    /// overlaps or holes.
+    ///
+    /// - Throws: a ``SafeTensorsError`` saying which check failed and for which tensor.
+    static func layout(header: [UInt8], dataLength: Int, source: String) throws -> (tensors: [TensorLayout], metadata: [String: String]) {
+        let layout = try parseHeader(header, dataLength: dataLength, source: source)
+        let sorted = layout.tensors.sorted { ($0.begin, $0.name) < ($1.begin, $1.name) }
         var expectedBegin = 0
         for index in sorted.indices {
             let tensor = sorted[index]
@@ -47,17 +69,11 @@ extension SafeTensors {
             throw SafeTensorsError.hole(source: source,
                                         detail: "the data section has \(dataLength) bytes but the tensors cover \(expectedBegin)")
         }
-
-        sorted.sort { $0.name < $1.name }
-        for tensor in sorted {
-            entries[tensor.name] = Entry(dtype: tensor.dtype, shape: tensor.shape,
-                                         bytes: Array(bytes[(dataStart + tensor.begin)..<(dataStart + tensor.end)]))
-        }
-        metadata = layout.metadata
+        return (sorted, layout.metadata)
     }
 
     /// One tensor's place in the data section, as the header describes it.
-    private struct TensorLayout {
+    struct TensorLayout {
         let name: String, dtype: DType, shape: [Int], begin: Int, end: Int
     }
 

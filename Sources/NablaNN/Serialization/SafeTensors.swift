@@ -142,26 +142,61 @@ public struct SafeTensors: Sendable {
         try AtomicFile.write(encoded(), to: url)
     }
 
-    /// Reads and validates a file.
+    /// Reads and validates a file, its header first: the 8-byte header length is checked
+    /// against the file's size and ``headerLimit``, and the header is parsed and validated
+    /// (as ``init(decoding:source:)`` does), before any tensor data is read. The data is then
+    /// read into each tensor's own storage, so a file that is not a safetensors file is refused
+    /// after reading a few bytes, and a valid file is held in memory once.
     ///
-    /// Only regular files are read: a folder, a FIFO or a device (`/dev/zero`) is refused by name
-    /// rather than read without end.
+    /// Only regular files are read: a folder, a FIFO, a device (`/dev/zero`) or a symbolic link
+    /// to nothing is refused by name rather than read without end.
+    ///
+    /// - Throws: a ``SafeTensorsError`` naming the file and what is wrong with it.
     public static func read(from url: URL) throws -> SafeTensors {
-        let type: FileAttributeType?
-        do { type = try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.type] as? FileAttributeType } catch {
-            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
-            throw SafeTensorsError.io(path: url.path, detail: "cannot be read: \(reason ?? "no such file")")
+        let path = url.path
+        let size: Int
+        do { size = try ReadableFile.identity(of: path, describing: "safetensors file").size } catch let refusal as ReadableFile.Refusal {
+            throw SafeTensorsError.io(path: path, detail: refusal.message)
         }
-        guard type == .typeRegular else {
-            let kind = type == .typeDirectory ? "a folder" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device"
-                : "a FIFO or other special file"
-            throw SafeTensorsError.io(path: url.path, detail: "is \(kind), not a safetensors file")
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw SafeTensorsError.io(path: path, detail: "cannot be read: \(ReadableFile.reason(error))")
         }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SafeTensorsError.io(path: url.path, detail: "cannot be read: \(error.localizedDescription)")
+        defer { try? handle.close() }
+        let headerLength = try headerLength(announcedBy: try read(8, from: handle, path: path, upTo: true), fileSize: size, source: path)
+        let layout = try layout(header: try read(headerLength, from: handle, path: path), dataLength: size - 8 - headerLength, source: path)
+        var file = SafeTensors()
+        for tensor in layout.tensors {      // in file order, one after the other
+            file.entries[tensor.name] = Entry(dtype: tensor.dtype, shape: tensor.shape,
+                                              bytes: try read(tensor.end - tensor.begin, from: handle, path: path))
         }
-        return try SafeTensors(decoding: [UInt8](data), source: url.path)
+        file.metadata = layout.metadata
+        if try read(1, from: handle, path: path, upTo: true).count > 0 {
+            throw SafeTensorsError.io(path: path, detail: "grew while it was being read; read it again once it is complete")
+        }
+        return file
+    }
+
+    /// The next `count` bytes of `handle`, read into one array of that capacity, a block at a
+    /// time; with `upTo`, fewer when the file ends first.
+    ///
+    /// - Throws: ``SafeTensorsError/io(path:detail:)`` when reading fails, or when the file ends
+    ///   before `count` bytes (it was cut while it was read).
+    private static func read(_ count: Int, from handle: FileHandle, path: String, upTo: Bool = false) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let block: Data?
+            do { block = try handle.read(upToCount: Swift.min(count - bytes.count, 1 << 20)) } catch {
+                throw SafeTensorsError.io(path: path, detail: "cannot be read: \(ReadableFile.reason(error))")
+            }
+            guard let block, !block.isEmpty else {
+                if upTo { break }
+                throw SafeTensorsError.io(path: path, detail: "was cut while it was being read; read it again once it is complete")
+            }
+            bytes.append(contentsOf: block)
+        }
+        return bytes
     }
 }
 

@@ -1,8 +1,10 @@
 /// The items a model knows: each user item id (a string) and its row in the item matrices.
+///
+/// Ids are told apart byte for byte (see ``ExactID``): `café` in NFC and in NFD are two items.
 public struct ItemMap: Sendable, Equatable {
     /// The user's item ids, by row.
     public private(set) var ids: [String] = []
-    private var rows: [String: Int] = [:]
+    private var rows: [ExactID: Int] = [:]
 
     /// An empty map.
     public init() {}
@@ -10,8 +12,8 @@ public struct ItemMap: Sendable, Equatable {
     /// A map of `ids` in order; ids must be unique.
     public init(ids: [String]) throws {
         for id in ids {
-            if rows[id] != nil { throw DataError(file: "item map", "item id '\(id)' appears twice") }
-            rows[id] = self.ids.count
+            if rows[ExactID(id)] != nil { throw DataError(file: "item map", "item id '\(id)' appears twice") }
+            rows[ExactID(id)] = self.ids.count
             self.ids.append(id)
         }
     }
@@ -20,13 +22,18 @@ public struct ItemMap: Sendable, Equatable {
     public var count: Int { ids.count }
 
     /// The row of `id`, or `nil` for an unknown item.
-    public func row(of id: String) -> Int? { rows[id] }
+    public func row(of id: String) -> Int? { rows[ExactID(id)] }
 
     /// The row of `id`, adding it at the end if it is new.
     mutating func insert(_ id: String) -> Int {
-        if let row = rows[id] { return row }
-        rows[id] = ids.count
+        if let row = rows[ExactID(id)] { return row }
+        rows[ExactID(id)] = ids.count
         ids.append(id)
         return ids.count - 1
+    }
+
+    /// Whether both maps hold the same ids, byte for byte, in the same order.
+    public static func == (lhs: ItemMap, rhs: ItemMap) -> Bool {
+        lhs.ids.count == rhs.ids.count && zip(lhs.ids, rhs.ids).allSatisfy { ExactID($0) == ExactID($1) }
     }
 }

@@ -65,13 +65,13 @@ extension SessionData {
 /// first appear in the ordered sessions, as ``SessionData/training(_:source:)`` gives them.
 struct CompactSessionsBuilder {
     let itemMap: ItemMap?
-    private var sessionIndex: [String: Int32] = [:]
+    private var sessionIndex: [ExactID: Int32] = [:]
     private var sessionIDs: [String] = []
     private var firstTimes: [Double] = []
     /// The line of each session's first event in the file (for errors about it).
     private var firstLines: [Int] = []
     /// Training only: the item ids in order of appearance in the file.
-    private var itemIndex: [String: Int32] = [:]
+    private var itemIndex: [ExactID: Int32] = [:]
     private var itemIDs: [String] = []
     /// Kept events, in file order: session, item (row, or index into `itemIDs`), time.
     private var sessions: [Int32] = []
@@ -90,12 +90,12 @@ struct CompactSessionsBuilder {
 
     mutating func add(_ event: SessionEvent) {
         let session: Int32
-        if let known = sessionIndex[event.session] {
+        if let known = sessionIndex[ExactID(event.session)] {
             session = known
             firstTimes[Int(known)] = Swift.min(firstTimes[Int(known)], event.time)
         } else {
             session = Int32(sessionIDs.count)
-            sessionIndex[event.session] = session
+            sessionIndex[ExactID(event.session)] = session
             sessionIDs.append(event.session)
             firstTimes.append(event.time)
             firstLines.append(event.line)
@@ -107,11 +107,11 @@ struct CompactSessionsBuilder {
                 return
             }
             row = Int32(known)
-        } else if let known = itemIndex[event.item] {
+        } else if let known = itemIndex[ExactID(event.item)] {
             row = known
         } else {
             row = Int32(itemIDs.count)
-            itemIndex[event.item] = row
+            itemIndex[ExactID(event.item)] = row
             itemIDs.append(event.item)
         }
         sessions.append(session)

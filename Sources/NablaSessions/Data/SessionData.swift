@@ -57,13 +57,13 @@ public struct SessionData: Sendable {
 
     /// Events grouped by session, each session sorted by time, sessions by their first event.
     private static func group(_ events: [SessionEvent]) -> [(id: String, events: [SessionEvent])] {
-        var positions: [String: Int] = [:]
+        var positions: [ExactID: Int] = [:]
         var sessions: [(id: String, events: [SessionEvent])] = []
         for event in events {
-            if let position = positions[event.session] {
+            if let position = positions[ExactID(event.session)] {
                 sessions[position].events.append(event)
             } else {
-                positions[event.session] = sessions.count
+                positions[ExactID(event.session)] = sessions.count
                 sessions.append((event.session, [event]))
             }
         }

@@ -60,9 +60,14 @@ struct SessionLineParser {
     /// Stops with an error when line `number` is, or has grown, longer than the limit.
     func checkLength(of count: Int, number: Int) throws {
         guard count > columns.maximumLineLength else { return }
-        throw DataError(file: source, line: number, column: columns.maximumLineLength + 1,
-                        "the line is longer than \(columns.maximumLineLength) bytes, the most a session file may have "
-                            + "(is this a tab-separated session file with line breaks?)")
+        throw lengthError(number: number)
+    }
+
+    /// The error for line `number`, longer than the limit.
+    func lengthError(number: Int) -> DataError {
+        DataError(file: source, line: number, column: columns.maximumLineLength + 1,
+                  "the line is longer than \(columns.maximumLineLength) bytes, the most a session file may have "
+                      + "(is this a tab-separated session file with line breaks?)")
     }
 
     /// Checks the end of the file: an empty file and a header without events are errors.
@@ -79,11 +84,11 @@ struct SessionLineParser {
     private mutating func readHeader(_ fields: [String]) throws {
         func position(of name: String) throws -> Int {
             guard let index = fields.firstIndex(of: name) else {
-                if fields.count == 1, fields[0].contains(",") || fields[0].contains(";") {
+                if fields.count == 1, fields[0].utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }) {
                     throw DataError(file: source, line: 1, "the header is one field, '\(Self.shortened(fields[0]))': the file looks "
                         + "comma- or semicolon-separated, but session files are tab-separated")
                 }
-                let header = fields.map { "'\($0)'" }.joined(separator: ", ")
+                let header = fields.map { "'\(Self.shortened($0))'" }.joined(separator: ", ")
                 throw DataError(file: source, line: 1, "missing column '\(name)'; the header has \(fields.count) "
                     + "tab-separated field\(fields.count == 1 ? "" : "s"): \(Self.shortened(header))")
             }
@@ -94,9 +99,10 @@ struct SessionLineParser {
         header = fields
     }
 
-    /// `text`, cut to 120 characters for an error message.
+    /// `text`, cut to 120 characters for an error message (without counting the characters of
+    /// a long text, which takes time in proportion to it).
     static func shortened(_ text: String) -> String {
-        text.count <= 120 ? text : text.prefix(120) + "… (\(text.utf8.count) bytes)"
+        text.prefix(121).count <= 120 ? text : text.prefix(120) + "… (\(text.utf8.count) bytes)"
     }
 
     private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {

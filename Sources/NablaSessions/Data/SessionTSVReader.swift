@@ -63,31 +63,15 @@ public enum SessionTSVReader {
         }
         defer { try? handle.close() }
         func changed() -> Bool { (try? InputFile.identity(of: url.path, describing: "session file")) != before }
-        let changedError = DataError(file: url.path, "changed while it was being read (its size or modification time differ); "
+        let changedError = DataError(file: url.path, "changed while it was being read (it was replaced, or its size or modification time differ); "
             + "read it again once it is complete")
         do {
             var parser = SessionLineParser(source: url.path, columns: columns)
-            var pending: [UInt8] = []     // the start of a line that continues in the next block
-            var lineNumber = 0
-            while true {
-                let block: Data?
-                do { block = try handle.read(upToCount: Swift.max(blockSize, 1)) } catch {
-                    throw DataError(file: url.path, "cannot be read: \(InputFile.reason(error))")
-                }
-                guard let block, !block.isEmpty else { break }
-                pending.append(contentsOf: block)
-                var lineStart = pending.startIndex
-                while let newline = pending[lineStart...].firstIndex(of: 0x0A) {
-                    lineNumber += 1
-                    if let event = try parser.consume(pending[lineStart..<newline], number: lineNumber) { try body(event) }
-                    lineStart = newline + 1
-                }
-                pending.removeSubrange(..<lineStart)
-                try parser.checkLength(of: pending.count, number: lineNumber + 1)
+            var scanner = LineScanner(maximumLineLength: columns.maximumLineLength) { [parser] number in
+                parser.lengthError(number: number)
             }
-            if !pending.isEmpty {
-                lineNumber += 1
-                if let event = try parser.consume(pending[...], number: lineNumber) { try body(event) }
+            try scanner.scan(handle, source: url.path, blockSize: blockSize) { line, number in
+                if let event = try parser.consume(line, number: number) { try body(event) }
             }
             try parser.finish()
         } catch {

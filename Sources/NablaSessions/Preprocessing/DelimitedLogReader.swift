@@ -1,62 +1,38 @@
 import Foundation
 
-/// Reads the raw YOOCHOOSE and DIGINETICA click logs into events.
+/// Reads the raw YOOCHOOSE and DIGINETICA click logs into events: streamed from a file, line by
+/// line in linear time with the session files' line limit, or parsed from bytes in memory; both
+/// accept and refuse the same lines with the same messages.
 enum DelimitedLogReader {
+    /// The longest line a raw log may have, in bytes (1 MiB, as for session files).
+    static let maximumLineLength = 1 << 20
+
+    /// Every event of the log at `url`, streamed (the file is never held in memory whole).
     static func read(_ url: URL, format: Preprocessor.Format) throws -> [SessionEvent] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot be read: \(error.localizedDescription)")
+        if format == .tsv { return try SessionTSVReader.read(url) }
+        _ = try InputFile.identity(of: url.path, describing: format == .yoochoose ? "YOOCHOOSE click log" : "DIGINETICA click log")
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw DataError(file: url.path, "cannot be read: \(InputFile.reason(error))")
         }
-        return try parse(data, format: format, source: url.path)
+        defer { try? handle.close() }
+        var parser = DelimitedLogLineParser(format: format, source: url.path)
+        var scanner = LineScanner(maximumLineLength: maximumLineLength) { number in
+            DataError(file: url.path, line: number, column: maximumLineLength + 1,
+                      "the line is longer than \(maximumLineLength) bytes, the most a click log may have (is this a click log with line breaks?)")
+        }
+        try scanner.scan(handle, source: url.path) { line, number in try parser.consume(line, number: number) }
+        return try parser.finish()
     }
 
+    /// Every event of a log held in memory; `source` names it in errors.
     static func parse(_ data: Data, format: Preprocessor.Format, source: String) throws -> [SessionEvent] {
-        let url = URL(fileURLWithPath: source)
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        if format == .tsv { return try SessionTSVReader.parse(data, source: source) }
+        var parser = DelimitedLogLineParser(format: format, source: source)
+        var lines = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
-        guard !lines.isEmpty else { throw DataError(file: url.path, line: 1, "the file is empty") }
-        var events: [SessionEvent] = []
-        switch format {
-        case .yoochoose:
-            for (index, line) in lines.enumerated() where !line.isEmpty {
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                guard fields.count >= 3 else {
-                    throw DataError(file: url.path, line: index + 1, column: fields.count + 1,
-                                    "expected SessionId,Timestamp,ItemId[,Category], found \(fields.count) fields")
-                }
-                guard let time = parseISO8601(String(fields[1])) else {
-                    throw DataError(file: url.path, line: index + 1, column: 2, "timestamp '\(fields[1])' is not ISO 8601 (2014-04-07T10:51:09.277Z)")
-                }
-                events.append(SessionEvent(session: String(fields[0]), item: String(fields[2]), time: time, line: index + 1))
-            }
-        case .diginetica:
-            let header = lines[0].split(separator: ";").map(String.init)
-            let needed = ["session_id", "item_id", "timeframe", "eventdate"]
-            let positions = try needed.map { name -> Int in
-                guard let position = header.firstIndex(of: name) else {
-                    throw DataError(file: url.path, line: 1, "missing column '\(name)'; the header has: \(header.joined(separator: ", "))")
-                }
-                return position
-            }
-            for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-                let fields = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-                guard fields.count > positions.max()! else {
-                    throw DataError(file: url.path, line: index + 1, column: fields.count + 1, "expected \(header.count) fields, found \(fields.count)")
-                }
-                guard let frame = Double(fields[positions[2]]) else {
-                    throw DataError(file: url.path, line: index + 1, column: positions[2] + 1, "timeframe '\(fields[positions[2]])' is not a number")
-                }
-                guard let day = parseDate(fields[positions[3]]) else {
-                    throw DataError(file: url.path, line: index + 1, column: positions[3] + 1, "eventdate '\(fields[positions[3]])' is not a date (2016-05-09)")
-                }
-                events.append(SessionEvent(session: fields[positions[0]], item: fields[positions[1]], time: day + frame / 1000, line: index + 1))
-            }
-        case .tsv:
-            return try SessionTSVReader.parse(data, source: source)
-        }
-        return events
+        for (index, line) in lines.enumerated() { try parser.consume(line, number: index + 1) }
+        return try parser.finish()
     }
 
     /// Seconds since 1970 of `2014-04-07T10:51:09.277Z` (fraction optional).

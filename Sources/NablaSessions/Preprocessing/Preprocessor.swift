@@ -134,13 +134,13 @@ public enum Preprocessor {
     /// Events grouped into sessions, each in time order (ties in file order).
     static func sessions(of raw: [SessionEvent]) -> [Session] {
         var order: [String] = []
-        var grouped: [String: [(item: String, time: Double, line: Int)]] = [:]
+        var grouped: [ExactID: [(item: String, time: Double, line: Int)]] = [:]
         for event in raw {
-            if grouped[event.session] == nil { order.append(event.session) }
-            grouped[event.session, default: []].append((event.item, event.time, event.line))
+            if grouped[ExactID(event.session)] == nil { order.append(event.session) }
+            grouped[ExactID(event.session), default: []].append((event.item, event.time, event.line))
         }
         return order.map { id in
-            let events = grouped[id]!.sorted { ($0.time, $0.line) < ($1.time, $1.line) }.map { (item: $0.item, time: $0.time) }
+            let events = grouped[ExactID(id)]!.sorted { ($0.time, $0.line) < ($1.time, $1.line) }.map { (item: $0.item, time: $0.time) }
             return Session(id: id, events: events)
         }
     }
@@ -149,7 +149,7 @@ public enum Preprocessor {
         sessions.map { session in
             var merged = session
             merged.events = []
-            for event in session.events where merged.events.last?.item != event.item { merged.events.append(event) }
+            for event in session.events where merged.events.last.map({ ExactID($0.item) }) != ExactID(event.item) { merged.events.append(event) }
             return merged
         }
     }
@@ -158,17 +158,17 @@ public enum Preprocessor {
     /// events, repeatedly, until both rules hold; counts what it removed into `changes`.
     static func filter(_ sessions: [Session], minimumItemSupport: Int, changes: inout Changes) -> [Session] {
         var current = sessions
-        var rareItems = Set<String>()
+        var rareItems = Set<ExactID>()
         while true {
-            var support: [String: Int] = [:]
-            for session in current { for event in session.events { support[event.item, default: 0] += 1 } }
+            var support: [ExactID: Int] = [:]
+            for session in current { for event in session.events { support[ExactID(event.item), default: 0] += 1 } }
             for (item, count) in support where count < minimumItemSupport {
                 rareItems.insert(item)
                 changes.rareItemEvents += count
             }
             let next = current.compactMap { session -> Session? in
                 var kept = session
-                kept.events = session.events.filter { support[$0.item]! >= minimumItemSupport }
+                kept.events = session.events.filter { support[ExactID($0.item)]! >= minimumItemSupport }
                 guard kept.events.count >= 2 else {
                     changes.shortSessions += 1
                     changes.shortSessionEvents += kept.events.count
@@ -192,11 +192,11 @@ public enum Preprocessor {
         guard let last = sessions.map({ $0.events.last!.time }).max() else { return ([], []) }
         let boundary = last - testDays * 86_400
         let train = sessions.filter { $0.start < boundary }
-        var items = Set<String>()
-        for session in train { for event in session.events { items.insert(event.item) } }
+        var items = Set<ExactID>()
+        for session in train { for event in session.events { items.insert(ExactID(event.item)) } }
         let test = sessions.filter { $0.start >= boundary }.compactMap { session -> Session? in
             var kept = session
-            kept.events = session.events.filter { items.contains($0.item) }
+            kept.events = session.events.filter { items.contains(ExactID($0.item)) }
             changes.unknownTestEvents += session.events.count - kept.events.count
             guard kept.events.count >= 2 else {
                 changes.shortTestSessions += 1
