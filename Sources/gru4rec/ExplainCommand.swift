@@ -25,7 +25,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The session: item ids separated by commas, oldest first.")
     var items: String?
 
-    @Option(help: "The session from a file, one item id per line, oldest first ('-' reads standard input).")
+    @Option(help: "The session from a file, one item id per line, oldest first ('-' reads standard input); at most 16 MiB, lines of at most 64 KiB.")
     var itemsFile: String?
 
     @Option(help: "The item whose score is explained (default: the top recommendation).")

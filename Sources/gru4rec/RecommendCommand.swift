@@ -13,7 +13,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "The session so far: item ids separated by commas, oldest first.")
     var items: String?
 
-    @Option(help: "The session so far from a file, one item id per line, oldest first ('-' reads standard input); for ids with commas or spaces, or long sessions.")
+    @Option(help: "The session so far from a file, one item id per line, oldest first ('-' reads standard input); for ids with commas or spaces, or long sessions; at most 16 MiB, lines of at most 64 KiB.")
     var itemsFile: String?
 
     @Option(help: "How many recommendations.")

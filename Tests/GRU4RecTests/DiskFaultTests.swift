@@ -13,19 +13,6 @@ import Testing
         return url
     }
 
-    /// Runs a system command, returning its exit status (or `nil` if it could not start).
-    @discardableResult
-    func system(_ path: String, _ arguments: [String]) -> Int32? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
     func trainer(layers: Int) throws -> SessionTrainer<GRU4RecModel<Float>> {
         let data = try SessionData.training(SessionTSVReader.parse(Data(DemoShop.sessions(count: 200).utf8), source: "demo.tsv"),
                                             source: "demo.tsv")
@@ -44,11 +31,11 @@ import Testing
         let size = try FileManager.default.attributesOfItem(atPath: probe.path)[.size] as! Int
         let disk = scratch.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
-        guard system("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size * 3 / 2)", "tmpfs", disk.path]) == 0 else {
+        guard let mount = TemporaryMount.tmpfs(at: disk, options: "size=\(size * 3 / 2)") else {
             print("skipped: cannot mount a tmpfs here (needs root); the file-size-limit test covers a write failing midway")
             return
         }
-        defer { system("/bin/umount", [disk.path]) }
+        defer { mount.unmount() }
 
         let checkpoint = disk.appendingPathComponent("training.safetensors")
         try Checkpoint.saveTraining(trainer, to: checkpoint)
@@ -80,18 +67,10 @@ import Testing
 
         // The same command again, allowed to write files of at most 1 MiB (SIGXFSZ ignored, so the
         // write fails with EFBIG instead of killing the process; sanitizer runtimes need ~1 MiB).
-        let command = ExampleRunner.productsFolder.appendingPathComponent("gru4rec").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1024; exec \"$0\" \"$@\"", command,
-                             "train", "--train", train, "-p", parameters + ",seed=7", "--save", model, "--overwrite"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let limited = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", parameters + ",seed=7", "--save", model, "--overwrite"],
+                                            after: "trap '' XFSZ; ulimit -f 1024")
+        let message = limited.errors
+        #expect(limited.status != 0)
         #expect(message.contains(model), "\(message)")
         #expect(message.contains("File too large"), "\(message)")
         #expect(message.contains("the previous file is unchanged"), "\(message)")

@@ -20,24 +20,6 @@ import Testing
     func gru4rec(_ arguments: [String]) throws -> ExampleRunner.Result {
         try ExampleRunner.run("gru4rec", arguments: arguments)
     }
-
-    /// Runs `script` with `/bin/sh`, `$GRU4REC` naming the built command.
-    func shell(_ script: String) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["GRU4REC": ExampleRunner.productsFolder.appendingPathComponent("gru4rec").path]) { $1 }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
-
     /// A sparse file of `size` zero bytes: large, but it takes no disk space.
     func sparseFile(_ url: URL, size: UInt64) throws {
         #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
@@ -76,7 +58,7 @@ import Testing
         try sparseFile(large, size: 512 << 20)
         try Data("SessionId\tItemId\tTime\n1\tA\t1\n".utf8).write(to: folder.appendingPathComponent("test.tsv"))
         // 400 MB of address space: reading the file whole (and copying it) cannot fit, its header can.
-        let result = try shell("ulimit -v 400000; exec \"$GRU4REC\" evaluate --model '\(large.path)' --test '\(folder.path)/test.tsv'")
+        let result = try ExampleRunner.shell("ulimit -v 400000; exec \"$GRU4REC\" evaluate --model '\(large.path)' --test '\(folder.path)/test.tsv'")
         #expect(result.status == 1, "status \(result.status): \(result.errors)")
         #expect(result.errors.contains("large.bin: invalid safetensors header: not valid JSON"), "\(result.errors)")
         #expect(!result.errors.contains("NSCocoaErrorDomain"))
@@ -110,15 +92,15 @@ import Testing
         let model = try trainedModel(["1\tA\t1", "1\tB\t2", "2\tB\t3", "2\tA\t4"], in: folder).path
         let large = folder.appendingPathComponent("large.txt")
         try sparseFile(large, size: 512 << 20)
-        let result = try shell("ulimit -v 400000; exec \"$GRU4REC\" recommend --model '\(model)' --items-file '\(large.path)'")
+        let result = try ExampleRunner.shell("ulimit -v 400000; exec \"$GRU4REC\" recommend --model '\(model)' --items-file '\(large.path)'")
         #expect(result.status == 1, "status \(result.status): \(result.errors)")
         #expect(result.errors.contains("large.txt: holds more than 16 MiB, the most a session's file of item ids may have"),
                 "\(result.errors)")
         // From standard input the limits hold as it is read: here the line limit.
-        let piped = try shell("head -c 300000 /dev/zero | tr '\\0' x | \"$GRU4REC\" recommend --model '\(model)' --items-file -")
+        let piped = try ExampleRunner.shell("head -c 300000 /dev/zero | tr '\\0' x | \"$GRU4REC\" recommend --model '\(model)' --items-file -")
         #expect(piped.status == 1)
         #expect(piped.errors.contains("-:1:65537: the line is longer than 65536 bytes, the most an item id may have"), "\(piped.errors)")
-        let ids = try shell("printf 'A\\r\\n\\nB\\n' | \"$GRU4REC\" recommend --model '\(model)' --items-file -")
+        let ids = try ExampleRunner.shell("printf 'A\\r\\n\\nB\\n' | \"$GRU4REC\" recommend --model '\(model)' --items-file -")
         #expect(ids.status == 0, "\(ids.errors)")
     }
 
@@ -279,7 +261,7 @@ import Testing
         #expect(fromFIFO.errors.contains("give a regular file, or - to read standard input"), "\(fromFIFO.errors)")
         var status = stat()
         #expect(stat(fifo, &status) == 0 && Int(status.st_mode) & Int(S_IFMT) == Int(S_IFIFO))
-        let piped = try shell("echo A | \"$GRU4REC\" recommend --model '\(model)' --items-file /dev/stdin")
+        let piped = try ExampleRunner.shell("echo A | \"$GRU4REC\" recommend --model '\(model)' --items-file /dev/stdin")
         #expect(piped.status == 1)
         #expect(piped.errors.contains("/dev/stdin: is a FIFO (a pipe), not a file of item ids: give a regular file, or - to read standard input"),
                 "\(piped.errors)")

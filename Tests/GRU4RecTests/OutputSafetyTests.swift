@@ -236,18 +236,11 @@ import Testing
         #expect(earlier.count == 4)
         // With 20 test days the test file (the second written) is the largest: a 200 KiB file
         // size limit lets train_full.tsv (about 100 KB) be written and stops test.tsv.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 200; exec \"$0\" \"$@\"",
-                             ExampleRunner.productsFolder.appendingPathComponent("gru4rec").path,
-                             "preprocess", "--input", input, "--format", "tsv", "--output", output.path, "--overwrite", "--test-days", "20"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let limited = try ExampleRunner.run("gru4rec", arguments: ["preprocess", "--input", input, "--format", "tsv", "--output", output.path,
+                                                                 "--overwrite", "--test-days", "20"],
+                                            after: "trap '' XFSZ; ulimit -f 200")
+        let message = limited.errors
+        #expect(limited.status != 0)
         #expect(message.contains("test.tsv") && message.contains("File too large"), "\(message)")
         #expect(split(in: output) == earlier, "the folder no longer holds the earlier set")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
@@ -335,21 +328,11 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-output-ro-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", folder.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil, { mount.waitUntilExit(); return mount.terminationStatus == 0 }() else {
+        guard let mount = TemporaryMount.tmpfs(at: folder, options: "ro,size=1m") else {
             print("skipped: mounting a read-only tmpfs needs root")
             return
         }
-        defer {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = [folder.path]
-            try? unmount.run()
-            unmount.waitUntilExit()
-        }
+        defer { mount.unmount() }
         for command in ["demo", "generate"] {
             let result = try gru4rec([command, "--output", folder.appendingPathComponent("out").path])
             #expect(result.status != 0)

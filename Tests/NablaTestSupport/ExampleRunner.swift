@@ -28,6 +28,32 @@ public enum ExampleRunner {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
+        return try finish(process)
+    }
+
+    /// Runs the example `name` with `arguments` after a bash `prologue` that sets what the
+    /// example inherits: resource limits (`ulimit -f 1024`, `ulimit -v 400000`) or signals to
+    /// ignore (`trap '' XFSZ`).
+    public static func run(_ name: String, arguments: [String] = [], after prologue: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "\(prologue); exec \"$0\" \"$@\"", productsFolder.appendingPathComponent(name).path] + arguments
+        return try finish(process)
+    }
+
+    /// Runs a `/bin/sh` script in which `$GRU4REC` is the built `gru4rec` command (for pipes
+    /// into it and limits on it).
+    public static func shell(_ script: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["GRU4REC": productsFolder.appendingPathComponent("gru4rec").path]) { $1 }
+        return try finish(process)
+    }
+
+    /// Starts `process` with its output collected, and waits for it to end.
+    private static func finish(_ process: Process) throws -> Result {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

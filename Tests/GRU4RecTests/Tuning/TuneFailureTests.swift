@@ -301,23 +301,6 @@ import Testing
         #expect(!result.errors.contains("NSCocoaErrorDomain") && !result.errors.contains("error 256"), "\(result.errors)")
     }
 
-    /// Runs `tune` with `arguments` under a file-size limit of `kilobytes` (SIGXFSZ ignored, so a
-    /// write past it fails with EFBIG instead of killing the process).
-    func runLimited(kilobytes: Int, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let command = ExampleRunner.productsFolder.appendingPathComponent("gru4rec").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(kilobytes); exec \"$0\" \"$@\"", command] + arguments
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, printed, message)
-    }
-
     @Test func aJournalThatCannotGrowIsNamedWithTheSystemsReasonAndStaysValid() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -326,7 +309,9 @@ import Testing
         #expect(try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 1)).status == 0)
         // Room for the journal as it is and less than a kilobyte more: a few trials fit, then one does not.
         let size = try Data(contentsOf: journal).count
-        let limited = try runLimited(kilobytes: size / 1024 + 1, arguments(folder, space: space, trials: 40))
+        // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing the process.
+        let limited = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 40),
+                                            after: "trap '' XFSZ; ulimit -f \(size / 1024 + 1)")
         #expect(limited.status != 0 && limited.status < 128, "\(limited.errors)")
         let recorded = try trialLines(journal).count
         #expect(recorded < 40)
@@ -345,23 +330,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let disk = folder.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil else { return }
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else {
+        guard let mount = TemporaryMount.tmpfs(at: disk, options: "size=64k") else {
             print("skipped: cannot mount a tmpfs here (needs root); the file-size-limit test covers a journal that cannot grow")
             return
         }
-        defer {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = [disk.path]
-            try? unmount.run()
-            unmount.waitUntilExit()
-        }
+        defer { mount.unmount() }
         let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
         let journal = disk.appendingPathComponent("journal.jsonl")
         var arguments = arguments(folder, space: space, trials: 1, journal: nil) + ["--journal", journal.path]
