@@ -186,17 +186,16 @@ struct TuneCommand: ParsableCommand {
         return smallest
     }
 
-    /// Throws unless training `configuration` fits in the available memory, as `train` checks it:
-    /// the process, both data sets as read, and training (the model, Adagrad's state, one step's
-    /// working memory, the sample cache).
+    /// Throws unless training `configuration` fits in the available memory, by the estimate
+    /// `train` uses: the process, both data sets as read, and training (the model, Adagrad's
+    /// state, one step's working memory, the sample cache) or the validation after each epoch
+    /// beside it, whichever needs more.
     ///
     /// - Throws: `DataError` naming --train with the estimate and what is available.
     func checkMemory(_ configuration: GRU4RecConfiguration, training: SessionData, validation: SessionData, purpose: String) throws {
-        let trainingBytes = MemoryEstimate.trainingBytes(configuration, itemCount: training.itemMap.count)
-        let dataBytes = [training, validation].map {
-            MemoryEstimate.sessionDataBytes(events: $0.eventCount, sessions: $0.sessionCount, items: $0.itemMap.count)
-        }.reduce(0, +)
-        let peak = trainingBytes >= Int.max / 4 ? Int.max / 2 : MemoryEstimate.processBytes + dataBytes + trainingBytes
+        let peak = MemoryEstimate.peakBytes(configuration, itemCount: training.itemMap.count,
+                                            dataBytes: MemoryEstimate.sessionDataBytes(of: training) + MemoryEstimate.sessionDataBytes(of: validation),
+                                            evaluationBatchSize: Evaluator.defaultBatchSize)
         try MemoryEstimate.check(peak, available: MemoryEstimate.availableBytes,
                                  for: purpose + "training \(training.itemMap.count) items with layers \(configuration.layers), "
                                     + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)

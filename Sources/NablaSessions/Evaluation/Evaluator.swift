@@ -38,6 +38,9 @@ extension NextItemScorer {
 /// Each test session starts from a zero hidden state; test events with items the model does not
 /// know were dropped when the test data was read (``SessionData/test(_:source:itemMap:)``).
 public enum Evaluator {
+    /// The sessions evaluated at once unless a caller says otherwise.
+    public static let defaultBatchSize = 100
+
     /// Ranks every target of `data` with `scorer` (``NextItemScorer/ranks(inputs:previousSlot:targets:mode:cutoff:threads:)``).
     ///
     /// Only ranks up to the largest cutoff count, so a scorer may stop counting past it.
@@ -47,7 +50,7 @@ public enum Evaluator {
     @_specialize(where Scorer == PopularityScorer)
     @_specialize(where Scorer == MarkovScorer)
     public static func evaluate<Scorer: NextItemScorer>(
-        _ scorer: inout Scorer, on data: SessionData, batchSize: Int = 100, cutoffs: [Int] = [1, 5, 10, 20],
+        _ scorer: inout Scorer, on data: SessionData, batchSize: Int = defaultBatchSize, cutoffs: [Int] = [1, 5, 10, 20],
         mode: RankMode = .conservative, threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws -> RankingMetrics {
         var metrics = RankingMetrics(cutoffs: cutoffs)
