@@ -57,6 +57,9 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var columns: ColumnOptions
 
+    @Flag(help: "Replace the --draw file if it exists.")
+    var overwrite = false
+
     func validate() throws {
         _ = try parsedMethod()
         _ = try parsedBaseline()
@@ -78,7 +81,7 @@ struct ExplainCommand: ParsableCommand {
         if let draw {
             let inputs = [OutputPath.Input(option: "--model", path: model)]
                 + (itemsFile.map { $0 == "-" ? [] : [OutputPath.Input(option: "--items-file", path: $0)] } ?? [])
-            try OutputFiles.claim(draw, option: "--draw", overwrite: true, inputs: inputs)
+            try OutputFiles.claim(draw, option: "--draw", overwrite: overwrite, inputs: inputs)
         }
         let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
         if let deletionTest {

@@ -205,7 +205,9 @@ import Testing
         try "keep me".write(to: precious, atomically: true, encoding: .utf8)
         let picture = folder.appendingPathComponent("why.svg")
         try FileManager.default.createSymbolicLink(at: picture, withDestinationURL: precious)
-        let drawn = try gru4rec(["explain", "--model", model, "--items", "Camera,Memory Card", "--draw", picture.path])
+        let refused = try gru4rec(["explain", "--model", model, "--items", "Camera,Memory Card", "--draw", picture.path])
+        #expect(refused.status != 0 && refused.errors.contains("pass --overwrite"), "an existing drawing was replaced: \(refused.errors)")
+        let drawn = try gru4rec(["explain", "--model", model, "--items", "Camera,Memory Card", "--draw", picture.path, "--overwrite"])
         #expect(drawn.status == 0, "\(drawn.errors)")
         #expect(try String(contentsOf: precious, encoding: .utf8) == "keep me")
         #expect(kind(picture.path) == .regularFile)
@@ -214,6 +216,41 @@ import Testing
         #expect(overModel.status == 0, "\(overModel.errors)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test func aNameEndingInASlashOrEmptyIsRefusedBeforeAnyWork() throws {
+        let folder = try demoFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = folder.appendingPathComponent("demo_train.tsv").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: train))
+        // `X/` once named X itself on the way to the write, past the checks of X: the training
+        // file would have been replaced by the model.
+        for save in [train + "/", train + "//", train + "/.", ""] {
+            let result = try gru4rec(["train", "--train", train, "-p", small, "--save", save])
+            #expect(result.status == 64, "--save '\(save)': \(result.status) \(result.errors)")
+            #expect(result.errors.contains("give the name of a file"), "\(result.errors)")
+            #expect(!result.output.contains("training data:"), "the data was read before the name was refused")
+        }
+        let model = folder.appendingPathComponent("model.safetensors").path
+        #expect(try gru4rec(["train", "--train", train, "-p", small, "--save", model]).status == 0)
+        let export = try gru4rec(["export", "--model", model, "--to", "pytorch", model + "/"])
+        #expect(export.status == 64 && export.errors.contains("give the name of a file"), "\(export.errors)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+        #expect(kind(model) == .regularFile)
+        #expect(throws: SafeTensorsError.self) { try AtomicFile.write([1, 2, 3], to: URL(fileURLWithPath: train + "/")) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+    }
+
+    @Test func generateReplacesAnExistingFileOnlyWithOverwrite() throws {
+        let folder = try demoFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mine = folder.appendingPathComponent("demo_train.tsv")
+        try "mine".write(to: mine, atomically: true, encoding: .utf8)
+        let refused = try gru4rec(["generate", "--output", folder.path])
+        #expect(refused.status == 64 && refused.errors.contains("demo_train.tsv exists"), "\(refused.errors)")
+        #expect(try String(contentsOf: mine, encoding: .utf8) == "mine")
+        #expect(try gru4rec(["generate", "--output", folder.path, "--overwrite"]).status == 0)
+        #expect(try String(contentsOf: mine, encoding: .utf8) != "mine")
     }
 
     // MARK: preprocess's four files are one set

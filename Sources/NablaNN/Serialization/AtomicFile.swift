@@ -15,6 +15,10 @@ public enum AtomicFile {
     /// - Throws: ``SafeTensorsError/io(path:detail:)`` naming the path and the system's reason.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         let path = url.path
+        // A URL made from `model.safetensors/` names a folder; its `path` drops the '/'.
+        if url.hasDirectoryPath || path.isEmpty {
+            throw SafeTensorsError.io(path: path, detail: "names a folder, not a file; give the name of a file")
+        }
         if let kind = OutputPath.Kind.at(path), !kind.isReplaceable {
             throw SafeTensorsError.io(path: path, detail: "\(kind.phrase) and is never replaced; give the name of a regular file")
         }

@@ -89,6 +89,7 @@ public enum OutputPath {
     /// takes the very names the write will create (the temporary file beside it, at full length,
     /// is created and removed).
     public static func check(_ path: String, mayReplace: Bool, inputs: [Input] = []) throws {
+        try checkNamesAFile(path)
         if let kind = Kind.at(path) {
             if kind == .folder { throw Problem(kind: .folder, path: path, reason: "is a folder; give a file name") }
             guard kind.isReplaceable else {
@@ -100,6 +101,18 @@ public enum OutputPath {
             throw Problem(kind: .exists, path: path, reason: "exists: choose another name or pass --overwrite to replace it")
         }
         try probe(URL(fileURLWithPath: path), for: path) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) } remove: { unlink($0) }
+    }
+
+    /// Throws unless `path` names a file: it is not empty, and it does not end in `/`, `/.` or
+    /// `/..`, which name a folder (a trailing `/` after a file's name would otherwise be dropped
+    /// on the way to the write, and the checks of the name with it: `model.safetensors/` would
+    /// replace `model.safetensors` unchecked).
+    public static func checkNamesAFile(_ path: String) throws {
+        if path.isEmpty { throw Problem(kind: .name, path: "''", reason: "an empty name; give the name of a file") }
+        let last = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        if last.isEmpty || last == "." || last == ".." {
+            throw Problem(kind: .name, path: path, reason: "ends in '/\(last)', which names a folder; give the name of a file, without a '/' at its end")
+        }
     }
 
     /// Throws when `path` (or what it links to) is one of `inputs`.

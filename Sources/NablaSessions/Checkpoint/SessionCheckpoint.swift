@@ -209,7 +209,10 @@ public enum SessionCheckpoint {
         let completedEpochs: Int = try field("epochs_completed")
         guard completedEpochs >= 0 else { throw CheckpointError(path: path, "epochs_completed is negative") }
         let steps: Int = try field("steps")
-        guard steps >= 0 else { throw CheckpointError(path: path, "steps is negative") }
+        // A step reads at least one event, so an epoch has at most as many steps as events.
+        guard (0...trainer.data.eventCount).contains(steps) else {
+            throw CheckpointError(path: path, "steps is \(steps); an epoch of this data has at most \(trainer.data.eventCount)")
+        }
         var epochInProgress: EpochInProgress<Scalar>? = nil
         if steps > 0 {
             let count: Int = try field("state_count")
@@ -220,6 +223,9 @@ public enum SessionCheckpoint {
             let states = try (0..<count).map { try file.tensor(named: "training.state.\($0)", as: Scalar.self, source: path) }
             guard states.map({ $0.shape.count == 2 ? $0.shape[1] : -1 }) == expected else {
                 throw CheckpointError(path: path, "the saved states do not fit the model's")
+            }
+            if let index = states.firstIndex(where: { !VectorKernels.allFinite($0.scalars) }) {
+                throw CheckpointError(path: path, "refused: the saved state 'training.state.\(index)' holds NaN or infinite values")
             }
             let positionObject: Any = try field("batch_position")
             let position: SessionParallelBatches.Position
