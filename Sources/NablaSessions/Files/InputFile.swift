@@ -19,6 +19,22 @@ public enum InputFile {
         }
     }
 
+    /// The whole content of the small regular file at `path`, read as `what`, after checking by
+    /// its size that it holds at most `limit` bytes (a parameter space, a journal): a huge file
+    /// given by mistake is refused before it is read.
+    ///
+    /// - Throws: ``DataError`` for a file that is not a regular file, is larger than `limit`, or
+    ///   cannot be read, in words.
+    public static func contents(of path: String, describing what: String, limit: Int) throws -> Data {
+        let identity = try identity(of: path, describing: what)
+        guard identity.size <= limit else {
+            throw DataError(file: path, "holds \(identity.size) bytes; a \(what) holds at most \(limit) (\(limit >> 20) MiB): is this the right file?")
+        }
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DataError(file: path, "cannot read the \(what): \(reason(error))")
+        }
+    }
+
     /// The reason a file operation failed, in the system's words (see ``ReadableFile/reason(_:)``).
     public static func reason(_ error: Error) -> String { ReadableFile.reason(error) }
 }

@@ -57,12 +57,7 @@ extension SearchSpace {
     /// - Throws: ``DataError`` if it is not a file (a folder, a device), cannot be read, or is
     ///   malformed, with the reason in words.
     public static func read(_ url: URL) throws -> SearchSpace {
-        _ = try InputFile.identity(of: url.path, describing: "parameter-space file")
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot read the parameter-space file: \(InputFile.reason(error))")
-        }
-        return try parse(data, source: url.path)
+        try parse(InputFile.contents(of: url.path, describing: "parameter-space file", limit: 1 << 20), source: url.path)
     }
 
     /// The space written back in the same format, one line per parameter (what a journal keeps).

@@ -87,11 +87,8 @@ public struct TuningJournal {
             try OutputFolder.write(Array((header + "\n").utf8), to: url)
             return TuningJournal(url: url, settings: allSettings, space: space, bounds: bounds, records: [], lastChecksum: checksum)
         }
-        _ = try InputFile.identity(of: url.path, describing: "tuning journal")
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(file: url.path, "cannot read the journal: \(InputFile.reason(error))")
-        }
+        // 100,000 trials (the most `tune` runs) of a few hundred bytes each fit in 256 MiB.
+        let data = try InputFile.contents(of: url.path, describing: "tuning journal", limit: 1 << 28)
         let journal = try parse(data, source: url.path, bounds: bounds)
         for key in Set(allSettings.keys).union(journal.settings.keys).sorted() where allSettings[key] != journal.settings[key] {
             throw DataError(file: url.path, line: 1, "this journal belongs to another search: its \(key) is "

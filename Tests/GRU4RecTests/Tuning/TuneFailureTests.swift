@@ -292,6 +292,25 @@ import Testing
         #expect(result.errors.contains("start a new journal file"))
     }
 
+    @Test func aHugeSpaceOrJournalIsRefusedBeforeItIsRead() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Sparse files: they take no room on disk, and reading one whole took gigabytes of memory.
+        let huge = folder.appendingPathComponent("huge.json")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        try FileHandle(forWritingTo: huge).truncate(atOffset: 1 << 31)
+        let space = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: huge.path, trials: 1))
+        #expect(space.status != 0)
+        #expect(space.errors.contains("huge.json: holds 2147483648 bytes; a parameter-space file holds at most 1048576"), "\(space.errors)")
+        let small = try self.space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let journal = folder.appendingPathComponent("journal.jsonl")
+        #expect(FileManager.default.createFile(atPath: journal.path, contents: nil))
+        try FileHandle(forWritingTo: journal).truncate(atOffset: 1 << 31)
+        let continued = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: small, trials: 1))
+        #expect(continued.status != 0)
+        #expect(continued.errors.contains("journal.jsonl: holds 2147483648 bytes; a tuning journal holds at most"), "\(continued.errors)")
+    }
+
     @Test func aFolderAsTheSpaceIsNamedInWords() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
