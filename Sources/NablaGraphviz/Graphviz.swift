@@ -60,7 +60,7 @@ public enum Graphviz {
     /// temporary file renamed into place: a symbolic link at `url` is replaced, never followed;
     /// a folder or a special file there is refused).
     ///
-    /// - Throws: ``GraphvizError``, or ``SafeTensorsError/io(path:detail:)`` when the file
+    /// - Throws: ``GraphvizError``, or `SafeTensorsError.io(path:detail:)` (NablaNN) when the file
     ///   cannot be written.
     public static func render(dot: String, format: GraphvizFormat, to url: URL) throws {
         try AtomicFile.write(render(dot: dot, format: format), to: url)

@@ -1,6 +1,6 @@
 /// The items a model knows: each user item id (a string) and its row in the item matrices.
 ///
-/// Ids are told apart byte for byte (see ``ExactID``): `café` in NFC and in NFD are two items.
+/// Ids are told apart byte for byte (see `ExactID`): `café` in NFC and in NFD are two items.
 public struct ItemMap: Sendable, Equatable {
     /// The user's item ids, by row.
     public private(set) var ids: [String] = []

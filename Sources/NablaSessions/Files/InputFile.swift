@@ -4,7 +4,7 @@ import NablaNN
 /// Checks made on an input file before and after it is read, and the reasons file operations
 /// fail, in words.
 public enum InputFile {
-    /// What identifies a file's content without reading it (see ``ReadableFile/Identity``).
+    /// What identifies a file's content without reading it (see `ReadableFile.Identity` in NablaNN).
     public typealias Identity = ReadableFile.Identity
 
     /// The identity of the regular file at `path`, which is to be read as `what`.
@@ -35,6 +35,6 @@ public enum InputFile {
         }
     }
 
-    /// The reason a file operation failed, in the system's words (see ``ReadableFile/reason(_:)``).
+    /// The reason a file operation failed, in the system's words (see `ReadableFile.reason(_:)` in NablaNN).
     public static func reason(_ error: Error) -> String { ReadableFile.reason(error) }
 }

@@ -24,7 +24,7 @@ enum OutputFolder {
     }
 
     /// Writes `files` (name and content) as one set into `folder`, replacing an earlier set
-    /// there in one step (see ``FileSet``).
+    /// there in one step (see `FileSet` (NablaNN)).
     static func writeSet(_ files: [(name: String, bytes: [UInt8])], to folder: URL) throws {
         do { try FileSet(names: files.map(\.name)).write(files.map(\.bytes), to: folder) } catch let error as SafeTensorsError {
             if case .io(let path, let detail) = error { throw DataError(file: path, "cannot be written: \(detail)") }

@@ -56,7 +56,7 @@ public enum Preprocessor {
 
     /// Reads `input`, applies the protocol and writes `train_full.tsv`, `test.tsv`,
     /// `train_tr.tsv` and `train_valid.tsv` into `folder`, as one set: `folder` ends up holding
-    /// either its earlier files or all four new ones (see ``FileSet``), so it may hold nothing
+    /// either its earlier files or all four new ones (see `FileSet` (NablaNN)), so it may hold nothing
     /// else.
     ///
     /// - Throws: ``DataError`` when the log cannot be read, when no session is left, or when
