@@ -66,6 +66,7 @@ struct BenchmarkCommand: ParsableCommand {
         let configuration = try configuration()
         let evaluationOptions = try EvaluationOptions.parse([])
         let folder = try dataFolder(configuration, evaluationBatchSize: evaluationOptions.evaluationBatchSize)
+        defer { if data == nil { try? FileManager.default.removeItem(at: folder) } }
         let train = try readTraining(folder.appendingPathComponent("train_full.tsv").path, columns: SessionColumns(),
                                      memoryLimit: memoryOptions.availableMemory)
         let testPath = folder.appendingPathComponent("test.tsv").path
@@ -134,7 +135,14 @@ extension BenchmarkCommand {
         try configuration.validate(itemCount: min(items, events), availableMemory: memoryOptions.availableMemory,
                                    dataBytes: MemoryEstimate.sessionDataBytes(events: events, sessions: sessions, items: min(items, events)),
                                    evaluationBatchSize: evaluationBatchSize, source: source)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-\(items)-\(events)")
+        // A folder of this run's own (made with mkdtemp, mode 0700), never a name another user
+        // could have planted a link at; removed when the benchmark ends.
+        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-XXXXXX").path.utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw DataError(file: FileManager.default.temporaryDirectory.path, "cannot create a folder for the catalogue: "
+                + String(cString: strerror(errno)))
+        }
+        let folder = URL(fileURLWithPath: String(cString: made))
         try catalogue.write(to: folder)
         print("generated \(items) items with power-law popularity, \(events) events, in \(folder.path)")
         return folder
