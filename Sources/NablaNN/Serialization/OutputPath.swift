@@ -153,7 +153,8 @@ public enum OutputPath {
             var isFolder: ObjCBool = false
             if code == ENOENT || code == ENOTDIR,
                !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
-                throw Problem(kind: .unwritable, path: path, reason: "the folder \(folder) does not exist")
+                let what = FileManager.default.fileExists(atPath: folder) ? "is a file, not a folder" : "does not exist"
+                throw Problem(kind: .unwritable, path: path, reason: "the folder \(folder) \(what)")
             }
             if code == ENAMETOOLONG {
                 let reported = Int(pathconf(folder, Int32(_PC_NAME_MAX))), limit = reported > 0 ? reported : 255

@@ -147,7 +147,10 @@ public enum SessionCheckpoint {
         try Checksums.verify(file, path: path, required: true)
         try checkMadeOnData(trainer.data, file: file, path: path)
         func field<T>(_ name: String, as type: T.Type = T.self) throws -> T {
-            guard let value = training[name] as? T else { throw CheckpointError(path: path, "training state lacks '\(name)'") }
+            guard let stored = training[name] else { throw CheckpointError(path: path, "training state lacks '\(name)'") }
+            guard let value = stored as? T else {
+                throw CheckpointError(path: path, "training state's '\(name)' is \(stored), not a value of type \(T.self)")
+            }
             return value
         }
         func words(_ texts: [String]) throws -> [UInt64] {
