@@ -1,3 +1,5 @@
+import Nabla
+
 /// Turns the lines of a YOOCHOOSE (`SessionId,Timestamp,ItemId,Category`, no header) or
 /// DIGINETICA (`;`-separated, with a header) click log into events, one line at a time. Shared
 /// by the streaming and the in-memory reader.
@@ -31,7 +33,7 @@ struct DelimitedLogLineParser {
         switch format {
         case .yoochoose: try consumeYoochoose(line, number: number)
         case .diginetica: try consumeDiginetica(line, number: number)
-        case .tsv: preconditionFailure("session files are read by SessionLineParser")
+        case .tsv: misuse("DelimitedLogLineParser", "session files (.tsv) are read by SessionLineParser, not as a click log")
         }
     }
 

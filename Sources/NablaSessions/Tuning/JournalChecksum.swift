@@ -1,4 +1,5 @@
 import Foundation
+import Nabla
 
 /// The checksums that seal the lines of a ``TuningJournal``.
 ///
@@ -18,7 +19,7 @@ enum JournalChecksum {
     ///   - json: The line's object, without a newline.
     ///   - previous: The previous line's checksum, `""` for the first line.
     static func sealed(_ json: String, after previous: String) -> (line: String, checksum: String) {
-        precondition(json.hasSuffix("}"), "a journal line is a JSON object")
+        if !json.hasSuffix("}") { misuse("JournalChecksum.sealed", "a journal line is a JSON object, not \(json.prefix(40))") }
         let body = String(json.dropLast())
         let checksum = self.checksum(of: body, after: previous)
         return (body + marker + checksum + "\"}", checksum)
