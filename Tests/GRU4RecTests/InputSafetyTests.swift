@@ -20,13 +20,6 @@ import Testing
     func gru4rec(_ arguments: [String]) throws -> ExampleRunner.Result {
         try ExampleRunner.run("gru4rec", arguments: arguments)
     }
-    /// A sparse file of `size` zero bytes: large, but it takes no disk space.
-    func sparseFile(_ url: URL, size: UInt64) throws {
-        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.truncate(atOffset: size)
-        try handle.close()
-    }
 
     /// Whether `text` holds the bytes of `part` (Swift's `contains` would accept another Unicode form).
     func containsBytes(_ text: String, _ part: String) -> Bool {

@@ -39,3 +39,11 @@ func trainingLoss<Scalar>(
                                      logSupport: SessionTrainer<GRU4RecModel<Scalar>>.logSupport(support),
                                      sampleAlpha: configuration.sampleAlpha) / Scalar(configuration.batchSize)
 }
+
+/// Makes a sparse file of `size` zero bytes at `url`: large, but it takes no disk space.
+func sparseFile(_ url: URL, size: UInt64) throws {
+    guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.truncate(atOffset: size)
+    try handle.close()
+}

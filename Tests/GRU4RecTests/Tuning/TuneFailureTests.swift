@@ -18,6 +18,9 @@ import Testing
         return url
     }
 
+    /// A one-parameter space of learning rates, enough for most of these searches.
+    static let learningRates = #"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#
+
     /// Writes a space file of `lines` into `folder`.
     func space(_ lines: String, in folder: URL, name: String = "space.json") throws -> String {
         let url = folder.appendingPathComponent(name)
@@ -97,7 +100,7 @@ import Testing
     @Test func aFixedSettingTooLargeForMemoryIsRefusedBeforeAnyTrial() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         let result = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 3,
                                                                           fixed: "layers=65536,n_epochs=1,n_sample=4,batch_size=16"))
         #expect(result.status != 0 && result.status < 128, "\(result.errors)")
@@ -142,7 +145,7 @@ import Testing
     @Test func editedJournalsAreRefusedNamingTheLine() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         let journal = folder.appendingPathComponent("journal.jsonl")
         #expect(try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 3)).status == 0)
         let original = try String(contentsOf: journal, encoding: .utf8)
@@ -254,7 +257,7 @@ import Testing
     @Test func theSameFileWithTwoItemIdsSwappedIsAnotherSearchsData() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         #expect(try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 2)).status == 0)
         // Swap the first two item ids of the training file everywhere: same path, same events.
         let train = folder.appendingPathComponent("demo_train.tsv")
@@ -281,7 +284,7 @@ import Testing
     @Test func aJournalOfThePreviousFormatIsRefusedSayingWhy() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         let journal = folder.appendingPathComponent("journal.jsonl")
         try #"{"format":"nabla-tuning-journal","settings":{"metric":"mrr@5"},"version":1}"#.appending("\n")
             .write(to: journal, atomically: true, encoding: .utf8)
@@ -297,15 +300,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         // Sparse files: they take no room on disk, and reading one whole took gigabytes of memory.
         let huge = folder.appendingPathComponent("huge.json")
-        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
-        try FileHandle(forWritingTo: huge).truncate(atOffset: 1 << 31)
+        try sparseFile(huge, size: 1 << 31)
         let space = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: huge.path, trials: 1))
         #expect(space.status != 0)
         #expect(space.errors.contains("huge.json: holds 2147483648 bytes; a parameter-space file holds at most 1048576"), "\(space.errors)")
-        let small = try self.space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let small = try self.space(Self.learningRates, in: folder)
         let journal = folder.appendingPathComponent("journal.jsonl")
-        #expect(FileManager.default.createFile(atPath: journal.path, contents: nil))
-        try FileHandle(forWritingTo: journal).truncate(atOffset: 1 << 31)
+        try sparseFile(journal, size: 1 << 31)
         let continued = try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: small, trials: 1))
         #expect(continued.status != 0)
         #expect(continued.errors.contains("journal.jsonl: holds 2147483648 bytes; a tuning journal holds at most"), "\(continued.errors)")
@@ -323,7 +324,7 @@ import Testing
     @Test func aJournalThatCannotGrowIsNamedWithTheSystemsReasonAndStaysValid() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         let journal = folder.appendingPathComponent("journal.jsonl")
         #expect(try ExampleRunner.run("gru4rec", arguments: arguments(folder, space: space, trials: 1)).status == 0)
         // Room for the journal as it is and less than a kilobyte more: a few trials fit, then one does not.
@@ -354,7 +355,7 @@ import Testing
             return
         }
         defer { mount.unmount() }
-        let space = try space(#"{"name":"learning_rate", "dtype":"float", "values":[0.02, 0.3], "step":0.01}"#, in: folder)
+        let space = try space(Self.learningRates, in: folder)
         let journal = disk.appendingPathComponent("journal.jsonl")
         var arguments = arguments(folder, space: space, trials: 1, journal: nil) + ["--journal", journal.path]
         #expect(try ExampleRunner.run("gru4rec", arguments: arguments).status == 0)
