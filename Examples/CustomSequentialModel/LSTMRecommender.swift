@@ -31,7 +31,7 @@ final class LSTMRecommender: SessionModel {
     }
 
     /// Scores of chosen items (training); scoring every item for evaluation comes with the protocol.
-    func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
+    func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> { output.scores(hidden, items: items) }
 
     /// The output layer: scoring every item is its one product, and evaluation ranks from its rows.
     var itemOutput: ItemOutput<Float>? { output }

@@ -38,8 +38,8 @@ final class StackedLSTMRecommender: SessionModel {
         return x
     }
 
-    func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> {
-        self.output.scores(output, columns: columns)
+    func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> {
+        output.scores(hidden, items: items)
     }
 }
 // end snippet

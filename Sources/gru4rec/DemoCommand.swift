@@ -103,7 +103,7 @@ struct DemoCommand: ParsableCommand {
         var states = model.zeroStates(batchSize: 1)
         let hidden = model.step([itemMap.row(of: "Camera") ?? 0], states: &states)
         let columns = ["Memory Card", "Camera Bag", "Phone Case"].compactMap { itemMap.row(of: $0) }
-        let scores = model.scores(hidden, columns: columns)
+        let scores = model.scores(hidden, items: columns)
         try AtomicFile.write(scores.renderGraph(.svg, options: DOTOptions(title: "GRU4Rec: one step for the session [Camera], scoring three items")),
                              to: url)
     }

@@ -128,7 +128,7 @@ import Testing
             states = [embedding(items).sqrt()]
             return states[0]
         }
-        func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
+        func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> { output.scores(hidden, items: items) }
     }
 
     @Test func aNonFiniteRowSparseGradientStopsTrainingBeforeAnyUpdate() throws {

@@ -31,9 +31,9 @@ func sharedData(_ relative: String) -> URL? {
 func trainingLoss<Scalar>(
     _ model: GRU4RecModel<Scalar>, inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>], support: [Int]
 ) -> Tensor<Scalar> {
-    let output = model.step(inputs, states: &states)
+    let hidden = model.step(inputs, states: &states)
     let columns = targets + samples
-    let scores = model.scores(output, columns: columns)
+    let scores = model.scores(hidden, items: columns)
     let configuration = model.configuration
     return configuration.sampledLoss(scores, columns: columns, batchRows: targets.count,
                                      logSupport: SessionTrainer<GRU4RecModel<Scalar>>.logSupport(support),

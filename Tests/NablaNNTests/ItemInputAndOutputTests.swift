@@ -56,12 +56,12 @@ import Testing
         output.bias.scalars = Tensor<Double>.uniform([7, 1], in: -1..<1, using: &generator).scalars
         let hidden = randomInput([2, 3], seed: 10)
         let columns = [1, 4, 4, 0]
-        expectGradientsMatch([hidden, output.weight, output.bias]) { _ in output.scores(hidden, columns: columns).tanh().sum() }
+        expectGradientsMatch([hidden, output.weight, output.bias]) { _ in output.scores(hidden, items: columns).tanh().sum() }
         let expected = (matmul(hidden, output.weight, transposeB: true) + output.bias.reshaped([1, -1])).scalars
         let all = withNoGrad { output.allScores(hidden) }
         #expect(all.shape == [2, 7])
         expectClose(all.scalars, expected, tolerance: 1e-14)
-        let chosen = withNoGrad { output.scores(hidden, columns: columns) }
+        let chosen = withNoGrad { output.scores(hidden, items: columns) }
         for (position, column) in columns.enumerated() {
             #expect(abs(chosen[1, position] - all[1, column]) < 1e-14)
         }

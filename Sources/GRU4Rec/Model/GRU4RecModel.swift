@@ -106,10 +106,10 @@ public final class GRU4RecModel<Scalar: TensorScalar>: SessionModel {
         }
     }
 
-    /// Scores of the given item rows for each session: `h · W[columns]ᵀ + b[columns]`,
-    /// `[batch, columns.count]`, tagged with the scope `scores`.
-    public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
-        withScope("scores") { output.scores(hidden, columns: columns) }
+    /// Scores of the given item rows for each session: `h · W[items]ᵀ + b[items]`,
+    /// `[batch, items.count]`, tagged with the scope `scores`.
+    public func scores(_ hidden: Tensor<Scalar>, items: [Int]) -> Tensor<Scalar> {
+        withScope("scores") { output.scores(hidden, items: items) }
     }
 
     /// The output layer: every item's score is `h · W[i]ᵀ + b[i]`, so scoring every item is one

@@ -5,7 +5,7 @@ import NablaKernels
 /// `h · W[i]ᵀ + b[i]` for the items asked for.
 ///
 /// Training scores only a few rows (the mini-batch's targets and shared negative samples) with
-/// ``scores(_:columns:)``: one fused op, or, with the composed implementation or inside
+/// ``scores(_:items:)``: one fused op, or, with the composed implementation or inside
 /// `withComposedOps`, the same gather, product and sum spelled out (for drawing). Evaluation scores every item with
 /// ``allScores(_:)``. The weight matrix can double as the input embedding (GRU4Rec's
 /// constrained embedding).
@@ -13,7 +13,7 @@ import NablaKernels
 /// ```swift
 /// var generator = SeededRandomGenerator(seed: 1)
 /// let output = ItemOutput<Float>(itemCount: 1_000, inputSize: 64, using: &generator)
-/// let scores = output.scores(hidden, columns: targets + samples)   // [batch, columns]
+/// let scores = output.scores(hidden, items: targets + samples)   // [batch, targets + samples]
 /// ```
 public final class ItemOutput<Scalar: TensorScalar>: Module {
     /// The item rows `[items, H]`.
@@ -39,10 +39,10 @@ public final class ItemOutput<Scalar: TensorScalar>: Module {
     /// The number of items.
     public var itemCount: Int { weight.shape[0] }
 
-    /// Scores of the item rows `columns` for each row of `hidden`: `[batch, columns.count]`.
-    public func scores(_ hidden: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> {
-        guard implementation == .fused else { return withComposedOps { sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns) } }
-        return sampledScores(hidden: hidden, weights: weight, bias: bias, columns: columns)
+    /// Scores of the item rows `items` for each row of `hidden`: `[batch, items.count]`.
+    public func scores(_ hidden: Tensor<Scalar>, items: [Int]) -> Tensor<Scalar> {
+        guard implementation == .fused else { return withComposedOps { sampledScores(hidden: hidden, weights: weight, bias: bias, columns: items) } }
+        return sampledScores(hidden: hidden, weights: weight, bias: bias, columns: items)
     }
 
     /// Scores of every item for each row of `hidden`, `[batch, items]`, without recording a graph.

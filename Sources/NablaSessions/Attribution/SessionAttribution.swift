@@ -126,8 +126,8 @@ extension AttributableSessionModel {
     public func score(of target: Int, afterReading inputs: [Tensor<Scalar>]) -> Tensor<Scalar> {
         guard let first = inputs.first else { misuse("score(of:afterReading:)", "no steps to read") }
         var states = zeroStates(batchSize: first.shape[0])
-        var output = first
-        for input in inputs { output = step(inputVectors: input, states: &states) }
-        return scores(output, columns: [target])
+        var hidden = first
+        for input in inputs { hidden = step(inputVectors: input, states: &states) }
+        return scores(hidden, items: [target])
     }
 }

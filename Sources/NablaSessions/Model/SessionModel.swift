@@ -17,7 +17,7 @@ import NablaNN
 ///     var itemCount: Int { output.itemCount }
 ///     func zeroStates(batchSize: Int) -> [Tensor<Float>] { ... }
 ///     func step(_ items: [Int], states: inout [Tensor<Float>]) -> Tensor<Float> { ... }
-///     func scores(_ output: Tensor<Float>, columns: [Int]) -> Tensor<Float> { self.output.scores(output, columns: columns) }
+///     func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> { output.scores(hidden, items: items) }
 /// }
 /// ```
 public protocol SessionModel<Scalar>: Module {
@@ -28,33 +28,33 @@ public protocol SessionModel<Scalar>: Module {
     func zeroStates(batchSize: Int) -> [Tensor<Scalar>]
 
     /// One step over a batch of sessions: reads each session's current item row, advances
-    /// `states`, and returns the output that items are scored from, `[batch, H]`.
+    /// `states`, and returns the hidden vectors that items are scored from, `[batch, H]`.
     func step(_ items: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar>
 
-    /// Scores of the item rows `columns` for each row of `output`, `[batch, columns.count]`,
+    /// Scores of the item rows `items` for each row of `hidden`, `[batch, items.count]`,
     /// recorded for backward: what training uses (targets and shared negative samples).
-    func scores(_ output: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar>
+    func scores(_ hidden: Tensor<Scalar>, items: [Int]) -> Tensor<Scalar>
 
-    /// Scores of every item for each row of `output`, `[batch, itemCount]`: what evaluation and
-    /// recommendation use. The default scores every column with ``scores(_:columns:)`` without
+    /// Scores of every item for each row of `hidden`, `[batch, itemCount]`: what evaluation and
+    /// recommendation use. The default scores every item with ``scores(_:items:)`` without
     /// recording a graph.
-    func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar>
+    func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar>
 
     /// The output layer the model scores items with, if its scores are that layer's
-    /// `output · W[i]ᵀ + b[i]`: the default ``allScores(_:)`` is then the layer's one matrix
+    /// `hidden · W[i]ᵀ + b[i]`: the default ``allScores(_:)`` is then the layer's one matrix
     /// product, and evaluation ranks targets from the layer's rows without scoring every item in
     /// full precision (``SessionModelScorer``). The default is `nil`.
     var itemOutput: ItemOutput<Scalar>? { get }
 }
 
 extension SessionModel {
-    /// No output layer named: items are scored through ``scores(_:columns:)``.
+    /// No output layer named: items are scored through ``scores(_:items:)``.
     public var itemOutput: ItemOutput<Scalar>? { nil }
 
     /// Every item in one product of ``itemOutput``'s rows when the model names it, else every
-    /// column through ``scores(_:columns:)``; without recording a graph.
-    public func allScores(_ output: Tensor<Scalar>) -> Tensor<Scalar> {
-        if let itemOutput { return itemOutput.allScores(output) }
-        return withNoGrad { scores(output, columns: Array(0..<itemCount)) }
+    /// item through ``scores(_:items:)``; without recording a graph.
+    public func allScores(_ hidden: Tensor<Scalar>) -> Tensor<Scalar> {
+        if let itemOutput { return itemOutput.allScores(hidden) }
+        return withNoGrad { scores(hidden, items: Array(0..<itemCount)) }
     }
 }

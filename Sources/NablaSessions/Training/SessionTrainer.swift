@@ -227,9 +227,9 @@ public final class SessionTrainer<Model: SessionModel> {
     /// scores the `targets` and the shared `samples`, and the loss is divided by the batch size.
     /// The whole graph is recorded, so it can be drawn or differentiated.
     public func loss(inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar> {
-        let output = model.step(inputs, states: &states)
+        let hidden = model.step(inputs, states: &states)
         let columns = targets + samples
-        let scores = model.scores(output, columns: columns)
+        let scores = model.scores(hidden, items: columns)
         return options.loss(scores, columns: columns, batchRows: targets.count, logSupport: logSupport,
                             sampleAlpha: options.sampleAlpha) / Scalar(options.batchSize)
     }

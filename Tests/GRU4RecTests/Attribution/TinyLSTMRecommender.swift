@@ -47,7 +47,7 @@ final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel 
     }
     // end snippet
 
-    func scores(_ output: Tensor<Scalar>, columns: [Int]) -> Tensor<Scalar> { self.output.scores(output, columns: columns) }
+    func scores(_ hidden: Tensor<Scalar>, items: [Int]) -> Tensor<Scalar> { output.scores(hidden, items: items) }
 }
 
 /// A model whose score is linear in its inputs: the state is the running sum of the input
@@ -72,5 +72,5 @@ final class SumOfInputsRecommender: AttributableSessionModel {
         states[0] = states[0] + x
         return states[0]
     }
-    func scores(_ output: Tensor<Double>, columns: [Int]) -> Tensor<Double> { self.output.scores(output, columns: columns) }
+    func scores(_ hidden: Tensor<Double>, items: [Int]) -> Tensor<Double> { output.scores(hidden, items: items) }
 }
