@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
         .library(name: "NablaSessions", targets: ["NablaSessions"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
+        .library(name: "NablaCommandLine", targets: ["NablaCommandLine"]),
         .executable(name: "gru4rec", targets: ["gru4rec"]),
     ],
     dependencies: [
@@ -79,11 +80,23 @@ let package = Package(
             dependencies: ["Nabla", "NablaNN", "NablaSessions"]
         ),
 
-        /// The `gru4rec` command: train, evaluate, recommend, preprocess, generate, demo, benchmark.
+        // MARK: - The command-line library: train, evaluate, recommend, explain, tune, benchmark
+        // and draw for any registered session model
+
+        .target(
+            name: "NablaCommandLine",
+            dependencies: [
+                "Nabla", "NablaKernels", "NablaNN", "NablaSessions", "NablaGraphviz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        /// The `gru4rec` command: the command-line library with GRU4Rec registered, and its demo,
+        /// preprocessing, generated data and interop with the official implementation.
         .executableTarget(
             name: "gru4rec",
             dependencies: [
-                "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz",
+                "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz", "NablaCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import NablaCommandLine
 import Nabla
 import NablaKernels
 import NablaGraphviz
@@ -37,7 +38,7 @@ struct DemoCommand: ParsableCommand {
         print("2. Training GRU4Rec (\(Self.parameters))")
         let configuration = try GRU4RecConfiguration(parameters: Self.parameters)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-        let summaries = try trainWithProgress(model: model, data: train)
+        let summaries = try trainWithProgress(trainer: SessionTrainer(model: model, data: train), epochs: configuration.epochs)
         printTable(["epoch", "loss", "predictions/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
         let modelFile = folder.appendingPathComponent("demo-model.safetensors")
         try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs, to: modelFile)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import NablaCommandLine
 import NablaNN
 
 /// `gru4rec export`: a model under the official PyTorch GRU4Rec's tensor names.

@@ -1,20 +1,16 @@
 import ArgumentParser
+import NablaCommandLine
 
-/// `gru4rec`: session-based recommendation with GRU4Rec, built on Nabla.
+/// `gru4rec`: session-based recommendation with GRU4Rec, built on Nabla: the command-line
+/// library's commands for GRU4Rec, with its demo, data preparation and interop.
 @main
-struct GRU4RecCommand: ParsableCommand {
+struct GRU4RecCommand: SessionModelCommandLine {
     static let configuration = CommandConfiguration(
         commandName: "gru4rec",
         abstract: "Train, evaluate and query GRU4Rec session-based recommenders.",
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecommendCommand.self, ExplainCommand.self,
-                      PreprocessCommand.self, TuneCommand.self, GenerateCommand.self, BenchmarkCommand.self,
+        subcommands: [DemoCommand.self, TrainCommand<GRU4RecCommandLine>.self, EvaluateCommand<GRU4RecCommandLine>.self,
+                      RecommendCommand<GRU4RecCommandLine>.self, ExplainCommand<GRU4RecCommandLine>.self,
+                      PreprocessCommand.self, TuneCommand<GRU4RecCommandLine>.self, GenerateCommand.self,
+                      BenchmarkCommand<GRU4RecCommandLine>.self, DrawCommand<GRU4RecCommandLine>.self,
                       ExportCommand.self, ImportCommand.self])
-
-    /// Installs the signal handlers (every long phase stops on SIGINT, SIGTERM and SIGHUP), then
-    /// parses and runs the command; an option given twice is refused first.
-    static func main() {
-        Interruption.install()
-        RepeatedOptions.refuse(in: Array(CommandLine.arguments.dropFirst()), root: self)
-        main(nil)
-    }
 }

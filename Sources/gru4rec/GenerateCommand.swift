@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import NablaCommandLine
 import NablaNN
 
 /// `gru4rec generate`: the built-in demo shop data.

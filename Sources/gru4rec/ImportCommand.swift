@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import NablaCommandLine
 import NablaNN
 
 /// `gru4rec import`: a model in the official PyTorch GRU4Rec's layout as a Nabla model file.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import NablaCommandLine
 import NablaNN
 
 /// `gru4rec preprocess`: a raw click log into train and test files.

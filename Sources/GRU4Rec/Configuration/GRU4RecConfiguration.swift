@@ -1,4 +1,5 @@
 import NablaNN
+import NablaSessions
 
 /// Every hyperparameter of GRU4Rec, under the official implementation's names and defaults.
 ///
@@ -92,42 +93,8 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     /// both values, not a silent choice of one: a name given twice, a value that a later preset
     /// would override (`n_epochs=1,@rsc15-xe`), or two presets.
     public mutating func set(_ parameters: String) throws {
-        var explicit: [String: String] = [:]
-        var preset: String?
-        for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
-            if pair.hasPrefix("@") {
-                let name = String(pair.dropFirst()).trimmingCharacters(in: .whitespaces)
-                let presetParameters = try Self.preset(named: name)
-                if let preset {
-                    throw ConfigurationError(parameter: "@\(name)", "a second preset after @\(preset) would replace its values; give one preset")
-                }
-                for (presetName, value) in Self.pairs(presetParameters) {
-                    if let earlier = explicit[presetName] {
-                        throw ConfigurationError(parameter: presetName, "\(presetName)=\(earlier) is given before @\(name), which sets it to "
-                            + "'\(value)'; put the preset first to change its values: @\(name),\(presetName)=\(earlier)")
-                    }
-                    try set(presetName, to: value)
-                }
-                preset = name
-                continue
-            }
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ConfigurationError(parameter: String(pair), "expected name=value")
-            }
-            if let earlier = explicit[parts[0]] {
-                throw ConfigurationError(parameter: parts[0], "given twice ('\(earlier)' and '\(parts[1])'); give it once")
-            }
-            explicit[parts[0]] = parts[1]
-            try set(parts[0], to: parts[1])
-        }
-    }
-
-    /// The `name=value` pairs of a preset's parameter string.
-    private static func pairs(_ parameters: String) -> [(String, String)] {
-        parameters.split(separator: ",").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            return (String(parts[0]), String(parts[1]))
+        for (name, value) in try ParameterString.assignments(in: parameters, preset: Self.preset(named:)) {
+            try set(name, to: value)
         }
     }
 
@@ -180,21 +147,4 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     public var parameterString: String {
         Self.parameters.map { "\($0.name)=\($0.text(self))" }.joined(separator: ",")
     }
-}
-
-/// A hyperparameter that is unknown or has a bad value.
-public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The parameter's name (or the malformed text).
-    public let parameter: String
-    /// What is wrong.
-    public let message: String
-
-    /// An error about `parameter`.
-    public init(parameter: String, _ message: String) {
-        self.parameter = parameter
-        self.message = message
-    }
-
-    /// `parameter 'name': message`.
-    public var description: String { "parameter '\(parameter)': \(message)" }
 }

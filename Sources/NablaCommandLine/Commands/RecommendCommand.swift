@@ -1,11 +1,16 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 
-/// `gru4rec recommend`: the top items after a session prefix.
-struct RecommendCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "recommend", abstract: "Recommend the next items after a session's items.")
+/// `recommend`: the top items after a session prefix.
+public struct RecommendCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `recommend`.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "recommend", abstract: "Recommend the next items after a session's items.")
+    }
+
+    /// The command, for the argument parser.
+    public init() {}
 
     @Option(help: "The saved model.")
     var model: String
@@ -22,13 +27,13 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Do not recommend items the session already has.")
     var excludeSeen = false
 
-    func validate() throws {
+    public func validate() throws {
         guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
         guard (items == nil) != (itemsFile == nil) else { throw ValidationError("give the session with --items or with --items-file") }
     }
 
-    func run() throws {
-        let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
+    public func run() throws {
+        let loaded = try Registration.load(path: model)
         let prefix = try sessionItems()
         let recommendations = try Recommender.recommend(loaded.model, itemMap: loaded.itemMap, after: prefix, count: top,
                                                         excludingSeen: excludeSeen)

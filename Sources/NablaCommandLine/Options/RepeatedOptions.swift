@@ -4,12 +4,12 @@ import Foundation
 /// Options are given once: a command line that gives one twice (`--loss top1 --loss bpr`, or
 /// `-p a=1 --parameters b=2` under two of its names) is refused with both values, where the
 /// argument parser alone would keep the last value without a word.
-enum RepeatedOptions {
+package enum RepeatedOptions {
     /// Stops the process with a usage error (status 64, as the argument parser's own) when
     /// `arguments` give an option of the command they run twice.
-    static func refuse(in arguments: [String], root: ParsableCommand.Type) {
+    package static func refuse(in arguments: [String], root: ParsableCommand.Type) {
         var command = root, rest = arguments[...]
-        var path = [root.configuration.commandName ?? "gru4rec"]
+        var path = [root.configuration.commandName ?? programName]
         while let first = rest.first,
               let subcommand = command.configuration.subcommands.first(where: { $0.configuration.commandName == first }) {
             command = subcommand
@@ -22,13 +22,13 @@ enum RepeatedOptions {
     }
 
     /// One option of a command: its spellings (`--loss`, `-p`, `-ps`) and whether it may repeat.
-    struct Option {
-        let spellings: [String]
-        let repeats: Bool
+    package struct Option {
+        package let spellings: [String]
+        package let repeats: Bool
     }
 
     /// The options (with values) of `command`, as the argument parser describes them.
-    static func options(of command: ParsableCommand.Type) -> [Option] {
+    package static func options(of command: ParsableCommand.Type) -> [Option] {
         guard let description = try? JSONSerialization.jsonObject(with: Data(command._dumpHelp().utf8)) as? [String: Any],
               let info = description["command"] as? [String: Any],
               let arguments = info["arguments"] as? [[String: Any]] else { return [] }
@@ -43,7 +43,7 @@ enum RepeatedOptions {
     }
 
     /// What is wrong with the first option that `arguments` give twice, naming both values.
-    static func repetition(in arguments: [String], options: [Option]) -> String? {
+    package static func repetition(in arguments: [String], options: [Option]) -> String? {
         var optionBySpelling: [String: Int] = [:]
         for (index, option) in options.enumerated() { for spelling in option.spellings { optionBySpelling[spelling] = index } }
         var given: [Int: (spelling: String, value: String)] = [:]

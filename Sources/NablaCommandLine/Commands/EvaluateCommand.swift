@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 
-/// `gru4rec evaluate`: Recall@K and MRR@K of a saved model, with the POP and Markov baselines.
-struct EvaluateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `evaluate`: Recall@K and MRR@K of a saved model, with the POP and Markov baselines.
+public struct EvaluateCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `evaluate`.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "evaluate",
         abstract: "Evaluate a saved model on test sessions (next-item Recall@K and MRR@K).",
-        discussion: "With --train, the POP and first-order Markov baselines of that training file are evaluated too.")
+        discussion: "With --train, the POP and first-order Markov baselines of that training file are evaluated too.") }
+
+    /// The command, for the argument parser.
+    public init() {}
 
     @Option(help: "The saved model.")
     var model: String
@@ -22,11 +26,11 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
 
-    func validate() throws { try evaluationOptions.check() }
+    public func validate() throws { try evaluationOptions.check() }
 
-    func run() throws {
+    public func run() throws {
         threadOptions.apply()
-        let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
+        let loaded = try Registration.load(path: model)
         // The baselines' training file is checked before the model's evaluation runs.
         let trainData = try train.map { path -> SessionData in
             let data = try readTraining(path, columns: columnOptions.columns)
@@ -39,8 +43,9 @@ struct EvaluateCommand: ParsableCommand {
         let testData = try readTest(test, columns: columnOptions.columns, itemMap: loaded.itemMap)
         try requirePredictions(testData, file: test)
         var scorer = SessionModelScorer(model: loaded.model, boundedRanking: !evaluationOptions.everyScore)
-        var results = [("GRU4Rec", try evaluateWithProgress(&scorer, name: "GRU4Rec", on: testData, options: evaluationOptions,
-                                                             threads: threadOptions.threads).metrics)]
+        let name = Registration.displayName
+        var results = [(name, try evaluateWithProgress(&scorer, name: name, on: testData, options: evaluationOptions,
+                                                       threads: threadOptions.threads).metrics)]
         if let trainData {
             var popularity = PopularityScorer(training: trainData)
             var markov = MarkovScorer(training: trainData)

@@ -1,17 +1,24 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 import Nabla
 import NablaKernels
 import NablaNN
 
-/// `gru4rec benchmark`: training and evaluation speed, peak memory and accuracy with the
-/// official rsc15 parameters, plus micro-benchmarks of the parts, as one JSON line at the end.
-struct BenchmarkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "benchmark",
-        abstract: "Measure training and evaluation speed and peak memory (build with -c release).",
-        discussion: "Example: swift run -c release gru4rec benchmark --data ../shared/data/yoochoose-1_64 --threads 1 --json")
+/// `benchmark`: training and evaluation speed, peak memory and accuracy with the model's
+/// benchmark parameters (GRU4Rec: the official rsc15 setting), plus the registration's
+/// micro-benchmarks of the parts, as one JSON line at the end.
+public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `benchmark`.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "benchmark",
+            abstract: "Measure training and evaluation speed and peak memory (build with -c release).",
+            discussion: "Example: swift run -c release \(programName) benchmark --data ../shared/data/yoochoose-1_64 --threads 1 --json")
+    }
+
+    /// The command, for the argument parser.
+    public init() {}
 
     @Option(help: "A folder with train_full.tsv and test.tsv.")
     var data: String?
@@ -25,8 +32,8 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Training epochs (wins over n_epochs in --parameters; default 10).")
     var epochs: Int?
 
-    @Option(help: "Hyperparameters; default: the official rsc15 setting.")
-    var parameters = "loss=cross-entropy,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1.0,constrained_embedding=True"
+    @Option(help: "Hyperparameters; default: the model's benchmark setting (GRU4Rec: the official rsc15 one).")
+    var parameters = Registration.benchmarkParameters
 
     @OptionGroup var threadOptions: TrainingThreadOptions
     @OptionGroup var memoryOptions: MemoryOptions
@@ -38,9 +45,9 @@ struct BenchmarkCommand: ParsableCommand {
     var skipMicro = false
 
     /// The largest catalogue generated: as many items and events as a configuration's counts.
-    static let largestCatalogue = GRU4RecConfiguration.maximumCount
+    static var largestCatalogue: Int { 1 << 30 }
 
-    func validate() throws {
+    public func validate() throws {
         guard (data == nil) != (catalogueItems == nil) else { throw ValidationError("give --data or --catalogue-items") }
         if let catalogueItems {
             for (option, value) in [("--catalogue-items", catalogueItems), ("--catalogue-events", catalogueEvents)]
@@ -52,15 +59,15 @@ struct BenchmarkCommand: ParsableCommand {
     }
 
     /// `--parameters`, then `--epochs`, checked as every configuration is.
-    func configuration() throws -> GRU4RecConfiguration {
-        var configuration = GRU4RecConfiguration()
+    func configuration() throws -> Registration.Hyperparameters {
+        var configuration = Registration.Hyperparameters()
         try configuration.set(parameters)
         if let epochs { try configuration.set("n_epochs", to: String(epochs)) }
         try configuration.validate()
         return configuration
     }
 
-    func run() throws {
+    public func run() throws {
         threadOptions.apply()
         let threads = threadOptions.threads
         let configuration = try configuration()
@@ -72,17 +79,20 @@ struct BenchmarkCommand: ParsableCommand {
         let testPath = folder.appendingPathComponent("test.tsv").path
         let test = try readTest(testPath, columns: SessionColumns(), itemMap: train.itemMap)
         try requirePredictions(test, file: testPath)
-        try configuration.validate(trainingOn: train, availableMemory: memoryOptions.availableMemory,
-                                   evaluationBatchSize: evaluationOptions.evaluationBatchSize)
+        try Registration.checkMemory(configuration, itemCount: train.itemMap.count, dataBytes: MemoryBudget.sessionDataBytes(of: train),
+                                     saving: .none, evaluationBatchSize: evaluationOptions.evaluationBatchSize,
+                                     availableMemory: memoryOptions.availableMemory, source: train.source, purpose: "")
         print("data: \(train.eventCount) training events, \(train.itemMap.count) items; \(test.eventCount - test.sessionCount) test predictions")
 
-        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let model = Registration.makeModel(configuration, itemCount: train.itemMap.count)
         let tuner = threadOptions.tuner()
-        let summaries = try trainWithProgress(model: model, data: train, threadTuner: tuner)
+        let trainer = Registration.makeTrainer(model, data: train, hyperparameters: configuration)
+        trainer.threadTuner = tuner
+        let summaries = try trainWithProgress(trainer: trainer, epochs: configuration.epochs)
         let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
         var scorer = SessionModelScorer(model: model)
-        let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test,
+        let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: test,
                                                               options: evaluationOptions, threads: threads)
         var report: [String: Any] = [
             "train_events_per_second": Double(trainEvents) / trainSeconds,
@@ -99,7 +109,7 @@ struct BenchmarkCommand: ParsableCommand {
             "data": data ?? "generated: \(catalogueItems!) items, \(catalogueEvents) events",
         ]
         if !skipMicro {
-            let micro = MicroBenchmarks.run(itemCount: train.itemMap.count, support: train.itemSupport())
+            let micro = Registration.microBenchmarks(itemCount: train.itemMap.count, support: train.itemSupport())
             for (name, microseconds) in micro { report["micro_\(name)_us"] = microseconds }
             printTable(["part", "µs per call"], micro.map { [$0.0, String(format: "%.1f", $0.1)] })
         }
@@ -124,20 +134,21 @@ extension BenchmarkCommand {
     /// The folder given with `--data`, or a temporary one holding the generated catalogue, once
     /// generating it, and training `configuration` on it and evaluating in batches of
     /// `evaluationBatchSize` sessions, are known to fit in memory.
-    func dataFolder(_ configuration: GRU4RecConfiguration, evaluationBatchSize: Int) throws -> URL {
+    func dataFolder(_ configuration: Registration.Hyperparameters, evaluationBatchSize: Int) throws -> URL {
         if let data { return URL(fileURLWithPath: data) }
         let items = catalogueItems!, events = catalogueEvents
         let catalogue = SyntheticCatalogue(itemCount: items, eventCount: events)
         let source = "--catalogue-items \(items) --catalogue-events \(events)"
-        try MemoryEstimate.check(MemoryEstimate.processBytes + catalogue.generationBytes, available: memoryOptions.availableMemory,
-                                 for: "generating \(items) items and \(events) events", source: source)
+        try MemoryBudget.check(MemoryBudget.processBytes + catalogue.generationBytes, available: memoryOptions.availableMemory,
+                               for: "generating \(items) items and \(events) events", source: source)
         let sessions = Int(Double(events) / catalogue.meanLength)
-        try configuration.validate(itemCount: min(items, events), availableMemory: memoryOptions.availableMemory,
-                                   dataBytes: MemoryEstimate.sessionDataBytes(events: events, sessions: sessions, items: min(items, events)),
-                                   evaluationBatchSize: evaluationBatchSize, source: source)
+        try Registration.checkMemory(configuration, itemCount: min(items, events),
+                                     dataBytes: MemoryBudget.sessionDataBytes(events: events, sessions: sessions, items: min(items, events)),
+                                     saving: .none, evaluationBatchSize: evaluationBatchSize,
+                                     availableMemory: memoryOptions.availableMemory, source: source, purpose: "")
         // A folder of this run's own (made with mkdtemp, mode 0700), never a name another user
         // could have planted a link at; removed when the benchmark ends.
-        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-catalogue-XXXXXX").path.utf8CString)
+        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("\(Registration.name)-catalogue-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else {
             throw DataError(file: FileManager.default.temporaryDirectory.path, "cannot create a folder for the catalogue: "
                 + String(cString: strerror(errno)))
@@ -150,7 +161,7 @@ extension BenchmarkCommand {
 }
 
 /// Facts about the machine and the process.
-enum Machine {
+package enum Machine {
     /// The CPU's model name from /proc/cpuinfo.
     static var cpuModel: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -179,45 +190,5 @@ enum Machine {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
-    }
-}
-
-/// Timings of the parts of a training step at GRU4Rec's rsc15 shapes.
-enum MicroBenchmarks {
-    static func run(itemCount: Int, support: [Int]) -> [(String, Double)] {
-        let batch = 32, hidden = 100, columns = batch + 2048
-        var generator = SeededRandomGenerator(seed: 1)
-        let h = Tensor<Float>.uniform([batch, hidden], in: -1..<1, using: &generator)
-        let w = Tensor<Float>.uniform([columns, hidden], in: -1..<1, using: &generator)
-        var results: [(String, Double)] = []
-        results.append(("sgemm_32x100x2080", time(200) { _ = gemm(transposeA: false, transposeB: true, m: batch, n: columns, k: hidden, a: h.scalars, b: w.scalars) }))
-        let cell = GRUCell<Float>(inputSize: hidden, hiddenSize: hidden, using: &generator)
-        let x = Tensor<Float>.uniform([batch, hidden], in: -1..<1, using: &generator)
-        results.append(("gru_step_forward_backward", time(200) {
-            let state = Tensor<Float>(h.scalars, shape: h.shape, requiresGrad: true)
-            cell(x, state).sum().backward()
-            cell.zeroGrad()
-        }))
-        var sampler = NegativeSampler(support: support, alpha: 0.5, sampleCount: 2048, seed: 2)
-        results.append(("sample_2048", time(2000) { _ = sampler.next() }))
-        let table = Tensor<Float>.uniform([itemCount, hidden], in: -1..<1, using: &generator, requiresGrad: true)
-        let adagrad = Adagrad(parameters: [table], learningRate: 0.1, momentum: 0.2)
-        let rows = (0..<columns).map { _ in generator.nextInt(below: itemCount) }
-        table.gather(rows: rows).sum().backward()
-        results.append(("sparse_adagrad_2080_rows", time(200) { adagrad.step() }))
-        let scores = Tensor<Float>.uniform([batch, columns], in: -3..<3, using: &generator, requiresGrad: true)
-        results.append(("cross_entropy_forward_backward", time(200) {
-            Losses.crossEntropy(scores).backward()
-            scores.zeroGrad()
-        }))
-        return results
-    }
-
-    /// Mean microseconds per call of `body` over `count` calls, after a warm-up.
-    static func time(_ count: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<max(count / 10, 1) { body() }
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<count { body() }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / Double(count) / 1000
     }
 }

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 import NablaGraphviz
 import NablaNN
 
-/// `gru4rec explain`: how much each item of a session contributed to a recommendation, by
-/// autodiff; or, with `--deletion-test`, how faithful those attributions are on test sessions.
-struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `explain`: how much each item of a session contributed to a recommendation, by autodiff;
+/// or, with `--deletion-test`, how faithful those attributions are on test sessions. For a
+/// model that is an ``AttributableSessionModel``.
+public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `explain`.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "explain",
         abstract: "Attribute a recommendation to the items of the session, and draw it.",
         discussion: """
@@ -17,7 +19,10 @@ struct ExplainCommand: ParsableCommand {
             the residual shows how closely. 'grad-input' is the gradient at the inputs times the inputs. \
             With --deletion-test, removes the step with the highest attribution from each test session \
             and reports how far the target's rank falls, against a random step and others.
-            """)
+            """) }
+
+    /// The command, for the argument parser.
+    public init() {}
 
     @Option(help: "The saved model.")
     var model: String
@@ -43,7 +48,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Draw the session coloured by attribution to this file (.svg, .png or .pdf).")
     var draw: String?
 
-    @Option(help: "Instead of one session, run the deletion test on this test file (GRU4Rec TSV).")
+    @Option(help: "Instead of one session, run the deletion test on this test file (session TSV).")
     var deletionTest: String?
 
     @Option(help: "With --deletion-test: at most this many test sessions (of three events or more).")
@@ -60,7 +65,7 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Replace the --draw file if it exists.")
     var overwrite = false
 
-    func validate() throws {
+    public func validate() throws {
         _ = try parsedMethod()
         _ = try parsedBaseline()
         if let draw { _ = try drawingFormat(draw) }
@@ -77,19 +82,23 @@ struct ExplainCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    public func run() throws {
         if let draw {
             let inputs = [OutputPath.Input(option: "--model", path: model)]
                 + (itemsFile.map { $0 == "-" ? [] : [OutputPath.Input(option: "--items-file", path: $0)] } ?? [])
             try OutputFiles.claim(draw, option: "--draw", overwrite: overwrite, inputs: inputs)
         }
-        let loaded = try Checkpoint.load(URL(fileURLWithPath: model), as: Float.self)
+        let loaded = try Registration.load(path: model)
+        guard let attributable = loaded.model as? any AttributableSessionModel<Float> else {
+            throw ValidationError("\(Registration.displayName) models cannot be explained: the model does not step from input vectors "
+                + "(AttributableSessionModel)")
+        }
         if let deletionTest {
-            try runDeletionTest(loaded, testFile: deletionTest)
+            try runDeletionTest(attributable, itemMap: loaded.itemMap, testFile: deletionTest)
             return
         }
         let session = try readSessionItems(items: items, itemsFile: itemsFile)
-        let attribution = try SessionAttribution.explain(loaded.model, itemMap: loaded.itemMap, session: session, target: target,
+        let attribution = try SessionAttribution.explain(attributable, itemMap: loaded.itemMap, session: session, target: target,
                                                          method: try parsedMethod(), baseline: try parsedBaseline())
         let targetID = loaded.itemMap.ids[attribution.target]
         print("why \(targetID)\(target == nil ? " (the top recommendation)" : "") after [\(session.joined(separator: ", "))]")
@@ -135,15 +144,15 @@ struct ExplainCommand: ParsableCommand {
     }
 
     /// Removes the highest-attributed step of each test session, and other steps to compare.
-    func runDeletionTest(_ loaded: Checkpoint.Loaded<Float>, testFile: String) throws {
-        let data = try readTest(testFile, columns: columns.columns, itemMap: loaded.itemMap)
+    func runDeletionTest(_ model: any AttributableSessionModel<Float>, itemMap: ItemMap, testFile: String) throws {
+        let data = try readTest(testFile, columns: columns.columns, itemMap: itemMap)
         let eligible = (0..<data.sessionCount).filter { data.session($0).count >= 3 }.count
         guard eligible > 0 else { throw DataError(file: testFile, "has no session of three events or more to test") }
         let method = try parsedMethod(), target = DeletionTest.Target(rawValue: deletionTarget)!
         let choices: [DeletionTest.Choice] = [.highestAttribution(method), .highestAttribution(.gradientTimesInput),
                                               .random, .lowestAttribution(method), .lastStep]
         var bar = ProgressBar(title: "deletion test", total: min(sessions, eligible), unit: "sessions")
-        let result = DeletionTest.run(model: loaded.model, data: data, sessionLimit: sessions, target: target,
+        let result = DeletionTest.run(model: model, data: data, sessionLimit: sessions, target: target,
                                       choices: choices, baseline: try parsedBaseline(), seed: seed) { bar.update($0) }
         bar.finish()
         let explained = target == .nextItem ? "the real next item" : "the top recommendation"
@@ -167,7 +176,7 @@ struct ExplainCommand: ParsableCommand {
 
 /// Prints an attribution as a table: one row per step (its item, attribution and share of the
 /// total), the total, and the completeness line.
-func printAttribution(_ attribution: SessionAttribution, itemMap: ItemMap) {
+package func printAttribution(_ attribution: SessionAttribution, itemMap: ItemMap) {
     let shares = attribution.shares
     let share = { (step: Int) in shares.map { String(format: "%.1f%%", $0[step] * 100) } ?? "—" }
     let signed = { (value: Double) in String(format: "%+.4f", value) }

@@ -4,22 +4,22 @@ import Foundation
 ///
 /// On a terminal it redraws itself in place; in a log (not a terminal) it prints a line at every
 /// tenth of the work instead, so logs stay readable.
-struct ProgressBar {
-    let title: String
-    let total: Int
-    let unit: String
+package struct ProgressBar {
+    package let title: String
+    package let total: Int
+    package let unit: String
     private let start = Date()
     private let interactive = isatty(STDERR_FILENO) != 0
     private var lastTenth = -1
 
-    init(title: String, total: Int, unit: String = "predictions") {
+    package init(title: String, total: Int, unit: String = "predictions") {
         self.title = title
         self.total = max(total, 1)
         self.unit = unit
     }
 
     /// Shows `done` of `total`, with an optional note (the running loss, say).
-    mutating func update(_ done: Int, note: String = "") {
+    package mutating func update(_ done: Int, note: String = "") {
         let elapsed = Date().timeIntervalSince(start)
         let fraction = min(1, Double(done) / Double(total))
         let rate = Double(done) / max(elapsed, 1e-9)
@@ -38,7 +38,7 @@ struct ProgressBar {
     }
 
     /// Ends the bar's line.
-    func finish() {
+    package func finish() {
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
@@ -49,7 +49,7 @@ struct ProgressBar {
 }
 
 /// Prints rows as an aligned table with a header rule.
-func printTable(_ header: [String], _ rows: [[String]]) {
+package func printTable(_ header: [String], _ rows: [[String]]) {
     let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in
@@ -63,11 +63,11 @@ func printTable(_ header: [String], _ rows: [[String]]) {
 }
 
 /// A number with four decimals.
-func fixed4(_ value: Double) -> String { String(format: "%.4f", value) }
+package func fixed4(_ value: Double) -> String { String(format: "%.4f", value) }
 
 /// A probability as a percentage: one decimal from 1% up (`0.9312` is `93.1%`), two significant
 /// digits below (`0.00031` is `0.031%`), so a small probability never reads as 0%.
-func percent(_ probability: Double) -> String {
+package func percent(_ probability: Double) -> String {
     let value = probability * 100
     return value >= 1 || value == 0 ? String(format: "%.1f%%", value) : String(format: "%.2g%%", value)
 }

@@ -1,25 +1,25 @@
 import Foundation
-import GRU4Rec
+import NablaSessions
 
 /// The table `tune` prints a row of as each trial finishes: its number, its parameters, the
 /// metric, how many epochs it ran (and whether it was pruned), and its time. A failed trial shows
 /// `failed` for its metric, and its reason on the next line.
-struct TrialTable {
-    let space: SearchSpace
-    let metricName: String
+package struct TrialTable {
+    package let space: SearchSpace
+    package let metricName: String
 
     private var headers: [String] { ["trial"] + space.parameters.map(\.name) + [metricName, "epochs", "seconds"] }
     private var widths: [Int] { headers.map { max($0.count, 7) } }
 
     /// Prints the header and the rule under it.
-    func printHeader() {
+    package func printHeader() {
         print(line(headers))
         print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
         fflush(nil)
     }
 
     /// Prints the row of a finished trial (and, for a failed one, the line saying why).
-    func printRow(_ record: TrialRecord) {
+    package func printRow(_ record: TrialRecord) {
         let epochs = String(record.intermediateValues.count) + (record.state == .pruned ? " pruned" : "")
         let metric = record.state == .failed ? "failed" : fixed4(record.value)
         print(line([String(record.number)] + zip(space.parameters, record.coordinates).map { $0.text(of: $1) }

@@ -1,24 +1,28 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 import Nabla
 
-/// `gru4rec tune`: a hyperparameter search on a validation split, as the official `paropt.py` does.
-struct TuneCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `tune`: a hyperparameter search on a validation split, as the official `paropt.py` does.
+public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `tune`.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "tune",
         abstract: "Search hyperparameters on a validation split (tree-structured Parzen estimator, median pruning).",
         discussion: """
-        Each trial trains GRU4Rec on --train with -p and a point of the parameter space (the space's values
+        Each trial trains \(Registration.displayName) on --train with -p and a point of the parameter space (the space's values
         win), measures the metric on the validation data after every epoch, and is stopped early when it is
         below the median of earlier complete trials at the same epoch. A trial whose setting is refused or
         needs more memory than is available, or whose loss diverges, is shown as failed with its reason and
         the search goes on. The last line is the best setting in the -p form. With --journal the search can
         be interrupted (Ctrl-C) and continued by running the same command again. Example, the official
         cross-entropy space on a split made by preprocess:
-          gru4rec tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
+          \(programName) tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
             --trials 50 -p loss=cross-entropy,n_epochs=5,logq=1 --metric mrr --journal tune.jsonl
-        """)
+        """) }
+
+    /// The command, for the argument parser.
+    public init() {}
 
     @Option(help: "Training sessions (TSV). With --valid-days, the file to split.")
     var train: String
@@ -62,7 +66,7 @@ struct TuneCommand: ParsableCommand {
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var threadOptions: TrainingThreadOptions
 
-    func validate() throws {
+    public func validate() throws {
         guard (1...100_000).contains(trials) else { throw ValidationError("--trials \(trials) must be from 1 to 100000") }
         guard ["recall", "mrr"].contains(metric) else { throw ValidationError("--metric '\(metric)' must be recall or mrr") }
         guard (1...1_000_000_000).contains(cutoff) else { throw ValidationError("--cutoff \(cutoff) must be a positive integer") }
@@ -77,12 +81,12 @@ struct TuneCommand: ParsableCommand {
             guard days.isFinite, days > 0 else { throw ValidationError("--valid-days \(days) must be a positive number of days") }
         default: break
         }
-        do { _ = try GRU4RecConfiguration(parameters: fixed) } catch {
+        do { _ = try Registration.hyperparameters(fixed) } catch {
             throw ValidationError("-p: \(error)")
         }
     }
 
-    func run() throws {
+    public func run() throws {
         threadOptions.apply()
         let searchSpace = try checkedSpace()
         if let journal {
@@ -132,10 +136,10 @@ struct TuneCommand: ParsableCommand {
     /// The metric's name, such as `MRR@20`.
     var metricName: String { (metric == "mrr" ? "MRR" : "Recall") + "@\(cutoff)" }
 
-    /// The space, with every value checked against GRU4Rec's parameters.
+    /// The space, with every value checked against the model's hyperparameters.
     func checkedSpace() throws -> SearchSpace {
         let searchSpace = try SearchSpace.read(URL(fileURLWithPath: space))
-        let base = try GRU4RecConfiguration(parameters: fixed)
+        let base = try Registration.hyperparameters(fixed)
         for parameter in searchSpace.parameters {
             for text in extremeTexts(of: parameter) {
                 var configuration = base
@@ -159,7 +163,7 @@ struct TuneCommand: ParsableCommand {
     /// What a trial can report: a metric from 0 to 1, after each of at most as many epochs as the
     /// fixed parameters or the space allow.
     func trialBounds(_ searchSpace: SearchSpace) throws -> TrialBounds {
-        let base = try GRU4RecConfiguration(parameters: fixed)
+        let base = try Registration.hyperparameters(fixed)
         var epochs = base.epochs
         for parameter in searchSpace.parameters {
             for text in extremeTexts(of: parameter) {
@@ -173,14 +177,14 @@ struct TuneCommand: ParsableCommand {
     /// The setting of the space that needs the least memory: the fixed parameters with each of
     /// the space's parameters at whichever end of its range (or category) needs least. The
     /// memory a parameter takes grows with its value, so each is chosen on its own.
-    func smallestConfiguration(of searchSpace: SearchSpace, itemCount: Int) throws -> GRU4RecConfiguration {
-        var smallest = try GRU4RecConfiguration(parameters: fixed)
+    func smallestConfiguration(of searchSpace: SearchSpace, itemCount: Int) throws -> Registration.Hyperparameters {
+        var smallest = try Registration.hyperparameters(fixed)
         for parameter in searchSpace.parameters {
-            let candidates = extremeTexts(of: parameter).compactMap { text -> GRU4RecConfiguration? in
+            let candidates = extremeTexts(of: parameter).compactMap { text -> Registration.Hyperparameters? in
                 var configuration = smallest
                 return (try? configuration.apply("\(parameter.name)=\(text)")) == nil ? nil : configuration
             }
-            func bytes(_ configuration: GRU4RecConfiguration) -> Int { MemoryEstimate.trainingBytes(configuration, itemCount: itemCount) }
+            func bytes(_ configuration: Registration.Hyperparameters) -> Int { Registration.trainingBytes(configuration, itemCount: itemCount) }
             smallest = candidates.min { bytes($0) < bytes($1) } ?? smallest
         }
         return smallest
@@ -192,13 +196,11 @@ struct TuneCommand: ParsableCommand {
     /// beside it, whichever needs more.
     ///
     /// - Throws: `DataError` naming --train with the estimate and what is available.
-    func checkMemory(_ configuration: GRU4RecConfiguration, training: SessionData, validation: SessionData, purpose: String) throws {
-        let peak = MemoryEstimate.peakBytes(configuration, itemCount: training.itemMap.count,
-                                            dataBytes: MemoryEstimate.sessionDataBytes(of: training) + MemoryEstimate.sessionDataBytes(of: validation),
-                                            evaluationBatchSize: Evaluator.defaultBatchSize)
-        try MemoryEstimate.check(peak, available: MemoryEstimate.availableBytes,
-                                 for: purpose + "training \(training.itemMap.count) items with layers \(configuration.layers), "
-                                    + "batch size \(configuration.batchSize) and \(configuration.sampleCount) samples", source: train)
+    func checkMemory(_ configuration: Registration.Hyperparameters, training: SessionData, validation: SessionData, purpose: String) throws {
+        try Registration.checkMemory(configuration, itemCount: training.itemMap.count,
+                                     dataBytes: MemoryBudget.sessionDataBytes(of: training) + MemoryBudget.sessionDataBytes(of: validation),
+                                     saving: .none, evaluationBatchSize: Evaluator.defaultBatchSize,
+                                     availableMemory: MemoryBudget.availableBytes, source: train, purpose: purpose)
     }
 
     /// The training data and the validation data (read, or split off the training file).
@@ -234,7 +236,7 @@ struct TuneCommand: ParsableCommand {
     /// with two item ids swapped is another search's data.
     func settings(training: SessionData, validation: SessionData) throws -> [String: String] {
         [
-            "fixed": try GRU4RecConfiguration(parameters: fixed).parameterString,
+            "fixed": try Registration.hyperparameters(fixed).parameterString,
             "metric": "\(metric)@\(cutoff)", "rank_mode": rankMode, "seed": String(seed),
             "startup_trials": String(startupTrials), "pruning": noPruning ? "off" : "median",
             "training_data": "\(training.source): \(training.eventCount) events, content digest \(training.contentDigest())",
@@ -264,11 +266,11 @@ struct TuneCommand: ParsableCommand {
     /// `values`; throws what makes the trial fail.
     func trainTrial(_ trial: HyperparameterSearch.Trial, training: SessionData, validation: SessionData,
                     values: inout [Double]) throws -> HyperparameterSearch.Outcome {
-        var configuration = try GRU4RecConfiguration(parameters: fixed)
+        var configuration = try Registration.hyperparameters(fixed)
         try configuration.apply(trial.parameterString)
         try checkMemory(configuration, training: training, validation: validation, purpose: "")
-        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: training.itemMap.count)
-        let trainer = SessionTrainer(model: model, data: training)
+        let model = Registration.makeModel(configuration, itemCount: training.itemMap.count)
+        let trainer = Registration.makeTrainer(model, data: training, hyperparameters: configuration)
         trainer.threadTuner = threadOptions.tuner()
         for epoch in 1...configuration.epochs {
             var bar = ProgressBar(title: "trial \(trial.number)/\(trials) epoch \(epoch)/\(configuration.epochs)", total: trainer.eventsPerEpoch)
@@ -318,7 +320,7 @@ struct TuneCommand: ParsableCommand {
             print("no trial has completed yet")
             return
         }
-        var configuration = try GRU4RecConfiguration(parameters: fixed)
+        var configuration = try Registration.hyperparameters(fixed)
         try configuration.apply(search.space.parameterString(best.coordinates))
         print("best: trial \(best.number), \(metricName) \(fixed4(best.value)) on the validation data: "
             + search.space.parameterString(best.coordinates))

@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
-import GRU4Rec
+import NablaSessions
 import Nabla
 import NablaKernels
 
 /// Column names of the session files.
-struct ColumnOptions: ParsableArguments {
+package struct ColumnOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
     @Option(help: "Name of the session id column.")
     var sessionKey = "SessionId"
     @Option(help: "Name of the item id column.")
@@ -15,19 +18,22 @@ struct ColumnOptions: ParsableArguments {
     @Option(help: "The longest line accepted in a session file, in bytes.")
     var maxLineLength = 1 << 20
 
-    func validate() throws {
+    package func validate() throws {
         guard (16...(1 << 30)).contains(maxLineLength) else {
             throw ValidationError("--max-line-length \(maxLineLength) must be from 16 to \(1 << 30) bytes")
         }
     }
 
-    var columns: SessionColumns {
+    package var columns: SessionColumns {
         SessionColumns(session: sessionKey, item: itemKey, time: timeKey, maximumLineLength: maxLineLength)
     }
 }
 
 /// How evaluation ranks and reports.
-struct EvaluationOptions: ParsableArguments {
+package struct EvaluationOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
     @Option(help: "Cutoffs K of Recall@K and MRR@K, comma-separated.")
     var cutoffs = "1,5,10,20"
     @Option(help: "How ties are ranked: conservative (official default), standard or median.")
@@ -36,10 +42,10 @@ struct EvaluationOptions: ParsableArguments {
     var evaluationBatchSize = 100
     @Flag(help: ArgumentHelp("Rank by scoring every item in full, also on CPUs with AVX2 or AVX-512 VNNI.",
                              discussion: "There, ranks otherwise come from 8-bit scores with error bounds and full Float scores for the items near each target."))
-    var everyScore = false
+    package var everyScore = false
 
     /// Checks every option up front, so a long run never fails on one of them at its end.
-    func check() throws {
+    package func check() throws {
         _ = try parsedCutoffs()
         _ = try parsedMode()
         guard (1...1_000_000).contains(evaluationBatchSize) else {
@@ -47,7 +53,7 @@ struct EvaluationOptions: ParsableArguments {
         }
     }
 
-    func parsedCutoffs() throws -> [Int] {
+    package func parsedCutoffs() throws -> [Int] {
         let values = cutoffs.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ (1...1_000_000_000).contains($0 ?? 0) }) else {
             throw ValidationError("--cutoffs '\(cutoffs)' must be positive integers separated by commas")
@@ -55,7 +61,7 @@ struct EvaluationOptions: ParsableArguments {
         return values.map { $0! }
     }
 
-    func parsedMode() throws -> RankMode {
+    package func parsedMode() throws -> RankMode {
         guard let mode = RankMode(rawValue: rankMode) else {
             throw ValidationError("--rank-mode '\(rankMode)' must be conservative, standard or median")
         }
@@ -64,61 +70,70 @@ struct EvaluationOptions: ParsableArguments {
 }
 
 /// How much memory a command that trains may use.
-struct MemoryOptions: ParsableArguments {
+package struct MemoryOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
     @Option(help: "Memory training may use, in MB (default: what the system reports available).")
     var memoryLimit: Int?
 
-    func validate() throws {
+    package func validate() throws {
         if let memoryLimit, !(32...(1 << 30)).contains(memoryLimit) {
             throw ValidationError("--memory-limit \(memoryLimit) must be a number of MB from 32 to \(1 << 30) (1 PB)")
         }
     }
 
     /// The memory training may use, in bytes: `--memory-limit`, or what the system reports available.
-    var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryEstimate.availableBytes }
+    package var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryBudget.availableBytes }
 }
 
 /// Threads for BLAS and ranking.
-struct ThreadOptions: ParsableArguments {
+package struct ThreadOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
     @Option(help: "Threads for matrix products (OpenBLAS) and for ranking in evaluation.")
     var threads = 1
 
-    func apply() { ComputeThreads.set(threads) }
+    package func apply() { ComputeThreads.set(threads) }
 
-    func validate() throws {
+    package func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be from 1 to 256") }
     }
 }
 
 /// Threads for training: `--threads`, and whether training may fall back to one thread.
-struct TrainingThreadOptions: ParsableArguments {
+package struct TrainingThreadOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
     @OptionGroup var base: ThreadOptions
 
     @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed over windows of 200 steps.",
                              discussion: "The results are the same either way; evaluation uses --threads."))
-    var adaptiveThreads = false
+    package var adaptiveThreads = false
 
-    var threads: Int { base.threads }
+    package var threads: Int { base.threads }
 
-    func apply() { base.apply() }
+    package func apply() { base.apply() }
 
     /// The tuner for a trainer, when --adaptive-threads asks for one.
-    func tuner() -> ThreadCountTuner? { adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil }
+    package func tuner() -> ThreadCountTuner? { adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil }
 
-    func validate() throws {
+    package func validate() throws {
         if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
     }
 }
 
 /// Reads a session file for training, stopping early if the data would need more than
 /// `memoryLimit` bytes.
-func readTraining(_ path: String, columns: SessionColumns, memoryLimit: Int? = nil) throws -> SessionData {
+package func readTraining(_ path: String, columns: SessionColumns, memoryLimit: Int? = nil) throws -> SessionData {
     try SessionData.training(streamingFrom: URL(fileURLWithPath: path), columns: columns,
-                             memoryLimit: memoryLimit.map { $0 - MemoryEstimate.processBytes })
+                             memoryLimit: memoryLimit.map { $0 - MemoryBudget.processBytes })
 }
 
 /// Reads a session file for testing against `itemMap`, reporting dropped events.
-func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws -> SessionData {
+package func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws -> SessionData {
     let data = try SessionData.test(streamingFrom: URL(fileURLWithPath: path), columns: columns, itemMap: itemMap)
     if data.droppedUnknownEvents > 0 {
         print("test data: dropped \(data.droppedUnknownEvents) events whose item the model does not know")
@@ -128,7 +143,7 @@ func readTest(_ path: String, columns: SessionColumns, itemMap: ItemMap) throws 
 
 /// Stops with an error naming `file` when the test data holds nothing to predict: no session
 /// with two events whose items the model knows.
-func requirePredictions(_ data: SessionData, file: String) throws {
+package func requirePredictions(_ data: SessionData, file: String) throws {
     guard data.eventCount > data.sessionCount else {
         throw DataError(file: file, "no test session has two events the model knows (\(data.droppedUnknownEvents) events had "
             + "items the model was not trained on), so there is nothing to evaluate")
@@ -136,7 +151,7 @@ func requirePredictions(_ data: SessionData, file: String) throws {
 }
 
 /// Evaluates any scorer with a progress bar and returns the metrics.
-func evaluateWithProgress<Scorer: NextItemScorer>(
+package func evaluateWithProgress<Scorer: NextItemScorer>(
     _ scorer: inout Scorer, name: String, on data: SessionData, options: EvaluationOptions, threads: Int
 ) throws -> (metrics: RankingMetrics, seconds: Double) {
     let total = data.eventCount - data.sessionCount
@@ -150,7 +165,7 @@ func evaluateWithProgress<Scorer: NextItemScorer>(
 }
 
 /// Prints Recall@K and MRR@K for several models side by side.
-func printMetrics(_ results: [(name: String, metrics: RankingMetrics)]) {
+package func printMetrics(_ results: [(name: String, metrics: RankingMetrics)]) {
     guard let cutoffs = results.first?.metrics.cutoffs else { return }
     let header = ["model"] + cutoffs.map { "Recall@\($0)" } + cutoffs.map { "MRR@\($0)" }
     let rows = results.map { result in

@@ -10,15 +10,15 @@ import Synchronization
 /// it between two steps, saves a checkpoint and then exits with the same status. When that save
 /// fails, the process says so on standard error, with the reason, and exits with
 /// ``notSavedStatus`` instead: 128 + signal always means that what was being saved is saved.
-enum Interruption {
+package enum Interruption {
     private static let received = Atomic<Int32>(0)
     private static let deferring = Atomic<Bool>(false)
 
     /// The signal received while exits were deferred, or 0.
-    static var signal: Int32 { received.load(ordering: .sequentiallyConsistent) }
+    package static var signal: Int32 { received.load(ordering: .sequentiallyConsistent) }
 
     /// Installs the handlers.
-    static func install() {
+    package static func install() {
         // Touch both atomics now, so the handler never runs their lazy initialisation.
         _ = received.load(ordering: .sequentiallyConsistent)
         _ = deferring.load(ordering: .sequentiallyConsistent)
@@ -43,13 +43,13 @@ enum Interruption {
 
     /// The exit status of a run interrupted by a signal whose checkpoint (or model) could not be
     /// saved: 75 (`EX_TEMPFAIL`), distinct from 128 + signal, which says it was saved.
-    static let notSavedStatus: Int32 = 75
+    package static let notSavedStatus: Int32 = 75
 
     /// Runs `body` with exits deferred: a signal is recorded for `body` to act on. A signal that
     /// arrived and was not acted on makes the process exit when `body` returns. When `body` fails
     /// after a signal arrived (its save could not be written), the failure is printed on standard
     /// error and the process exits with ``notSavedStatus``.
-    static func deferringExit<Result>(_ body: () throws -> Result) rethrows -> Result {
+    package static func deferringExit<Result>(_ body: () throws -> Result) rethrows -> Result {
         deferring.store(true, ordering: .sequentiallyConsistent)
         let result: Result
         do {
@@ -69,14 +69,19 @@ enum Interruption {
 
     /// Says on standard error that the run was interrupted by `signal` and `error` kept its
     /// save from being written, then exits with ``notSavedStatus``.
-    static func exitNotSaved(signal: Int32, because error: Error) -> Never {
+    package static func exitNotSaved(signal: Int32, because error: Error) -> Never {
         FileHandle.standardError.write(Data("error: interrupted by signal \(signal), and the file being saved could not be written: \(error)\n".utf8))
         exit(notSavedStatus)
     }
 
     /// Exits with 128 + the recorded signal, if one was recorded.
-    static func exitIfSignalled() {
+    package static func exitIfSignalled() {
         let number = signal
         if number != 0 { exit(128 + number) }
     }
+}
+
+/// The name the program was run by (`gru4rec`), for messages.
+package var programName: String {
+    URL(fileURLWithPath: CommandLine.arguments.first ?? "nabla").lastPathComponent
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import NablaGraphviz
+import NablaNN
+import NablaSessions
+
+/// `draw`: the computation graph of one training step of the model, through Graphviz.
+public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
+    /// `draw`.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "draw",
+            abstract: "Draw the computation graph of one training step of \(Registration.displayName) (.svg, .png or .pdf).",
+            discussion: "The step is the first of training on --train with the hyperparameters of -p (or of --model's file), "
+                + "over --slots sessions: every op from the item lookups to the loss, with the shape of each tensor.")
+    }
+
+    /// The command, for the argument parser.
+    public init() {}
+
+    @Option(help: "Training sessions (TSV): the step reads their first events.")
+    var train: String
+
+    @Option(name: [.customLong("ps", withSingleDash: true), .short, .customLong("parameters")],
+            help: "Hyperparameters in the name=value,... form.")
+    var parameters: String = ""
+
+    @Option(help: "Draw the step with this model file's hyperparameters and weights instead (made on the same --train file).")
+    var model: String?
+
+    @Option(help: "Sessions in the drawn step (few keep the picture readable).")
+    var slots = 2
+
+    @Option(help: "The picture to write: .svg, .png or .pdf.")
+    var output: String
+
+    @Flag(help: "Replace the --output file if it exists.")
+    var overwrite = false
+
+    @OptionGroup var columnOptions: ColumnOptions
+
+    public func validate() throws {
+        guard (1...64).contains(slots) else { throw ValidationError("--slots \(slots) must be from 1 to 64") }
+        _ = try drawingFormat()
+        if model != nil && !parameters.isEmpty { throw ValidationError("give -p or --model, not both") }
+        if model == nil { _ = try Registration.hyperparameters(parameters) }
+    }
+
+    public func run() throws {
+        let inputs = [OutputPath.Input(option: "--train", path: train)] + (model.map { [OutputPath.Input(option: "--model", path: $0)] } ?? [])
+        try OutputFiles.claim(output, option: "--output", overwrite: overwrite, inputs: inputs)
+        let data = try readTraining(train, columns: columnOptions.columns)
+        let hyperparameters: Registration.Hyperparameters, built: Registration.Model
+        if let model {
+            let loaded = try Registration.load(path: model)
+            guard loaded.itemMap == data.itemMap else {
+                throw DataError(file: train, "has other items than the model \(model) was trained on (\(data.itemMap.count) items, "
+                    + "the model \(loaded.itemMap.count)); give its own training file")
+            }
+            (hyperparameters, built) = (loaded.hyperparameters, loaded.model)
+        } else {
+            hyperparameters = try Registration.hyperparameters(parameters)
+            built = Registration.makeModel(hyperparameters, itemCount: data.itemMap.count)
+        }
+        guard data.eventCount > data.sessionCount else { throw DataError(file: train, "has no session with two events to step through") }
+        let trainer = Registration.makeTrainer(built, data: data, hyperparameters: hyperparameters)
+        let loss = trainer.lossOfFirstStep(slots: slots)
+        let title = "\(Registration.displayName): one training step over \(min(slots, data.sessionCount)) sessions"
+        try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
+        print("drew one training step of \(Registration.displayName) to \(output)")
+    }
+
+    /// The format named by `--output`'s extension.
+    func drawingFormat() throws -> GraphvizFormat {
+        guard let format = GraphvizFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) else {
+            throw ValidationError("--output \(output): the file name must end in .svg, .png or .pdf")
+        }
+        return format
+    }
+}
