@@ -128,10 +128,24 @@ let package = Package(
             path: "Examples/VisualizeGRU"
         ),
 
+        /// Tutorial 6's models (an LSTM recommender and a stacked one) with their command-line registrations.
+        .target(
+            name: "LSTMRecommenders",
+            dependencies: ["Nabla", "NablaNN", "NablaSessions", "NablaCommandLine"],
+            path: "Examples/LSTMRecommenders"
+        ),
+
         .executableTarget(
             name: "CustomSequentialModel",
-            dependencies: ["Nabla", "NablaNN", "NablaSessions", "NablaGraphviz", "GRU4Rec"],
+            dependencies: ["Nabla", "NablaNN", "NablaSessions", "NablaGraphviz", "GRU4Rec", "LSTMRecommenders"],
             path: "Examples/CustomSequentialModel"
+        ),
+
+        /// `custom-model`: the command-line library with tutorial 6's two models registered.
+        .executableTarget(
+            name: "custom-model",
+            dependencies: ["LSTMRecommenders", "NablaCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/CustomModelCommand"
         ),
 
         .executableTarget(

@@ -9,6 +9,7 @@ import Nabla
 import NablaGraphviz
 import NablaNN
 import NablaSessions
+import LSTMRecommenders
 
 // snippet: t6-gradcheck
 var generator = SeededRandomGenerator(seed: 1)

@@ -66,6 +66,9 @@ public enum Checkpoint {
     /// Validates a checkpoint already read into memory; `path` names it in errors.
     public static func load<Scalar>(_ file: SafeTensors, path: String, as type: Scalar.Type = Float.self) throws -> Loaded<Scalar> {
         guard file.metadata["format"] == formatName else {
+            if let type = file.metadata["model_type"] {
+                throw CheckpointError(path: path, "not a GRU4Rec checkpoint: it holds a model of type '\(type)'")
+            }
             throw CheckpointError(path: path, "not a GRU4Rec checkpoint (format is \(file.metadata["format"].map { "'\($0)'" } ?? "missing"))")
         }
         guard let version = file.metadata["format_version"], readableVersions.contains(version) else {

@@ -38,11 +38,11 @@ public enum ModelFile<Registration: CommandLineModel> {
         let name = Registration.name
         guard file.metadata["format"] == formatName else {
             let format = file.metadata["format"]
-            let holds = format == "nabla-gru4rec" ? "a gru4rec model" : format.map { "format '\($0)'" } ?? "no model format"
+            let holds = format == "nabla-gru4rec" ? "a model of type 'gru4rec'" : format.map { "format '\($0)'" } ?? "no model format"
             throw CheckpointError(path: path, "not a \(name) model file: it holds \(holds)")
         }
         guard file.metadata["model_type"] == name else {
-            throw CheckpointError(path: path, "not a \(name) model file: it holds a \(file.metadata["model_type"] ?? "unnamed") model")
+            throw CheckpointError(path: path, "not a \(name) model file: it holds a model of type '\(file.metadata["model_type"] ?? "unnamed")'")
         }
         guard file.metadata["format_version"] == formatVersion else {
             throw CheckpointError(path: path, "format version \(file.metadata["format_version"] ?? "missing"); this build reads version \(formatVersion)")

@@ -9,23 +9,23 @@ import NablaNN
 ///     g = tanh(W_g x + U_g h + b_g)  candidate
 ///     o = σ(W_o x + U_o h + b_o)     output gate
 ///     c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c')
-final class LSTMCell<Scalar: TensorScalar>: Module {
+public final class LSTMCell<Scalar: TensorScalar>: Module {
     let weightIH: Tensor<Scalar>     // [4H, I], gate blocks i, f, g, o
     let weightHH: Tensor<Scalar>     // [4H, H]
     let bias: Tensor<Scalar>         // [4H]
-    var isTraining = true
-    var hiddenSize: Int { weightHH.shape[1] }
+    public var isTraining = true
+    public var hiddenSize: Int { weightHH.shape[1] }
 
-    init(inputSize: Int, hiddenSize: Int, using generator: inout SeededRandomGenerator) {
+    public init(inputSize: Int, hiddenSize: Int, using generator: inout SeededRandomGenerator) {
         weightIH = Initializer.uniformGlorot([4 * hiddenSize, inputSize], blocks: 4, using: &generator)
         weightHH = Initializer.uniformGlorot([4 * hiddenSize, hiddenSize], blocks: 4, using: &generator)
         bias = Initializer.zeros([4 * hiddenSize])
     }
 
-    var localParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weightIH", weightIH), ("weightHH", weightHH), ("bias", bias)] }
+    public var localParameters: [(name: String, tensor: Tensor<Scalar>)] { [("weightIH", weightIH), ("weightHH", weightHH), ("bias", bias)] }
 
     /// One step: the new hidden state and cell state.
-    func callAsFunction(_ x: Tensor<Scalar>, _ state: (h: Tensor<Scalar>, c: Tensor<Scalar>)) -> (h: Tensor<Scalar>, c: Tensor<Scalar>) {
+    public func callAsFunction(_ x: Tensor<Scalar>, _ state: (h: Tensor<Scalar>, c: Tensor<Scalar>)) -> (h: Tensor<Scalar>, c: Tensor<Scalar>) {
         let gates = (matmul(x, weightIH, transposeB: true) + matmul(state.h, weightHH, transposeB: true) + bias)
             .chunked(into: 4, axis: 1)
         let i = gates[0].sigmoid(), f = gates[1].sigmoid(), g = gates[2].tanh(), o = gates[3].sigmoid()

@@ -5,13 +5,13 @@ import NablaSessions
 // snippet: t6-stacked-model
 /// A deeper variant: LSTM layers stacked, with dropout after each (the dropped-out output is
 /// what the next layer reads). Its state holds `h` and `c` of every layer, in that order.
-final class StackedLSTMRecommender: SessionModel {
+public final class StackedLSTMRecommender: AttributableSessionModel {
     let output: ItemOutput<Float>
     let layers: [LSTMCell<Float>]
     let dropouts: [Dropout<Float>]
-    var isTraining = true
+    public var isTraining = true
 
-    init(itemCount: Int, hiddenSizes: [Int], dropout: Double, seed: UInt64) {
+    public init(itemCount: Int, hiddenSizes: [Int], dropout: Double, seed: UInt64) {
         var generator = SeededRandomGenerator(seed: seed)
         let sizes = [hiddenSizes.last!] + hiddenSizes    // the input is an item row of the output layer
         layers = hiddenSizes.indices.map { LSTMCell(inputSize: sizes[$0], hiddenSize: sizes[$0 + 1], using: &generator) }
@@ -19,17 +19,19 @@ final class StackedLSTMRecommender: SessionModel {
         output = ItemOutput(itemCount: itemCount, inputSize: hiddenSizes.last!, using: &generator)
     }
 
-    var submodules: [(name: String, module: any Module<Float>)] {
+    public var submodules: [(name: String, module: any Module<Float>)] {
         [("items", output)] + layers.indices.flatMap { [("lstm\($0)", layers[$0] as any Module<Float>), ("dropout\($0)", dropouts[$0])] }
     }
-    var itemCount: Int { output.itemCount }
+    public var itemCount: Int { output.itemCount }
 
-    func zeroStates(batchSize: Int) -> [Tensor<Float>] {
+    public func zeroStates(batchSize: Int) -> [Tensor<Float>] {
         layers.flatMap { [Tensor(zeros: [batchSize, $0.hiddenSize]), Tensor(zeros: [batchSize, $0.hiddenSize])] }
     }
 
-    func step(_ items: [Int], states: inout [Tensor<Float>]) -> Tensor<Float> {
-        var x = output.weight.gather(rows: items)
+    public func inputVectors(_ items: [Int]) -> Tensor<Float> { output.weight.gather(rows: items) }
+
+    public func step(inputVectors: Tensor<Float>, states: inout [Tensor<Float>]) -> Tensor<Float> {
+        var x = inputVectors
         for (index, layer) in layers.enumerated() {
             let (h, c) = layer(x, (states[2 * index], states[2 * index + 1]))
             (states[2 * index], states[2 * index + 1]) = (h, c)
@@ -38,8 +40,6 @@ final class StackedLSTMRecommender: SessionModel {
         return x
     }
 
-    func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> {
-        output.scores(hidden, items: items)
-    }
+    public func scores(_ hidden: Tensor<Float>, items: [Int]) -> Tensor<Float> { output.scores(hidden, items: items) }
 }
 // end snippet
