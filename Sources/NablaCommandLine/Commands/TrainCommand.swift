@@ -40,7 +40,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     @Option(help: "Also write the checkpoint every N training steps.")
     var checkpointEvery = 0
 
-    @Option(help: "Continue from a training checkpoint (with the same --train file); its hyperparameters are used.")
+    @Option(help: "Continue from a training checkpoint (with the same --train file); its hyperparameters are used, but for n_epochs (-p n_epochs=K).")
     var resume: String?
 
     @Flag(help: "Check every op for NaN and infinity and name the first op that produces one (slow).")
@@ -62,8 +62,16 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         return hyperparameters
     }
 
-    /// `--n-epochs` or `n_epochs` among the single options, which `--resume` uses.
-    var epochsOption: String? { hyperparameterOptions.given.last { $0.name == "n_epochs" }?.value }
+    /// The epochs `--resume` trains to when given: `n_epochs` among the single options
+    /// (`--n-epochs`), else an `n_epochs=K` written in `-p`.
+    var epochsOption: String? {
+        hyperparameterOptions.given.last { $0.name == "n_epochs" }?.value ?? parameterAssignments.last { $0.name == "n_epochs" }?.value
+    }
+
+    /// The `name=value` pairs written in `-p` (presets not expanded).
+    var parameterAssignments: [(name: String, value: String)] {
+        (try? ParameterString.assignments(in: parameters, preset: { _ in "" })) ?? []
+    }
 
     @Flag(help: "Replace an existing --save or --checkpoint file of another run (without it such a file is refused).")
     var overwrite = false
@@ -210,7 +218,8 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).
     var ignoredWhenResuming: [String] {
-        (parameters.isEmpty ? [] : ["-p"]) + hyperparameterOptions.given.filter { $0.name != "n_epochs" }.map(\.option)
+        let onlyEpochs = !parameters.contains("@") && parameterAssignments.allSatisfy { $0.name == "n_epochs" }
+        return (parameters.isEmpty || onlyEpochs ? [] : ["-p"]) + hyperparameterOptions.given.filter { $0.name != "n_epochs" }.map(\.option)
     }
 
     /// Trains to `epochs` epochs with checkpoints; on SIGINT, SIGTERM or SIGHUP saves a
