@@ -6,6 +6,7 @@ import LSTMRecommenders
 import NablaCommandLine
 
 // snippet: t6-command
+// Examples/CustomModelCommand/CustomModelCommand.swift
 @main
 struct CustomModelCommand: SessionModelCommandLine {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import NablaCommandLine
 import NablaSessions
 
 // snippet: t6-registration
+// Examples/LSTMRecommenders/LSTMCommandLine.swift
 /// The LSTM recommender on the command line: its name, its hyperparameters (the trainer's, under
 /// GRU4Rec's names, and its own) and how to build it.
 public enum LSTMCommandLine: CommandLineModel, HyperparameterList {

@@ -131,4 +131,33 @@ import Testing
         let evaluation = try customModel(["stacked-lstm", "evaluate", "--model", resumed, "--test", test])
         #expect(evaluation.status == 0, "\(evaluation.errors)")
     }
+
+    @Test func tutorialSixsCommandLinesRunAsPrinted() throws {
+        let folder = try demoFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let commands = try #require(DocumentSnippets.markdownBlocks(kind: "commands")["t6-command-line"]?.first)
+        for (name, blocks) in DocumentSnippets.markdownBlocks(kind: "file") where blocks[0].file == commands.file {
+            try Data((blocks[0].text + "\n").utf8).write(to: folder.appendingPathComponent(name))
+        }
+        let lines = commands.text.split(separator: "\n").map(String.init)
+        #expect(lines.count >= 8 && lines.allSatisfy { $0.hasPrefix("custom-model ") })
+        for line in lines {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", line]
+            process.currentDirectoryURL = folder
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            process.environment = ProcessInfo.processInfo.environment.merging(["PATH": ExampleRunner.productsFolder.path + ":" + path]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(line): \(message.suffix(500))")
+        }
+        for written in ["lstm.safetensors", "why.svg", "stacked-2.safetensors", "stacked-step.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(written).path), "no \(written)")
+        }
+    }
 }
