@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaTuning
 
 /// `gru4rec tune`: a hyperparameter search on a validation split, as the official `paropt.py` does.
 struct TuneCommand: ParsableCommand {
