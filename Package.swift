@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "NablaKernels", targets: ["NablaKernels"]),
         .library(name: "NablaNN", targets: ["NablaNN"]),
         .library(name: "NablaGraphviz", targets: ["NablaGraphviz"]),
+        .library(name: "NablaTuning", targets: ["NablaTuning"]),
         .library(name: "NablaSessions", targets: ["NablaSessions"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
         .library(name: "NablaCommandLine", targets: ["NablaCommandLine"]),
@@ -65,6 +66,13 @@ let package = Package(
             dependencies: ["Nabla", "NablaKernels"]
         ),
 
+        // MARK: - Hyperparameter search for any model: spaces, TPE, median pruning, journals
+
+        .target(
+            name: "NablaTuning",
+            dependencies: ["Nabla", "NablaNN"]
+        ),
+
         // MARK: - Session machinery: data, batches, sampling, the session-model protocol, training,
         // evaluation, recommendation, checkpoints, preprocessing; for any sequential model
 
@@ -86,7 +94,7 @@ let package = Package(
         .target(
             name: "NablaCommandLine",
             dependencies: [
-                "Nabla", "NablaKernels", "NablaNN", "NablaSessions", "NablaGraphviz",
+                "Nabla", "NablaKernels", "NablaNN", "NablaSessions", "NablaGraphviz", "NablaTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "gru4rec",
             dependencies: [
-                "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz", "NablaCommandLine",
+                "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz", "NablaTuning", "NablaCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,7 +112,7 @@ let package = Package(
         /// Mutation fuzzing of every parser of outside input.
         .executableTarget(
             name: "NablaFuzz",
-            dependencies: ["GRU4Rec", "Nabla", "NablaNN"]
+            dependencies: ["GRU4Rec", "Nabla", "NablaNN", "NablaTuning"]
         ),
 
         // MARK: - Drawing computation graphs
@@ -156,10 +164,11 @@ let package = Package(
 
         // MARK: - Tests
 
-        /// Helpers shared by the test targets: tolerance comparisons and gradient-check expectations.
+        /// Helpers shared by the test targets: tolerance comparisons, gradient-check expectations,
+        /// small session data and the shared real data.
         .target(
             name: "NablaTestSupport",
-            dependencies: ["Nabla"],
+            dependencies: ["Nabla", "NablaSessions"],
             path: "Tests/NablaTestSupport"
         ),
         .testTarget(
@@ -180,8 +189,16 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "NablaSessions", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
+            dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "NablaSessionsTests",
+            dependencies: ["NablaSessions", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "NablaTuningTests",
+            dependencies: ["NablaTuning", "Nabla", "NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaGraphvizTests",

@@ -6,6 +6,7 @@
 import Foundation
 import GRU4Rec
 import Nabla
+import NablaTuning
 import NablaNN
 
 let inputsPerParser = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 20_000

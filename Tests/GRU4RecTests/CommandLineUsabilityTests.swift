@@ -5,7 +5,7 @@ import Testing
 
 /// The `gru4rec` command used as an official GRU4Rec user would: the official spelling works,
 /// what help shows can be pasted, mistakes are errors rather than silent choices, and what is
-/// printed says what it is. (`n_epochs=0` and `--top 0` are refused in `HardeningTests`.)
+/// printed says what it is. (`n_epochs=0` and `--top 0` are refused in `UpFrontValidationTests`.)
 @Suite struct CommandLineUsabilityTests {
     /// A fresh folder with the demo data in it.
     func demoFolder() throws -> URL {

@@ -1,6 +1,7 @@
 import GRU4Rec
 import Nabla
 import NablaKernels
+import NablaTestSupport
 import Testing
 
 /// The thread count changes speed only: training gives the same weights to the last bit.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import NablaSessions
 import Nabla
+import NablaSessions
+import NablaTuning
 
 /// `tune`: a hyperparameter search on a validation split, as the official `paropt.py` does.
 public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import NablaSessions
+import NablaTuning
 
 /// The table `tune` prints a row of as each trial finishes: its number, its parameters, the
 /// metric, how many epochs it ran (and whether it was pruned), and its time. A failed trial shows

@@ -18,7 +18,7 @@ enum Checksums {
         var file = file
         file.metadata[key] = nil
         var sums = [metadataName: hex(ofMetadata: file.metadata)]
-        for (name, entry) in file.entries { sums[name] = hex(fnv(entry.bytes)) }
+        for (name, entry) in file.entries { sums[name] = hex(entry.bytes) }
         let json = try! JSONSerialization.data(withJSONObject: sums, options: [.sortedKeys])
         file.metadata[key] = String(decoding: json, as: UTF8.self)
         return file
@@ -46,7 +46,7 @@ enum Checksums {
         guard Set(sums.keys).subtracting([metadataName]) == Set(file.entries.keys) else {
             throw CheckpointError(path: path, "its tensors are not the ones it was written with")
         }
-        for name in file.names where sums[name] != hex(fnv(file.entries[name]!.bytes)) {
+        for name in file.names where sums[name] != hex(file.entries[name]!.bytes) {
             throw CheckpointError(path: path, "tensor '\(name)' does not match its checksum: the file was damaged or edited")
         }
     }
@@ -56,17 +56,12 @@ enum Checksums {
         for key in metadata.keys.sorted() {
             bytes += Array(key.utf8) + [0] + Array(metadata[key]!.utf8) + [0]
         }
-        return hex(fnv(bytes))
+        return hex(bytes)
     }
 
-    private static func fnv(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    private static func hex(_ bytes: [UInt8]) -> String {
+        var hash = FNV1a()
+        hash.add(bytes)
+        return hash.hex
     }
 }

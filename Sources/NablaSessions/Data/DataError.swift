@@ -1,27 +1,5 @@
-/// A problem with an input file, located by file, line and column so it can be fixed.
-public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The file's path.
-    public let file: String
-    /// The 1-based line, when the problem is on one line.
-    public let line: Int?
-    /// The 1-based column (field number), when the problem is in one field.
-    public let column: Int?
-    /// What is wrong and, where it helps, what to do.
-    public let message: String
+import NablaNN
 
-    /// Creates an error for `file`, optionally at `line` and `column`.
-    public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    /// `file:line:column: message`, the form editors and terminals link to.
-    public var description: String {
-        var location = file
-        if let line { location += ":\(line)" }
-        if let column { location += ":\(column)" }
-        return "\(location): \(message)"
-    }
-}
+/// A problem with an input file, located by file, line and column so it can be fixed (NablaNN's
+/// `DataError`, the error of every file the session machinery and the hyperparameter search read).
+public typealias DataError = NablaNN.DataError

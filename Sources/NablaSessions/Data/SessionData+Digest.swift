@@ -1,3 +1,5 @@
+import NablaNN
+
 extension SessionData {
     /// A fingerprint of the data as read: 16 hex digits that change when any item id, any event's
     /// item, any session boundary or session id, or the order of sessions (their times) changes.

@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaNN
 
 /// A deterministic generator of shop sessions: Nabla's built-in demo data.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaNN
 
 /// Generated session data of any size, for measuring how training and evaluation scale with the
 /// catalogue: item popularity follows a power law, and sessions have sequential structure a

@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 
 /// Turns a raw click log into GRU4Rec's train and test files by the official protocol.
 ///

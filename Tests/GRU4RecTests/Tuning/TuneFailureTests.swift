@@ -1,7 +1,7 @@
 import Foundation
 import GRU4Rec
-@testable import NablaSessions
 import NablaTestSupport
+@testable import NablaTuning
 import Testing
 
 /// `gru4rec tune` when things go wrong: a trial that diverges or does not fit in memory is

@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 
 /// Appending whole lines to a file so that it never keeps a part of one: the bytes go in one
 /// write and are flushed to disk, and a write that fails midway (a full disk, a file-size limit)

@@ -1,5 +1,5 @@
 import Foundation
-import NablaSessions
+import NablaTuning
 import Testing
 
 /// Parameter-space files in the official format: read as the official `paropt.py` reads them,

@@ -1,5 +1,5 @@
 import Foundation
-import GRU4Rec
+import NablaSessions
 import Testing
 
 /// Reading session files: order, item maps, and a clear error for every kind of bad input.

@@ -1,6 +1,7 @@
 import Foundation
-import GRU4Rec
 import Nabla
+import NablaSessions
+import NablaTestSupport
 import Testing
 
 /// Test files are streamed: the result, and every error, equal those of reading the file whole.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import NablaSessions
+@testable import NablaTuning
 import Testing
 
 /// The journal keeps finished trials across runs, refuses another search's, and survives a last

@@ -2,9 +2,9 @@ import Nabla
 import NablaNN
 import NablaSessions
 
-/// A custom session model for the attribution tests: one LSTM layer reading its own embedding,
-/// scored by an `ItemOutput`, in any scalar type. It writes only the two input-vector methods of
-/// `AttributableSessionModel`; its item step is the protocol's default.
+/// A custom session model for the attribution and evaluation tests: one LSTM layer reading its
+/// own embedding, scored by an `ItemOutput`, in any scalar type. It writes only the two
+/// input-vector methods of `AttributableSessionModel`; its item step is the protocol's default.
 final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel {
     let embedding: Embedding<Scalar>
     let weightIH: Tensor<Scalar>     // [4H, E], gate blocks i, f, g, o
@@ -32,7 +32,7 @@ final class TinyLSTMRecommender<Scalar: TensorScalar>: AttributableSessionModel 
     }
 
     // snippet: t7-own-model
-    // Tests/GRU4RecTests/Attribution/TinyLSTMRecommender.swift: the two methods of AttributableSessionModel
+    // Tests/NablaSessionsTests/Attribution/TinyLSTMRecommender.swift: the two methods of AttributableSessionModel
     /// The input vector of an item is its embedding row.
     func inputVectors(_ items: [Int]) -> Tensor<Scalar> { embedding(items) }
 

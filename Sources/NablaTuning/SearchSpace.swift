@@ -1,10 +1,10 @@
 import Foundation
 
-/// The hyperparameters a search tunes, in the order of their file.
+/// The hyperparameters a search tunes, of any model, in the order of their file.
 ///
-/// Read from the official GRU4Rec parameter-space format by ``parse(_:source:)`` (one JSON object
-/// per line; see `SearchSpace+JSONLines.swift`). A point of the space is one coordinate per
-/// parameter, in this order (see ``SearchParameter``).
+/// Read by ``parse(_:source:)`` from a parameter-space file, one JSON object per line, in the
+/// format of the official GRU4Rec's spaces (see `SearchSpace+JSONLines.swift`). A point of the
+/// space is one coordinate per parameter, in this order (see ``SearchParameter``).
 public struct SearchSpace: Sendable, Equatable {
     /// The parameters, in the order of their file.
     public let parameters: [SearchParameter]

@@ -1,5 +1,5 @@
-import GRU4Rec
 import NablaKernels
+import NablaSessions
 import Testing
 
 /// Negative samples follow support^α.

@@ -1,7 +1,7 @@
 import Foundation
 import Nabla
-@testable import NablaSessions
 import NablaTestSupport
+@testable import NablaTuning
 import Testing
 
 /// The tree-structured Parzen estimator finds good points of synthetic objectives in fewer

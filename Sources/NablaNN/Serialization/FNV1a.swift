@@ -1,5 +1,6 @@
 /// The 64-bit FNV-1a hash, fed piece by piece: a fingerprint that any accidental change to the
-/// bytes changes (not a protection against a deliberate forgery).
+/// bytes changes (not a protection against a deliberate forgery). It seals model files,
+/// tuning journals and the content digest of session data.
 ///
 /// ```swift
 /// var hash = FNV1a()
@@ -7,27 +8,27 @@
 /// hash.add(Int64(42))
 /// print(hash.hex)   // 16 hex digits
 /// ```
-struct FNV1a {
+package struct FNV1a {
     /// The hash of everything added so far.
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// A hash of nothing yet.
-    init() {}
+    package init() {}
 
     /// Adds `bytes`.
-    mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    package mutating func add(_ bytes: [UInt8]) {
+        mix(bytes)
     }
 
     /// Adds the UTF-8 bytes of `text` and a 0 byte after them, so that `"ab" + "c"` and
     /// `"a" + "bc"` differ.
-    mutating func add(_ text: String) {
-        add(text.utf8)
-        add(CollectionOfOne(UInt8(0)))
+    package mutating func add(_ text: String) {
+        mix(text.utf8)
+        mix(CollectionOfOne(UInt8(0)))
     }
 
     /// Adds the eight bytes of `integer`, least significant first.
-    mutating func add(_ integer: Int64) {
+    package mutating func add(_ integer: Int64) {
         var bits = UInt64(bitPattern: integer)
         for _ in 0..<8 {
             value = (value ^ (bits & 0xff)) &* 0x100_0000_01b3
@@ -36,8 +37,13 @@ struct FNV1a {
     }
 
     /// The hash as 16 lowercase hex digits.
-    var hex: String {
+    package var hex: String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Folds `bytes` into the hash; generic only inside this module, where every use is specialised.
+    private mutating func mix<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
     }
 }

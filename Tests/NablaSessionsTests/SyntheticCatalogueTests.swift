@@ -1,6 +1,5 @@
 import Foundation
-import GRU4Rec
-import NablaTestSupport
+import NablaSessions
 import Testing
 
 /// The generated catalogue the benchmark scales with: the size asked for, power-law popularity,
@@ -47,14 +46,5 @@ import Testing
         #expect(files.train.lastPathComponent == "train_full.tsv" && files.test.lastPathComponent == "test.tsv")
         #expect(try String(contentsOf: files.train, encoding: .utf8).hasPrefix("SessionId\tItemId\tTime\n"))
         #expect(throws: DataError.self) { try SyntheticCatalogue(itemCount: 1, eventCount: 500).write(to: folder) }
-    }
-
-    @Test func theBenchmarkTakesDataOrACatalogueNotBoth() throws {
-        for arguments in [["benchmark"], ["benchmark", "--data", "somewhere", "--catalogue-items", "100"]] {
-            let result = try ExampleRunner.run("gru4rec", arguments: arguments)
-            #expect(result.status != 0 && result.errors.contains("give --data or --catalogue-items"), "\(result.errors)")
-        }
-        let tooSmall = try ExampleRunner.run("gru4rec", arguments: ["benchmark", "--catalogue-items", "1"])
-        #expect(tooSmall.status != 0 && tooSmall.errors.contains("must be at least 2"), "\(tooSmall.errors)")
     }
 }

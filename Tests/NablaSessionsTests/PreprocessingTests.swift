@@ -1,6 +1,6 @@
 import Foundation
-import GRU4Rec
 @testable import NablaSessions
+import NablaTestSupport
 import Testing
 
 /// Raw logs into train and test files by the official protocol.

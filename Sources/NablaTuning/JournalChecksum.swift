@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaNN
 
 /// The checksums that seal the lines of a ``TuningJournal``.
 ///

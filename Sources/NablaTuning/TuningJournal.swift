@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 
 /// The record of a search on disk, from which an interrupted search continues where it stopped.
 ///

@@ -1,7 +1,7 @@
 import Foundation
-import GRU4Rec
 import Nabla
 import NablaNN
+import NablaSessions
 import Testing
 
 /// The deletion test removes the step each choice picks and measures the target's fall; on a

@@ -1,6 +1,7 @@
 import Foundation
-import GRU4Rec
 import Nabla
+import NablaSessions
+import NablaTestSupport
 import Testing
 
 /// Ranks with ties in all three modes, the metrics, and the baselines against reference figures.
@@ -64,8 +65,7 @@ import Testing
 
     @Test func hiddenStateStartsFromZeroForEveryTestSession() throws {
         // Two identical sessions evaluated in different slots and at different times score identically.
-        let configuration = try GRU4RecConfiguration(parameters: "layers=4,batch_size=2,n_sample=0")
-        let model = GRU4RecModel<Float>(configuration: configuration, itemCount: 5)
+        let model = TinyLSTMRecommender<Float>(itemCount: 5, embeddingSize: 3, hiddenSize: 4, seed: 1)
         var scorer = SessionModelScorer(model: model)
         let first = scorer.scores(inputs: [1, 2], previousSlot: [nil, nil])
         _ = scorer.scores(inputs: [3, 4], previousSlot: [0, 1])

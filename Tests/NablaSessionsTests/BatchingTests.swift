@@ -1,5 +1,6 @@
 import Foundation
-import GRU4Rec
+import NablaSessions
+import NablaTestSupport
 import Testing
 
 /// Session-parallel mini-batches, checked step by step on a hand-made example.

@@ -1,6 +1,8 @@
 import Foundation
+import NablaNN
 
-/// Reading the official GRU4Rec parameter-space format.
+/// Reading a parameter-space file: the format of the official GRU4Rec's parameter spaces, which
+/// describes the hyperparameters of any model.
 ///
 /// One JSON object per line (blank lines are skipped), as the official `paropt.py` reads them:
 ///
