@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
-import NablaCommandLine
 import Nabla
-import NablaKernels
+import NablaCommandLine
 import NablaGraphviz
+import NablaKernels
 import NablaNN
 
 /// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with

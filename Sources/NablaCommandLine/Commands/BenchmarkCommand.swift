@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import NablaSessions
 import Nabla
 import NablaKernels
 import NablaNN
+import NablaSessions
 
 /// `benchmark`: training and evaluation speed, peak memory and accuracy with the model's
 /// benchmark parameters (GRU4Rec: the official rsc15 setting), plus the registration's

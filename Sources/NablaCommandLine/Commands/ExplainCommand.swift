@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import NablaSessions
 import NablaGraphviz
 import NablaNN
+import NablaSessions
 
 /// `explain`: how much each item of a session contributed to a recommendation, by autodiff;
 /// or, with `--deletion-test`, how faithful those attributions are on test sessions. For a

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import NablaSessions
 import Nabla
 import NablaKernels
 import NablaNN
+import NablaSessions
 
 /// `train`: trains a registered model, optionally evaluates and saves it.
 public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {

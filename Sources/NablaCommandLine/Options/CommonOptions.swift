@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import NablaSessions
 import Nabla
 import NablaKernels
+import NablaSessions
 
 /// Column names of the session files.
 package struct ColumnOptions: ParsableArguments {
