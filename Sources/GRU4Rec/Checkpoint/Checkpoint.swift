@@ -90,14 +90,7 @@ public enum Checkpoint {
         let file = renamingEarlierParameterNames(file, layers: configuration.layers.count)
         try checkShapesBeforeAllocating(file, configuration: configuration, itemCount: itemMap.count, path: path)
         let model = GRU4RecModel<Scalar>(configuration: configuration, itemCount: itemMap.count)
-        try model.loadParameters(from: file, source: path)
-        try SessionCheckpoint.checkFinite(model, path: path, doing: "refused")
-        let extra = Set(file.names).subtracting(model.namedParameters().map(\.name))
-            .filter { !$0.hasPrefix("optimizer.") && !$0.hasPrefix("training.") }
-        guard extra.isEmpty else {
-            throw CheckpointError(path: path, "tensors the model does not have: \(extra.sorted().joined(separator: ", "))")
-        }
-        model.eval()
+        try SessionCheckpoint.loadModel(model, from: file, path: path)
         return Loaded(model: model, itemMap: itemMap, epochsCompleted: epochs)
     }
 

@@ -68,22 +68,6 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     /// The official defaults.
     public init() {}
 
-    /// The defaults overridden by a `name=value,name=value` string (the official `-ps` form).
-    ///
-    /// - Throws: ``ConfigurationError`` naming an unknown parameter, a bad value or a combination
-    ///   that ``validate()`` refuses.
-    public init(parameters: String) throws {
-        self.init()
-        try apply(parameters)
-    }
-
-    /// Overrides parameters from a `name=value,...` string (see ``set(_:)``), then checks the
-    /// whole configuration (``validate()``).
-    public mutating func apply(_ parameters: String) throws {
-        try set(parameters)
-        try validate()
-    }
-
     /// Overrides parameters from a `name=value,...` string, each value checked alone; the whole
     /// configuration is checked by ``validate()``, once every source of values has been applied.
     ///
@@ -143,7 +127,7 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
         case oneHot
     }
 
-    /// All parameters as a string that ``init(parameters:)`` reads back to an equal value.
+    /// All parameters as a string that `init(parameters:)` reads back to an equal value.
     public var parameterString: String {
         Self.parameters.map { "\($0.name)=\($0.text(self))" }.joined(separator: ",")
     }

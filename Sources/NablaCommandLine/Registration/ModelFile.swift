@@ -57,14 +57,7 @@ public enum ModelFile<Registration: CommandLineModel> {
             throw CheckpointError(path: path, "epochs_completed is missing or not a count")
         }
         let model = Registration.makeModel(hyperparameters, itemCount: itemMap.count)
-        try model.loadParameters(from: file, source: path)
-        try SessionCheckpoint.checkFinite(model, path: path, doing: "refused")
-        let extra = Set(file.names).subtracting(model.namedParameters().map(\.name))
-            .filter { !$0.hasPrefix("optimizer.") && !$0.hasPrefix("training.") }
-        guard extra.isEmpty else {
-            throw CheckpointError(path: path, "tensors the model does not have: \(extra.sorted().joined(separator: ", "))")
-        }
-        model.eval()
+        try SessionCheckpoint.loadModel(model, from: file, path: path)
         return LoadedModel(model: model, hyperparameters: hyperparameters, itemMap: itemMap, epochsCompleted: epochs)
     }
 
