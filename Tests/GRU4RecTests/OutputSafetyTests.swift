@@ -114,7 +114,7 @@ import Testing
     /// Starts `gru4rec arguments` in `directory`, its standard error going to a file; returns the
     /// process once training has started (its progress bar shows epoch 1).
     func startTraining(_ arguments: [String], in directory: URL, errors: URL) throws -> Process {
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = ExampleRunner.productsFolder.appendingPathComponent("gru4rec")
         process.arguments = arguments
