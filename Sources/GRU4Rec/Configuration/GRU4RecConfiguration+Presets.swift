@@ -23,7 +23,7 @@ extension GRU4RecConfiguration {
     /// The parameters of the preset `name` (without its `@`).
     ///
     /// - Parameter name: A preset's name, such as `yoochoose-xe`.
-    /// - Throws: ``ConfigurationError`` listing the presets when there is none of that name.
+    /// - Throws: `ConfigurationError` listing the presets when there is none of that name.
     public static func preset(named name: String) throws -> String {
         guard let preset = presets.first(where: { $0.name == name }) else {
             throw ConfigurationError(parameter: "@\(name)", "no such preset; the presets are "

@@ -10,7 +10,7 @@ extension GRU4RecConfiguration {
     ///   of a batch are a step's only negatives, and a batch of one slot has none (no step
     ///   would run, and training would make 0 predictions).
     ///
-    /// - Throws: ``ConfigurationError`` naming the parameter, its value and what is allowed.
+    /// - Throws: `ConfigurationError` naming the parameter, its value and what is allowed.
     public func validate() throws {
         for parameter in Self.parameters where !parameter.allows(self) {
             throw ConfigurationError(parameter: parameter.name, "'\(parameter.text(self))' is not \(parameter.expected)")
@@ -33,7 +33,7 @@ extension GRU4RecConfiguration {
     ///   - evaluationBatchSize: the sessions evaluated at once when the model is evaluated while
     ///     training's memory is held (`train --test`, a tuning trial's validation); `nil` when not.
     ///   - source: names the training data in the error.
-    /// - Throws: ``ConfigurationError`` for a value or a combination; `DataError` naming `source`
+    /// - Throws: `ConfigurationError` for a value or a combination; `DataError` naming `source`
     ///   with both figures when training would not fit.
     public func validate(itemCount: Int, availableMemory: Int?, dataBytes: Int = 0, saving: MemoryEstimate.SavedFile = .none,
                          evaluationBatchSize: Int? = nil, source: String) throws {
@@ -51,7 +51,7 @@ extension GRU4RecConfiguration {
     /// model is evaluated then; the check `gru4rec train` makes before it builds the model, and
     /// the one to make before each tuning trial (with the validation's batch size).
     ///
-    /// - Throws: ``ConfigurationError`` for a value or a combination; `DataError` naming the
+    /// - Throws: `ConfigurationError` for a value or a combination; `DataError` naming the
     ///   data's source with both figures when training would not fit.
     public func validate(trainingOn data: SessionData, availableMemory: Int?, saving: MemoryEstimate.SavedFile = .none,
                          evaluationBatchSize: Int? = nil) throws {

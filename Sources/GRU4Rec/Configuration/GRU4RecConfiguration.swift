@@ -84,7 +84,7 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
 
     /// Sets one parameter from its text value, checked against the parameter's range.
     ///
-    /// - Throws: ``ConfigurationError`` naming an unknown parameter, or the value and what the
+    /// - Throws: `ConfigurationError` naming an unknown parameter, or the value and what the
     ///   parameter allows; the configuration is then unchanged.
     public mutating func set(_ name: String, to value: String) throws {
         guard let parameter = Self.parameter(named: name) else {

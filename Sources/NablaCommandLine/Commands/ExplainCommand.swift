@@ -6,7 +6,7 @@ import NablaSessions
 
 /// `explain`: how much each item of a session contributed to a recommendation, by autodiff;
 /// or, with `--deletion-test`, how faithful those attributions are on test sessions. For a
-/// model that is an ``AttributableSessionModel``.
+/// model that is an `AttributableSessionModel`.
 public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// `explain`.
     public static var configuration: CommandConfiguration { CommandConfiguration(

@@ -6,16 +6,17 @@ import NablaSessions
 
 /// A session model registered for the command line: its name, its hyperparameters and how to
 /// build it. Registering gives the model `train`, `evaluate`, `recommend`, `explain` (for an
-/// ``AttributableSessionModel``), `tune`, `benchmark` and `draw`, with the options, progress,
+/// `AttributableSessionModel`), `tune`, `benchmark` and `draw`, with the options, progress,
 /// checkpoints, signals, validation and messages of `gru4rec` (see ``SessionModelCommands``).
 ///
 /// ```swift
 /// enum LSTMCommandLine: CommandLineModel, HyperparameterList {
+///     typealias Hyperparameters = HyperparameterValues<Self>
 ///     static let name = "lstm"
 ///     static let hyperparameters = Hyperparameter.training + [
 ///         .integer("hidden", default: 64, in: 1...4096, help: "the LSTM's hidden size"),
 ///     ]
-///     static func makeModel(_ values: HyperparameterValues<Self>, itemCount: Int) -> LSTMRecommender {
+///     static func makeModel(_ values: Hyperparameters, itemCount: Int) -> LSTMRecommender {
 ///         LSTMRecommender(itemCount: itemCount, hiddenSize: values.integer("hidden"), seed: UInt64(values.text("seed"))!)
 ///     }
 /// }

@@ -3,12 +3,12 @@ import Nabla
 import NablaNN
 import NablaSessions
 
-/// Model files and checkpoints of a registered model: ``SessionCheckpoint`` files whose metadata
+/// Model files and checkpoints of a registered model: `SessionCheckpoint` files whose metadata
 /// also says which model type they hold and with which hyperparameters.
 ///
-/// Metadata keys besides ``SessionCheckpoint``'s: `format` (`nabla-session-model`),
+/// Metadata keys besides `SessionCheckpoint`'s: `format` (`nabla-session-model`),
 /// `format_version` (`1`), `model_type` (the registration's ``CommandLineModel/name``),
-/// `parameters` (``SessionModelHyperparameters/parameterString``) and `epochs_completed`.
+/// `parameters` (`SessionModelHyperparameters/parameterString`) and `epochs_completed`.
 /// Loading checks the checksums, the model type, the hyperparameters, every tensor's name and
 /// shape and that every weight is finite before the model is used.
 public enum ModelFile<Registration: CommandLineModel> {
@@ -31,7 +31,7 @@ public enum ModelFile<Registration: CommandLineModel> {
 
     /// Reads and checks a model file or checkpoint already read; `path` names it in errors.
     ///
-    /// - Throws: ``CheckpointError`` for a file of another format or model type (named), other
+    /// - Throws: `CheckpointError` for a file of another format or model type (named), other
     ///   versions, invalid hyperparameters, missing, extra or misshapen tensors, or weights that
     ///   are not finite.
     public static func load(_ file: SafeTensors, path: String) throws -> LoadedModel<Registration> {

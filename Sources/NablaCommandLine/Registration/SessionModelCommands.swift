@@ -2,7 +2,7 @@ import ArgumentParser
 import NablaSessions
 
 /// The subcommands every registered model gets: `train`, `evaluate`, `recommend`, `tune`,
-/// `benchmark` and `draw`, and `explain` when the model is an ``AttributableSessionModel``.
+/// `benchmark` and `draw`, and `explain` when the model is an `AttributableSessionModel`.
 ///
 /// A command for one model lists them as its subcommands; a command for several models gives
 /// each its group (``SessionModelCommandGroup``), `my-models lstm train ...`:

@@ -30,7 +30,7 @@ public struct HyperparameterValues<List: HyperparameterList>: SessionModelHyperp
 
     /// Overrides values from a `name=value,...` string (see ``ParameterString``).
     public mutating func set(_ parameters: String) throws {
-        for (name, value) in try ParameterString.assignments(in: parameters, preset: Self.preset(named:)) {
+        for (name, value) in try ParameterString.assignments(in: parameters, preset: { try Self.preset(named: $0) }) {
             try set(name, to: value)
         }
     }

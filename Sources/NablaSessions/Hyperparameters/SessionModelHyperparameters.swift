@@ -1,5 +1,3 @@
-import NablaSessions
-
 /// The hyperparameters of a model the command line trains: read by name from text, checked as a
 /// whole, written back as one `name=value,...` string that model files store.
 ///
