@@ -286,9 +286,10 @@ public enum SessionCheckpoint {
         return itemMap
     }
 
-    /// The trainer options a checkpoint must be resumed with, as text.
+    /// The trainer options a checkpoint must be resumed with, as text; the loss by its
+    /// description (`crossEntropy(logq: 1.0)`, or what a loss of one's own says).
     static func describe(_ options: SessionTrainingOptions) -> [String: String] {
-        ["batch size": String(options.batchSize), "loss": "\(options.loss)", "sample count": String(options.sampleCount),
+        ["batch size": String(options.batchSize), "loss": options.loss.description, "sample count": String(options.sampleCount),
          "sample alpha": String(options.sampleAlpha), "sample cache size": String(options.sampleCacheSize),
          "sampler seed": String(options.samplerSeed)]
     }
