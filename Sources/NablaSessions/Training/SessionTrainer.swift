@@ -39,6 +39,9 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
     public let message: String
     /// The message.
     public var description: String { message }
+
+    /// An error saying `message`; a command that adds its own advice rethrows one.
+    public init(message: String) { self.message = message }
 }
 
 /// How a ``SessionTrainer`` walks the data: GRU4Rec's recipe, for any ``SessionModel``.
@@ -161,7 +164,9 @@ public final class SessionTrainer<Model: SessionModel> {
     /// resumes with the next step. When `shouldStop` returns `true` the epoch pauses: the summary
     /// says `interrupted`, and ``epochInProgress`` holds what a checkpoint needs to continue exactly.
     ///
-    /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
+    /// - Throws: `UnlistedParameterError` (from NablaNN) on the first step, before any update, if
+    ///   the loss reaches a tensor that requires a gradient but is not among the model's
+    ///   parameters. ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
     ///   the loss or a gradient becomes NaN or infinite (the parameters are then left as they were
     ///   before the failing step's update), or if an update makes a parameter NaN or infinite
     ///   (then that update has been applied: save nothing from this trainer; no file will take
