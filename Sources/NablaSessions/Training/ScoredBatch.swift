@@ -8,6 +8,16 @@ import Nabla
 /// item, and ``sampleAlpha`` says how the samples were drawn (∝ support^α), so the probability
 /// of a column being a negative is `Q ∝ support` for the in-batch targets and `support^α` for the
 /// shared samples.
+///
+/// The trainer makes one per step; make one yourself to check a loss of your own in `Double`:
+///
+/// ```swift
+/// let scores = Tensor<Double>.uniform([2, 3], in: -1..<1, using: &generator, requiresGrad: true)
+/// let check = gradcheck([scores]) { inputs in
+///     InfoNCE(temperature: 0.3)(ScoredBatch(scores: inputs[0], items: [4, 1, 7], targetCount: 2,
+///                                           logSupport: [0.7, 1.9, 0.0], sampleAlpha: 0.5))
+/// }
+/// ```
 public struct ScoredBatch<Scalar: TensorScalar> {
     /// The scores, `B × (B + S)`, targets on the diagonal.
     public let scores: Tensor<Scalar>
