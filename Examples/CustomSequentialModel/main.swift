@@ -88,3 +88,13 @@ try trainer.lossOfFirstStep(slots: 2).renderGraph(.svg, to: picture,
                                                    options: DOTOptions(title: "One training step of the LSTM recommender"))
 print("drew one training step to lstm-training-step.svg")
 // end snippet
+
+// snippet: t6-infonce-train
+let contrastive = LSTMRecommender(itemCount: train.itemMap.count, hiddenSize: 64, seed: 42)
+let contrastiveTrainer = SessionTrainer(
+    model: contrastive, data: train,
+    options: SessionTrainingOptions(batchSize: 32, loss: InfoNCE(temperature: 0.5), sampleCount: 16, sampleAlpha: 0.5),
+    optimizer: Adagrad(parameters: contrastive.parameters, learningRate: 0.1, momentum: 0.2))
+for _ in 1...3 { try contrastiveTrainer.trainEpoch() }
+try report("LSTM, InfoNCE τ = 0.5", contrastive)
+// end snippet

@@ -4,8 +4,10 @@ import Synchronization
 /// How many threads Nabla computes with: OpenBLAS's matrix products and Nabla's own
 /// row-parallel loops (sparse optimizer updates, fused losses, ranking).
 ///
-/// It starts at 1. For the small products of a recurrent network (a 32 × 100 batch) extra BLAS
-/// threads cost more in hand-offs than they save, so set it explicitly and measure.
+/// It starts at 1, OpenBLAS included: OpenBLAS starts with a thread per core of its own, and the
+/// first matrix product tells it to use one, unless ``set(_:)`` was called before. For the small
+/// products of a recurrent network (a 32 × 100 batch) extra BLAS threads cost more in hand-offs
+/// than they save, so set it explicitly and measure.
 public enum ComputeThreads {
     private static let stored = Atomic<Int>(1)
 
@@ -39,7 +41,12 @@ public enum ComputeThreads {
     /// product to a second thread costs more than it saves (measured on GRU4Rec's shapes).
     public static let parallelProductThreshold = 50_000_000
 
-    private static let blasThreads = Atomic<Int>(1)
+    /// The thread count OpenBLAS was last told, 0 before it was told any: the first product then
+    /// sets it, so that OpenBLAS's own default never applies.
+    private static let blasThreads = Atomic<Int>(0)
+
+    /// The number of threads OpenBLAS computes with now, as OpenBLAS reports it.
+    public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
     /// Sets OpenBLAS's thread count for a product of `multiplyAdds` multiply-adds.
     static func prepareBLAS(multiplyAdds: Int) {

@@ -8,12 +8,12 @@ func trainingLoss<Scalar>(
     _ model: GRU4RecModel<Scalar>, inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>], support: [Int]
 ) -> Tensor<Scalar> {
     let hidden = model.step(inputs, states: &states)
-    let columns = targets + samples
-    let scores = model.scores(hidden, items: columns)
+    let items = targets + samples
     let configuration = model.configuration
-    return configuration.sampledLoss(scores, columns: columns, batchRows: targets.count,
-                                     logSupport: SessionTrainer<GRU4RecModel<Scalar>>.logSupport(support),
-                                     sampleAlpha: configuration.sampleAlpha) / Scalar(configuration.batchSize)
+    let logSupport = SessionTrainer<GRU4RecModel<Scalar>>.logSupport(support)
+    let batch = ScoredBatch(scores: model.scores(hidden, items: items), items: items, targetCount: targets.count,
+                            logSupport: items.map { logSupport[$0] }, sampleAlpha: configuration.sampleAlpha)
+    return configuration.sampledLoss(batch) / Scalar(configuration.batchSize)
 }
 
 /// Makes a sparse file of `size` zero bytes at `url`: large, but it takes no disk space.

@@ -4,7 +4,7 @@ import NablaSessions
 
 extension GRU4RecConfiguration {
     /// The loss these hyperparameters name, with its parameters (`logq`; `elu_param`, `bpreg`).
-    public var sampledLoss: SampledLoss {
+    public var sampledLoss: RankingLoss {
         switch loss {
         case .crossEntropy: return .crossEntropy(logq: logq)
         case .bprMax: return .bprMax(elu: eluParameter, bpreg: bpreg)
@@ -29,7 +29,7 @@ extension SessionTrainer {
     public convenience init<S: TensorScalar>(model: GRU4RecModel<S>, data: SessionData) where Model == GRU4RecModel<S> {
         let configuration = model.configuration
         self.init(model: model, data: data, options: configuration.trainingOptions,
-                  optimizer: Adagrad(parameters: model.parameters, learningRate: S(configuration.learningRate),
-                                     momentum: S(configuration.momentum)))
+                  optimizer: Adagrad(parameters: model.parameters, learningRate: configuration.learningRate,
+                                     momentum: configuration.momentum))
     }
 }

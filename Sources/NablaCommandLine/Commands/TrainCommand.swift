@@ -85,6 +85,11 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     }
 
     public func run() throws {
+        try CommandTerms.rethrowing(runInCommandTerms)
+    }
+
+    /// ``run()``'s work, whose errors ``run()`` words in the command's terms.
+    func runInCommandTerms() throws {
         threadOptions.apply()
         let interruptCheckpoint = try checkOutputs()
         warnIfNothingIsKept()

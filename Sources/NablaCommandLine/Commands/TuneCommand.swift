@@ -259,7 +259,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
         } catch let error as DataError {
             return .failed(values, reason: error.message)
         } catch {
-            return .failed(values, reason: "\(error)")
+            return .failed(values, reason: CommandTerms.translated("\(error)"))
         }
     }
 

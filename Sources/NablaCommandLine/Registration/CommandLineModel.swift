@@ -118,8 +118,8 @@ extension CommandLineModel {
     /// Adagrad with the hyperparameters' learning rate and momentum, and their training options.
     public static func makeTrainer(_ model: Model, data: SessionData, hyperparameters: Hyperparameters) -> SessionTrainer<Model> {
         SessionTrainer(model: model, data: data, options: hyperparameters.trainingOptions,
-                       optimizer: Adagrad(parameters: model.parameters, learningRate: Float(hyperparameters.learningRate),
-                                          momentum: Float(hyperparameters.momentum)))
+                       optimizer: Adagrad(parameters: model.parameters, learningRate: hyperparameters.learningRate,
+                                          momentum: hyperparameters.momentum))
     }
 
     /// The defaults with a short epoch count.

@@ -9,8 +9,9 @@ extension Losses {
     /// `∂A/∂rᵢ = Σⱼ sⱼσⱼ(1 − σⱼ)`, `∂B/∂rᵢ = 0`; then `∂L/∂r = −(∂A/∂r)/(A + 10⁻²⁴) + bpreg·∂B/∂r`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func bprMaxFused<Scalar>(_ scores: Tensor<Scalar>, bpreg: Scalar) -> Tensor<Scalar> {
+    public static func bprMaxFused<Scalar>(_ scores: Tensor<Scalar>, bpreg: Double) -> Tensor<Scalar> {
         checkSampledScores(scores, loss: "bprMax")
+        let bpreg = Scalar(bpreg)
         let rows = scores.shape[0], columns = scores.shape[1]
         let r = scores.scalars
         var gradient = [Scalar](repeating: 0, count: rows * columns)

@@ -27,20 +27,20 @@ extension Losses {
     ///
     /// Computed by one fused op (``bprMaxFused(_:bpreg:)``), or inside `withComposedOps` by
     /// ``bprMaxComposed(_:bpreg:)`` from primitive ops; a test proves the two agree.
-    public static func bprMax<Scalar>(_ scores: Tensor<Scalar>, bpreg: Scalar) -> Tensor<Scalar> {
+    public static func bprMax<Scalar>(_ scores: Tensor<Scalar>, bpreg: Double) -> Tensor<Scalar> {
         FusedOps.areEnabled ? bprMaxFused(scores, bpreg: bpreg) : bprMaxComposed(scores, bpreg: bpreg)
     }
 
     /// ``bprMax(_:bpreg:)`` built from primitive ops: the readable reference.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func bprMaxComposed<Scalar>(_ scores: Tensor<Scalar>, bpreg: Scalar) -> Tensor<Scalar> {
+    public static func bprMaxComposed<Scalar>(_ scores: Tensor<Scalar>, bpreg: Double) -> Tensor<Scalar> {
         checkSampledScores(scores, loss: "bprMax")
         let mask = negativeMask(like: scores)
         let weights = negativeSoftmax(scores, mask: mask)
         let winProbability = (targetScores(scores) - scores).sigmoid()
         let ranking = -((winProbability * weights).sum(axes: [1]) + 1e-24).log()
-        let regulariser = (weights * scores * scores).sum(axes: [1]) * bpreg
+        let regulariser = (weights * scores * scores).sum(axes: [1]) * Scalar(bpreg)
         return (ranking + regulariser).sum()
     }
 }

@@ -15,11 +15,11 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     /// The parameters updated.
     public let parameters: [Tensor<Scalar>]
     /// The step size `lr`.
-    public var learningRate: Scalar
+    public var learningRate: Double
     /// The momentum `μ`.
-    public let momentum: Scalar
+    public let momentum: Double
     /// The `ε` under the square root.
-    public let epsilon: Scalar
+    public let epsilon: Double
     /// The sum of squared gradients of each parameter.
     public internal(set) var accumulators: [[Scalar]]
     /// The velocity `v` of each parameter.
@@ -27,8 +27,10 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
     /// The parameters the last step made non-finite, found by the update kernel as it wrote them.
     private var madeNonFinite: [Int] = []
 
-    /// An Adagrad optimizer over `parameters`; `epsilon` defaults to GRU4Rec's 10⁻⁶.
-    public init(parameters: [Tensor<Scalar>], learningRate: Scalar, momentum: Scalar = 0, epsilon: Scalar = 1e-6) {
+    /// An Adagrad optimizer over `parameters`; `epsilon` defaults to GRU4Rec's 10⁻⁶. The
+    /// hyperparameters are `Double` for models of either scalar type, rounded to `Scalar` when
+    /// the update uses them.
+    public init(parameters: [Tensor<Scalar>], learningRate: Double, momentum: Double = 0, epsilon: Double = 1e-6) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
@@ -80,7 +82,7 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer {
             VectorKernels.adagradRows(
                 gradients: values, rows: rows, width: width,
                 accumulators: &accumulators[index], velocities: &velocities[index], weights: &weights,
-                learningRate: learningRate, momentum: momentum, epsilon: epsilon)
+                learningRate: Scalar(learningRate), momentum: Scalar(momentum), epsilon: Scalar(epsilon))
         }
     }
 }

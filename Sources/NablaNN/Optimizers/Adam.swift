@@ -11,19 +11,20 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
     /// The parameters updated.
     public let parameters: [Tensor<Scalar>]
     /// The step size.
-    public var learningRate: Scalar
+    public var learningRate: Double
     /// The decay rates of the first and second moments.
-    public let beta1: Scalar, beta2: Scalar
+    public let beta1: Double, beta2: Double
     /// Added to the denominator.
-    public let epsilon: Scalar
+    public let epsilon: Double
     /// Steps taken so far.
     public private(set) var stepCount = 0
     /// First and second moment estimates of each parameter.
     public private(set) var firstMoments: [[Scalar]], secondMoments: [[Scalar]]
 
-    /// An Adam optimizer with PyTorch's defaults.
-    public init(parameters: [Tensor<Scalar>], learningRate: Scalar = 1e-3, beta1: Scalar = 0.9,
-                beta2: Scalar = 0.999, epsilon: Scalar = 1e-8) {
+    /// An Adam optimizer with PyTorch's defaults. The hyperparameters are `Double` for models of
+    /// either scalar type, rounded to `Scalar` when the update uses them.
+    public init(parameters: [Tensor<Scalar>], learningRate: Double = 1e-3, beta1: Double = 0.9,
+                beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -53,10 +54,10 @@ public final class Adam<Scalar: TensorScalar>: Optimizer {
     @_specialize(where Scalar == Double)
     public func step() {
         stepCount += 1
-        let correction1 = 1 - Scalar.pow(beta1, stepCount), correction2 = 1 - Scalar.pow(beta2, stepCount)
+        let (b1, b2, lr, eps) = (Scalar(beta1), Scalar(beta2), Scalar(learningRate), Scalar(epsilon))
+        let correction1 = 1 - Scalar.pow(b1, stepCount), correction2 = 1 - Scalar.pow(b2, stepCount)
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.scalars else { continue }
-            let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
             var (m, v) = (takeBuffer(&firstMoments[index]), takeBuffer(&secondMoments[index]))
             parameter.updateScalars { weight in
                 for i in weight.indices {

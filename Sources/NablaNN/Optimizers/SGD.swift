@@ -11,16 +11,17 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
     /// The parameters updated.
     public let parameters: [Tensor<Scalar>]
     /// The step size.
-    public var learningRate: Scalar
+    public var learningRate: Double
     /// The momentum `μ`.
-    public let momentum: Scalar
+    public let momentum: Double
     /// Whether to use Nesterov momentum.
     public let nesterov: Bool
     /// The velocity of each parameter.
     public private(set) var velocities: [[Scalar]]
 
-    /// An SGD optimizer over `parameters`.
-    public init(parameters: [Tensor<Scalar>], learningRate: Scalar, momentum: Scalar = 0, nesterov: Bool = false) {
+    /// An SGD optimizer over `parameters`. The hyperparameters are `Double` for models of either
+    /// scalar type, rounded to `Scalar` when the update uses them.
+    public init(parameters: [Tensor<Scalar>], learningRate: Double, momentum: Double = 0, nesterov: Bool = false) {
         if nesterov && momentum <= 0 { misuse("SGD", "Nesterov momentum needs a positive momentum, got \(momentum)") }
         self.parameters = parameters
         self.learningRate = learningRate
@@ -43,7 +44,7 @@ public final class SGD<Scalar: TensorScalar>: Optimizer {
     public func step() {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.scalars else { continue }
-            let lr = learningRate, mu = momentum, nesterov = nesterov
+            let lr = Scalar(learningRate), mu = Scalar(momentum), nesterov = nesterov
             var velocity = takeBuffer(&velocities[index])
             parameter.updateScalars { weight in
                 for i in weight.indices {

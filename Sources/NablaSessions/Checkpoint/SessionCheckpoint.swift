@@ -115,7 +115,7 @@ public enum SessionCheckpoint {
     public static func checkMadeOnData(_ data: SessionData, file: SafeTensors, path: String) throws {
         guard let text = file.metadata["training"],
               let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CheckpointError(path: path, "not a training checkpoint (save one with --checkpoint)")
+            throw CheckpointError(path: path, "not a training checkpoint (SessionCheckpoint.saveTraining writes those)")
         }
         let stored = try itemMap(in: file, path: path)
         guard stored.count == data.itemMap.count else {
@@ -138,7 +138,7 @@ public enum SessionCheckpoint {
         typealias Scalar = Model.Scalar
         guard file.metadata["kind"] == "training", let text = file.metadata["training"],
               let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CheckpointError(path: path, "not a training checkpoint (save one with --checkpoint)")
+            throw CheckpointError(path: path, "not a training checkpoint (SessionCheckpoint.saveTraining writes those)")
         }
         guard training["version"] as? Int == trainingStateVersion else {
             throw CheckpointError(path: path, "its training state has version \(training["version"].map { "\($0)" } ?? "1"); "
@@ -286,9 +286,10 @@ public enum SessionCheckpoint {
         return itemMap
     }
 
-    /// The trainer options a checkpoint must be resumed with, as text.
+    /// The trainer options a checkpoint must be resumed with, as text; the loss by its
+    /// description (`crossEntropy(logq: 1.0)`, or what a loss of one's own says).
     static func describe(_ options: SessionTrainingOptions) -> [String: String] {
-        ["batch size": String(options.batchSize), "loss": "\(options.loss)", "sample count": String(options.sampleCount),
+        ["batch size": String(options.batchSize), "loss": options.loss.description, "sample count": String(options.sampleCount),
          "sample alpha": String(options.sampleAlpha), "sample cache size": String(options.sampleCacheSize),
          "sampler seed": String(options.samplerSeed)]
     }

@@ -86,7 +86,7 @@ public struct HyperparameterValues<List: HyperparameterList>: SessionModelHyperp
     /// The trainer's options from ``Hyperparameter/training``'s values; the sampler's seed is
     /// `seed + 100`, as GRU4Rec's.
     public var trainingOptions: SessionTrainingOptions {
-        let loss: SampledLoss
+        let loss: RankingLoss
         switch text("loss") {
         case "bpr-max": loss = .bprMax(elu: real("elu_param"), bpreg: real("bpreg"))
         case "bpr": loss = .bpr

@@ -39,14 +39,21 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
     public let message: String
     /// The message.
     public var description: String { message }
+
+    /// An error saying `message`; a command that adds its own advice rethrows one.
+    public init(message: String) { self.message = message }
 }
 
 /// How a ``SessionTrainer`` walks the data: GRU4Rec's recipe, for any ``SessionModel``.
+///
+/// Two options are equal when every field is and their losses have the same description (the
+/// name a checkpoint records).
 public struct SessionTrainingOptions: Sendable, Equatable {
     /// Session slots per mini-batch; each step's loss is divided by it.
     public var batchSize: Int
-    /// The loss over the targets and the shared samples.
-    public var loss: SampledLoss
+    /// The loss over the targets and the shared samples: one of ``RankingLoss`` (`.crossEntropy()`,
+    /// `.bprMax()`, ...) or any ``SampledLoss`` of your own.
+    public var loss: any SampledLoss
     /// Shared negative samples per mini-batch, besides the in-batch targets (0: in-batch only).
     public var sampleCount: Int
     /// Samples are drawn ∝ support^α.
@@ -57,7 +64,7 @@ public struct SessionTrainingOptions: Sendable, Equatable {
     public var samplerSeed: UInt64
 
     /// Options with GRU4Rec's defaults for the ones not given.
-    public init(batchSize: Int = 64, loss: SampledLoss = .crossEntropy(), sampleCount: Int = 2048, sampleAlpha: Double = 0.5,
+    public init(batchSize: Int = 64, loss: any SampledLoss = .crossEntropy(), sampleCount: Int = 2048, sampleAlpha: Double = 0.5,
                 sampleCacheSize: Int = 1_000_000, samplerSeed: UInt64 = 142) {
         if batchSize < 1 || sampleCount < 0 || sampleCacheSize < 1 {
             misuse("SessionTrainingOptions", "batch size \(batchSize) and cache size \(sampleCacheSize) must be positive, "
@@ -70,10 +77,16 @@ public struct SessionTrainingOptions: Sendable, Equatable {
         self.sampleCacheSize = sampleCacheSize
         self.samplerSeed = samplerSeed
     }
+
+    /// Whether `a` and `b` train the same way: equal fields, and losses with the same description.
+    public static func == (a: SessionTrainingOptions, b: SessionTrainingOptions) -> Bool {
+        a.batchSize == b.batchSize && a.loss.description == b.loss.description && a.sampleCount == b.sampleCount
+            && a.sampleAlpha == b.sampleAlpha && a.sampleCacheSize == b.sampleCacheSize && a.samplerSeed == b.samplerSeed
+    }
 }
 
 /// Trains any ``SessionModel`` the way the official GRU4Rec trains its model: session-parallel
-/// mini-batches in time order, shared popularity-based negatives, a ``SampledLoss``, any
+/// mini-batches in time order, shared popularity-based negatives, any ``SampledLoss``, any
 /// optimizer, and states detached after every step.
 ///
 /// ```swift
@@ -84,7 +97,10 @@ public struct SessionTrainingOptions: Sendable, Equatable {
 /// ```
 ///
 /// A NaN or infinite loss or gradient stops training with a ``TrainingError`` naming the epoch,
-/// the step and the parameter. ``SessionCheckpoint`` saves and restores a trainer exactly.
+/// the step and the parameter. On the first step the loss's graph is checked against the
+/// model's parameters (`checkParameters(cover:)` of NablaNN's `Module`): a tensor that requires a
+/// gradient but that the model does not list stops training with its property named.
+/// ``SessionCheckpoint`` saves and restores a trainer exactly.
 public final class SessionTrainer<Model: SessionModel> {
     /// The element type of the model.
     public typealias Scalar = Model.Scalar
@@ -110,6 +126,8 @@ public final class SessionTrainer<Model: SessionModel> {
     /// is faster at the time (the results are the same either way). Each epoch begins and ends
     /// it: after the epoch the thread count is what it was before.
     public var threadTuner: ThreadCountTuner?
+    /// Whether a step's loss has been checked to reach no tensor the model does not list.
+    private var parametersChecked = false
 
     /// A trainer for `model` on `data` that updates the model's parameters with `optimizer`.
     public init(model: Model, data: SessionData, options: SessionTrainingOptions, optimizer: any Optimizer<Scalar>) {
@@ -146,7 +164,9 @@ public final class SessionTrainer<Model: SessionModel> {
     /// resumes with the next step. When `shouldStop` returns `true` the epoch pauses: the summary
     /// says `interrupted`, and ``epochInProgress`` holds what a checkpoint needs to continue exactly.
     ///
-    /// - Throws: ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
+    /// - Throws: `UnlistedParameterError` (from NablaNN) on the first step, before any update, if
+    ///   the loss reaches a tensor that requires a gradient but is not among the model's
+    ///   parameters. ``TrainingError`` naming the epoch, the step and, where it can, the parameter, if
     ///   the loss or a gradient becomes NaN or infinite (the parameters are then left as they were
     ///   before the failing step's update), or if an update makes a parameter NaN or infinite
     ///   (then that update has been applied: save nothing from this trainer; no file will take
@@ -184,6 +204,10 @@ public final class SessionTrainer<Model: SessionModel> {
             states = carryStates(states, along: step.previousSlot)
             let samples = sampler.next().map { Int($0) }
             let loss = self.loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            if !parametersChecked {
+                try model.checkParameters(cover: loss)
+                parametersChecked = true
+            }
             let value = Double(loss.item)
             for parameter in optimizer.parameters { parameter.zeroGrad() }
             guard value.isFinite else {
@@ -193,7 +217,7 @@ public final class SessionTrainer<Model: SessionModel> {
             loss.backward()
             if let bad = coalescedGradientsCheckingFinite().first(where: { !$0.finite })?.parameter {
                 throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
-                    + "is not finite (the loss was \(value)); run with --detect-anomaly to find the op")
+                    + "is not finite (the loss was \(value)); \(Self.findTheOp)")
             }
             optimizer.step()
             if let bad = optimizer.parametersMadeNonFinite().first {
@@ -228,10 +252,10 @@ public final class SessionTrainer<Model: SessionModel> {
     /// The whole graph is recorded, so it can be drawn or differentiated.
     public func loss(inputs: [Int], targets: [Int], samples: [Int], states: inout [Tensor<Scalar>]) -> Tensor<Scalar> {
         let hidden = model.step(inputs, states: &states)
-        let columns = targets + samples
-        let scores = model.scores(hidden, items: columns)
-        return options.loss(scores, columns: columns, batchRows: targets.count, logSupport: logSupport,
-                            sampleAlpha: options.sampleAlpha) / Scalar(options.batchSize)
+        let items = targets + samples
+        let batch = ScoredBatch(scores: model.scores(hidden, items: items), items: items, targetCount: targets.count,
+                                logSupport: items.map { logSupport[$0] }, sampleAlpha: options.sampleAlpha)
+        return options.loss(batch) / Scalar(options.batchSize)
     }
 
     /// The loss of the first training step over `slots` sessions (default: the batch size), in
@@ -279,9 +303,12 @@ public final class SessionTrainer<Model: SessionModel> {
     /// Names the parameters holding NaN or infinite values, for a failure message.
     func nonFiniteParameterReport() -> String {
         let bad = model.namedParameters().filter { !$0.tensor.scalars.allSatisfy(\.isFinite) }.map(\.name)
-        return bad.isEmpty ? "no parameter holds a non-finite value; run with --detect-anomaly to find the op"
+        return bad.isEmpty ? "no parameter holds a non-finite value; \(Self.findTheOp)"
             : "non-finite values in \(bad.joined(separator: ", "))"
     }
+
+    /// What a failure message advises to find the op that made a NaN or an infinity.
+    static var findTheOp: String { "train inside withAnomalyDetection { } to find the op" }
 
 
     /// `log(max(support, 1))` of each item: the logQ correction's input.
