@@ -17,6 +17,13 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         self.message = message
     }
 
+    /// A training session with one event: nothing follows it to be its target. Preprocessing
+    /// (``Preprocessor``) removes such sessions.
+    public static func singleEventSession(_ session: String, file: String, line: Int) -> DataError {
+        DataError(file: file, line: line, "session '\(session)' has a single event; training needs at least two per session, "
+            + "since each event's target is the one after it (preprocessing removes such sessions)")
+    }
+
     /// `file:line:column: message`, the form editors and terminals link to.
     public var description: String {
         var location = file
