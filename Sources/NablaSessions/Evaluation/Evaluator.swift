@@ -67,7 +67,11 @@ public enum Evaluator {
     /// in one pass over each row, no sort, rows split between the compute threads
     /// (`ScoreRowRanker` in NablaKernels). A NaN target score ranks last.
     public static func ranks(of targets: [Int], in scores: [Float], mode: RankMode) -> [Double] {
-        ScoreRowRanker.counts(of: targets, in: scores).map { mode.rank(higher: $0.higher, equal: $0.equal) }
+        let rows = targets.count
+        if rows > 0 && (scores.count % rows != 0 || targets.contains { $0 < 0 || $0 >= scores.count / rows }) {
+            misuse("Evaluator.ranks", "\(scores.count) scores do not make \(rows) rows that hold every target")
+        }
+        return ScoreRowRanker.counts(of: targets, in: scores).map { mode.rank(higher: $0.higher, equal: $0.equal) }
     }
 
     /// The rank of `target` in one row of scores, as ``ranks(of:in:mode:)`` counts it.
