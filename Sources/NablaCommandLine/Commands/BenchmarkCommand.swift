@@ -86,9 +86,7 @@ public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand 
 
         let model = Registration.makeModel(configuration, itemCount: train.itemMap.count)
         let tuner = threadOptions.tuner()
-        let trainer = Registration.makeTrainer(model, data: train, hyperparameters: configuration)
-        trainer.threadTuner = tuner
-        let summaries = try trainWithProgress(trainer: trainer, epochs: configuration.epochs)
+        let summaries = try trainModel(model, on: train, configuration, tuner: tuner)
         let trainSeconds = summaries.reduce(0) { $0 + $1.seconds }
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
         var scorer = SessionModelScorer(model: model)
@@ -131,6 +129,16 @@ public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand 
 }
 
 extension BenchmarkCommand {
+    /// Trains `model` for the configured epochs. The trainer, with the optimizer's state, is
+    /// released when training ends, so evaluation does not hold it (the peak memory reported is
+    /// the larger of the two, not their sum).
+    func trainModel(_ model: Registration.Model, on data: SessionData, _ configuration: Registration.Hyperparameters,
+               tuner: ThreadCountTuner?) throws -> [EpochSummary] {
+        let trainer = Registration.makeTrainer(model, data: data, hyperparameters: configuration)
+        trainer.threadTuner = tuner
+        return try trainWithProgress(trainer: trainer, epochs: configuration.epochs)
+    }
+
     /// The folder given with `--data`, or a temporary one holding the generated catalogue, once
     /// generating it, and training `configuration` on it and evaluating in batches of
     /// `evaluationBatchSize` sessions, are known to fit in memory.

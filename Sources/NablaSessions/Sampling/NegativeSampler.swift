@@ -97,28 +97,22 @@ public struct NegativeSampler: Sendable {
         generatorAtRefill = generator
         let total = cacheBatches * sampleCount
         cursor = 0
-        guard ComputeThreads.count > 1 && total >= 1 << 16 else {
-            cache = draw(total, using: &generator)
-            return
-        }
-        let half = total / 2
+        // The spent cache goes first, so that drawing never holds two.
+        cache = []
         var firstHalf = generator, secondHalf = generator
-        let (first, second) = ComputeThreads.both({ draw(half, using: &firstHalf) }, {
-            for _ in 0..<half { _ = secondHalf.next() }
-            return draw(total - half, using: &secondHalf)
-        })
-        generator = secondHalf
-        cache = first + second
+        let twoHalves = ComputeThreads.count > 1 && total >= 1 << 16
+        if twoHalves { for _ in 0..<total / 2 { _ = secondHalf.next() } }
+        cache = ComputeThreads.arrayInHalves(count: total, first: { _ in draw(using: &firstHalf) },
+                                             second: { _ in draw(using: &secondHalf) })
+        generator = twoHalves ? secondHalf : firstHalf
     }
 
-    /// `count` samples, one number of `generator` each.
-    private func draw(_ count: Int, using generator: inout SeededRandomGenerator) -> [Int32] {
+    /// One sample, from one number of `generator`.
+    private func draw(using generator: inout SeededRandomGenerator) -> Int32 {
         let n = probabilities.count
-        return (0..<count).map { _ in
-            let u = generator.nextUnitInterval() * Double(n)
-            let column = min(Int(u), n - 1)
-            return u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
-        }
+        let u = generator.nextUnitInterval() * Double(n)
+        let column = min(Int(u), n - 1)
+        return u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
     }
 
     /// Vose's construction of the alias tables: column `i` keeps item `i` with probability
