@@ -20,7 +20,9 @@ public func carryStatesKeepingGraph<Scalar: TensorScalar>(_ states: [Tensor<Scal
         if previousSlot.allSatisfy({ $0 != nil }) { return state.gather(rows: previousSlot.map { $0! }) }
         // One zero row after the previous slots: new sessions gather it.
         let zeroRow = state.shape[0]
-        let padded = concat([state, Tensor(zeros: [1, state.shape[1]])], axis: 0)
+        let zeros = Tensor<Scalar>(zeros: [1, state.shape[1]])
+        zeros.name = "zero state of a new session"
+        let padded = concat([state, zeros], axis: 0)
         return padded.gather(rows: previousSlot.map { $0 ?? zeroRow })
     }
 }

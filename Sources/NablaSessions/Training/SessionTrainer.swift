@@ -297,22 +297,30 @@ public final class SessionTrainer<Model: SessionModel> {
     /// computes it with its own samples from `sampler`, in one graph: the states are carried
     /// into the first step as they are and between the steps with ``carryStatesKeepingGraph(_:along:)``,
     /// so a backward pass from a later step reaches the earlier ones of the same session.
+    ///
+    /// With `scopingSteps`, the ops of each step are tagged `step 1`, `step 2`, ... (see
+    /// `withScope` of Nabla), so that a drawing groups them.
     public func stepLosses(of steps: [SessionParallelBatches.Step], sampler: inout NegativeSampler,
-                           states: inout [Tensor<Scalar>]) -> [Tensor<Scalar>] {
+                           states: inout [Tensor<Scalar>], scopingSteps: Bool = false) -> [Tensor<Scalar>] {
         var losses: [Tensor<Scalar>] = []
         losses.reserveCapacity(steps.count)
         for (offset, step) in steps.enumerated() {
-            states = offset == 0 ? carryStates(states, along: step.previousSlot) : carryStatesKeepingGraph(states, along: step.previousSlot)
-            let samples = sampler.next().map { Int($0) }
-            losses.append(loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states))
+            func stepLoss() -> Tensor<Scalar> {
+                states = offset == 0 ? carryStates(states, along: step.previousSlot)
+                    : carryStatesKeepingGraph(states, along: step.previousSlot)
+                let samples = sampler.next().map { Int($0) }
+                return loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            }
+            losses.append(scopingSteps ? withScope("step \(offset + 1)", stepLoss) : stepLoss())
         }
         return losses
     }
 
     /// The loss of the first window of ``SessionTrainingOptions/bpttSteps`` steps over `slots`
     /// sessions (default: the batch size), the mean of its step losses, in training mode and
-    /// with its whole graph recorded: for drawing where the gradient of a window flows and where
-    /// it stops. Nothing is updated, as with ``lossOfFirstStep(slots:)``.
+    /// with its whole graph recorded and each step's ops tagged `step 1`, `step 2`, ...: for
+    /// drawing where the gradient of a window flows and where it stops. Nothing is updated, as
+    /// with ``lossOfFirstStep(slots:)``.
     public func lossOfFirstWindow(slots: Int? = nil) -> Tensor<Scalar> {
         let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
         let wasTraining = model.isTraining
@@ -329,7 +337,7 @@ public final class SessionTrainer<Model: SessionModel> {
         var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
                                       cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
         var states = model.zeroStates(batchSize: first.inputs.count)
-        let losses = stepLosses(of: window, sampler: &sampler, states: &states)
+        let losses = stepLosses(of: window, sampler: &sampler, states: &states, scopingSteps: true)
         return losses.count == 1 ? losses[0] : Self.mean(of: losses)
     }
 
