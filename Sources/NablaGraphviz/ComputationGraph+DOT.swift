@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 
 extension ComputationGraph {
     /// The graph as DOT text, Graphviz's input language. Pure Swift and deterministic: the same
@@ -46,7 +47,7 @@ private struct DOTWriter {
             caption.append("gradients not computed yet: call backward() first")
         }
         if !caption.isEmpty {
-            lines.append("  labelloc=t; fontname=\"Helvetica\"; label=\(quoted(caption.joined(separator: "\n")));")
+            lines.append("  labelloc=t; fontname=\"Helvetica\"; label=\(DOT.quoted(caption.joined(separator: "\n")));")
         }
         writeClusters()
         for edge in graph.edges { writeEdge(edge) }
@@ -83,7 +84,7 @@ private struct DOTWriter {
             "\(ComputationGraph.timeStep(in: scope)?.family ?? scope) × \(count)"
         } ?? scope
         lines.append("\(indent)subgraph \(clusterIdentifier(scope)) {")
-        lines.append("\(indent)  label=\(quoted(label)); style=\"rounded,dashed\"; color=\"#8888aa\"; fontcolor=\"#444466\";")
+        lines.append("\(indent)  label=\(DOT.quoted(label)); style=\"rounded,dashed\"; color=\"#8888aa\"; fontcolor=\"#444466\";")
         for node in members[scope] ?? [] { writeNode(node, indent: indent + "  ") }
         let depth = scope.split(separator: ".").count
         for child in order where child.hasPrefix(scope + ".") && child.split(separator: ".").count == depth + 1 {
@@ -104,12 +105,12 @@ private struct DOTWriter {
         if drawGradients {
             if let norm = node.gradientNorm {
                 label += "\n‖∇‖ = \(formatNorm(norm))"
-                attributes[attributes.count - 1] = "fillcolor=\(quoted(heat.color(norm)))"
+                attributes[attributes.count - 1] = "fillcolor=\(DOT.quoted(heat.color(norm)))"
             } else {
                 label += "\nno gradient"
             }
         }
-        lines.append("\(indent)n\(node.id) [label=\(quoted(label)), \(attributes.joined(separator: ", "))];")
+        lines.append("\(indent)n\(node.id) [label=\(DOT.quoted(label)), \(attributes.joined(separator: ", "))];")
     }
 
     // MARK: Edges
@@ -120,7 +121,7 @@ private struct DOTWriter {
             return
         }
         let width = 0.6 + 2.4 * heat.position(norm)
-        lines.append("  n\(edge.from) -> n\(edge.to) [color=\(quoted(heat.color(norm))), penwidth=\(formatWidth(width))];")
+        lines.append("  n\(edge.from) -> n\(edge.to) [color=\(DOT.quoted(heat.color(norm))), penwidth=\(formatWidth(width))];")
     }
 
     // MARK: Legend
@@ -139,7 +140,7 @@ private struct DOTWriter {
         if drawGradients {
             for (index, position) in [0.0, 0.25, 0.5, 0.75, 1.0].enumerated() {
                 let norm = heat.norm(at: position)
-                lines.append("    legend_heat\(index) [label=\(quoted("‖∇‖ \(formatNorm(norm))")), shape=box, style=filled, fillcolor=\(quoted(heat.color(norm)))];")
+                lines.append("    legend_heat\(index) [label=\(DOT.quoted("‖∇‖ \(formatNorm(norm))")), shape=box, style=filled, fillcolor=\(DOT.quoted(heat.color(norm)))];")
                 chain.append("legend_heat\(index)")
             }
         }
@@ -152,21 +153,6 @@ private struct DOTWriter {
     private func clusterIdentifier(_ scope: String) -> String {
         "cluster_" + String(scope.map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
-}
-
-/// A DOT double-quoted string: backslashes and quotes escaped, line breaks as `\n`.
-func quoted(_ text: String) -> String {
-    var result = "\""
-    for character in text {
-        switch character {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": continue
-        default: result.append(character)
-        }
-    }
-    return result + "\""
 }
 
 private func formatWidth(_ width: Double) -> String {

@@ -1,8 +1,8 @@
 import COpenBLAS
 
 /// The element types the kernels run on: `Float` and `Double`, each with the BLAS routine that
-/// multiplies matrices of it (`cblas_sgemm`, `cblas_dgemm`) and a conversion of a whole array
-/// from `Double`. Nabla's `TensorScalar` refines it.
+/// multiplies matrices of it (`cblas_sgemm`, `cblas_dgemm`) and conversions of a whole array
+/// from `Double` and to `Float`. Nabla's `TensorScalar` refines it.
 public protocol KernelScalar: BinaryFloatingPoint, Sendable {
     /// Computes `C = alpha · op(A) · op(B) + beta · C` for row-major matrices through BLAS.
     ///
@@ -18,6 +18,10 @@ public protocol KernelScalar: BinaryFloatingPoint, Sendable {
     /// `values`, each rounded to this type: one call for a whole array, so that code generic
     /// over the scalar type (which Swift may run unspecialised) converts at native speed.
     static func rounded(from values: [Double]) -> [Self]
+
+    /// `values`, each rounded to `Float`; for `Float`, the array itself, sharing its storage
+    /// (so that a cache made from it can tell, by `sharesStorage(_:_:)`, that it still holds).
+    static func floats(_ values: [Self]) -> [Float]
 }
 
 @inline(__always)
@@ -45,6 +49,11 @@ extension Float: KernelScalar {
         for i in values.indices { rounded[i] = Float(values[i]) }
         return rounded
     }
+
+    /// `values` as they are.
+    public static func floats(_ values: [Float]) -> [Float] {
+        values
+    }
 }
 
 extension Double: KernelScalar {
@@ -64,5 +73,10 @@ extension Double: KernelScalar {
     /// `values` as they are.
     public static func rounded(from values: [Double]) -> [Double] {
         values
+    }
+
+    /// `values`, each rounded to single precision.
+    public static func floats(_ values: [Double]) -> [Float] {
+        values.map { Float($0) }
     }
 }

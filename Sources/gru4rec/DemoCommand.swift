@@ -50,9 +50,9 @@ struct DemoCommand: ParsableCommand {
         var popularity = PopularityScorer(training: train)
         var markov = MarkovScorer(training: train)
         let results = [
-            ("GRU4Rec", try evaluateWithProgress(&gru, name: "GRU4Rec", on: test, options: options, threads: 1).metrics),
-            ("POP", try evaluateWithProgress(&popularity, name: "POP", on: test, options: options, threads: 1).metrics),
-            ("Markov", try evaluateWithProgress(&markov, name: "Markov", on: test, options: options, threads: 1).metrics),
+            ("GRU4Rec", try evaluateWithProgress(&gru, name: "GRU4Rec", on: test, options: options).metrics),
+            ("POP", try evaluateWithProgress(&popularity, name: "POP", on: test, options: options).metrics),
+            ("Markov", try evaluateWithProgress(&markov, name: "Markov", on: test, options: options).metrics),
         ]
         printMetrics(results)
         print()

@@ -33,7 +33,7 @@ import Testing
                 }
             }
             for mode in RankMode.allCases {
-                let ranks = try bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max, threads: 1)
+                let ranks = try bounded.ranks(inputs: step.inputs, previousSlot: fresh, targets: step.targets, mode: mode, cutoff: .max)
                 let expected = step.targets.enumerated().map { row, target in
                     let targetScore = scores[row][target]
                     return mode.rank(higher: scores[row].filter { $0 > targetScore }.count, equal: scores[row].filter { $0 == targetScore }.count)
@@ -64,11 +64,11 @@ import Testing
         let (model, _) = try trainedModel()
         var scorer = SessionModelScorer(model: model)
         let inputs = [1, 2, 3], fresh: [Int?] = [nil, nil, nil], targets = [7, 7, 7]
-        let before = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
+        let before = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max)
         #expect(before.contains { $0 > 1 })
         // Item 7 gets a huge bias: it now ranks first for every session.
         model.output.bias.updateScalars { $0[7] = 1_000 }
-        let after = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max, threads: 1)
+        let after = try scorer.ranks(inputs: inputs, previousSlot: fresh, targets: targets, mode: .conservative, cutoff: .max)
         #expect(after == [1, 1, 1])
     }
 

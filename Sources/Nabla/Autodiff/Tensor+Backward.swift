@@ -63,15 +63,11 @@ extension Tensor {
     }
 
     /// Asks `backward()` to keep the gradient of this intermediate (non-leaf) tensor too.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func retainGrad() {
         retainsGrad = true
     }
 
     /// Forgets the accumulated gradient.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func zeroGrad() {
         gradient = nil
     }
@@ -79,15 +75,11 @@ extension Tensor {
     /// Replaces a row-sparse gradient by its ``RowSparseGradient/coalesced()`` form, each row
     /// once with its values summed, so that a check of the gradient and an optimizer's update
     /// share the work. The gradient stands for the same tensor; dense gradients are left alone.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func coalesceGradient() {
         if case .rowSparse(let sparse)? = gradient { gradient = .rowSparse(sparse.coalesced()) }
     }
 
     /// A new leaf with the same values and no history: gradients stop here.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func detached() -> Tensor<Scalar> {
         Tensor(storage, shape: shape)
     }

@@ -6,8 +6,8 @@ import NablaKernels
 /// transposed in place.
 ///
 /// Derivatives, for `C = A·B` with upstream gradient `G`: `dA = G·Bᵀ`, `dB = Aᵀ·G`. With
-/// transposed operands the same rule is applied to `op(A)` and `op(B)` and transposed back, which
-/// again needs only transposed reads, never a copy.
+/// transposed operands the same rule is applied to `op(A)` and `op(B)` and transposed back
+/// (`(G·Bᵀ)ᵀ = B·Gᵀ`), which again needs only transposed reads, never a copy.
 ///
 /// - Parameters:
 ///   - a: an `m × k` matrix (`k × m` when `transposeA`).
@@ -36,17 +36,12 @@ public func matmul<Scalar>(
                       a: a.storage, b: b.storage, kernel: kernel)
     let details = transposeA || transposeB ? "A\(symbolA)·B\(symbolB)" : ""
     return .result(of: "matmul", details: details, inputs: [a, b], shape: [m, n], storage: values) { g in
-        let (aValues, bValues, gValues) = (a.storage, b.storage, g.storage)
-        // The two products are independent: with two compute threads they run at the same time.
-        let (gradA, gradB) = ComputeThreads.both({
-            transposeA
-                ? gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n, a: bValues, b: gValues, kernel: kernel)   // (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ
-                : gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, a: gValues, b: bValues, kernel: kernel)  // G·op(B)ᵀ
-        }, {
-            transposeB
-                ? gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m, a: gValues, b: aValues, kernel: kernel)    // (op(A)ᵀ·G)ᵀ = Gᵀ·op(A)
-                : gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m, a: aValues, b: gValues, kernel: kernel)  // op(A)ᵀ·G
-        })
+        let opA = Matrix(a.storage, rows: m, columns: k, transposed: transposeA)
+        let opB = Matrix(b.storage, rows: k, columns: n, transposed: transposeB)
+        let G = Matrix(g.storage, rows: m, columns: n)
+        // dA = G·Bᵀ, dB = Aᵀ·G, each stored as its operand is; both at once on the compute threads.
+        let (gradA, gradB) = Matrix.products(G.times(opB.transposed, resultTransposed: transposeA),
+                                             opA.transposed.times(G, resultTransposed: transposeB), kernel: kernel)
         return [.dense(Tensor(gradA, shape: a.shape)), .dense(Tensor(gradB, shape: b.shape))]
     }
 }

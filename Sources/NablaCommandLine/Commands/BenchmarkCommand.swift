@@ -93,7 +93,7 @@ public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand 
         let trainEvents = summaries.reduce(0) { $0 + $1.events }
         var scorer = SessionModelScorer(model: model)
         let (metrics, evalSeconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: test,
-                                                              options: evaluationOptions, threads: threads)
+                                                              options: evaluationOptions)
         var report: [String: Any] = [
             "train_events_per_second": Double(trainEvents) / trainSeconds,
             "train_seconds": trainSeconds,

@@ -44,15 +44,12 @@ public struct EvaluateCommand<Registration: CommandLineModel>: ParsableCommand {
         try requirePredictions(testData, file: test)
         var scorer = SessionModelScorer(model: loaded.model, boundedRanking: !evaluationOptions.everyScore)
         let name = Registration.displayName
-        var results = [(name, try evaluateWithProgress(&scorer, name: name, on: testData, options: evaluationOptions,
-                                                       threads: threadOptions.threads).metrics)]
+        var results = [(name, try evaluateWithProgress(&scorer, name: name, on: testData, options: evaluationOptions).metrics)]
         if let trainData {
             var popularity = PopularityScorer(training: trainData)
             var markov = MarkovScorer(training: trainData)
-            results.append(("POP", try evaluateWithProgress(&popularity, name: "POP", on: testData, options: evaluationOptions,
-                                                            threads: threadOptions.threads).metrics))
-            results.append(("Markov", try evaluateWithProgress(&markov, name: "Markov", on: testData, options: evaluationOptions,
-                                                               threads: threadOptions.threads).metrics))
+            results.append(("POP", try evaluateWithProgress(&popularity, name: "POP", on: testData, options: evaluationOptions).metrics))
+            results.append(("Markov", try evaluateWithProgress(&markov, name: "Markov", on: testData, options: evaluationOptions).metrics))
         }
         print("\(results[0].1.predictions) predictions, rank mode \(evaluationOptions.rankMode)")
         printMetrics(results)

@@ -269,8 +269,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// Evaluates the trained model on the test data and adds the figures to `report`.
     func evaluate(_ model: Registration.Model, on testData: SessionData, into report: inout [String: Any]) throws {
         var scorer = SessionModelScorer(model: model, boundedRanking: !evaluationOptions.everyScore)
-        let (metrics, seconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: testData, options: evaluationOptions,
-                                                          threads: threadOptions.threads)
+        let (metrics, seconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: testData, options: evaluationOptions)
         print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
         printMetrics([(Registration.displayName, metrics)])
         report["predictions"] = metrics.predictions

@@ -280,8 +280,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
             bar.finish()
             if summary.interrupted { return .abandoned }
             var scorer = SessionModelScorer(model: model)
-            let metrics = try Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!,
-                                             threads: threadOptions.threads)
+            let metrics = try Evaluator.evaluate(&scorer, on: validation, cutoffs: [cutoff], mode: RankMode(rawValue: rankMode)!)
             if Interruption.signal != 0 { return .abandoned }
             values.append(metric == "mrr" ? metrics.mrr(at: cutoff) : metrics.recall(at: cutoff))
             if epoch < configuration.epochs && trial.shouldPrune(step: epoch, value: values.last!) {

@@ -152,14 +152,13 @@ package func requirePredictions(_ data: SessionData, file: String) throws {
 
 /// Evaluates any scorer with a progress bar and returns the metrics.
 package func evaluateWithProgress<Scorer: NextItemScorer>(
-    _ scorer: inout Scorer, name: String, on data: SessionData, options: EvaluationOptions, threads: Int
+    _ scorer: inout Scorer, name: String, on data: SessionData, options: EvaluationOptions
 ) throws -> (metrics: RankingMetrics, seconds: Double) {
     let total = data.eventCount - data.sessionCount
     var bar = ProgressBar(title: "evaluate \(name)", total: total)
     let start = Date()
     let metrics = try Evaluator.evaluate(&scorer, on: data, batchSize: options.evaluationBatchSize,
-                                     cutoffs: try options.parsedCutoffs(), mode: try options.parsedMode(),
-                                     threads: threads) { bar.update($0) }
+                                     cutoffs: try options.parsedCutoffs(), mode: try options.parsedMode()) { bar.update($0) }
     bar.finish()
     return (metrics, Date().timeIntervalSince(start))
 }

@@ -7,7 +7,7 @@ package enum CommandTerms {
     /// What the library's messages advise, and what the command says instead.
     static let advice = [
         ("train inside withAnomalyDetection { } to find the op", "run with --detect-anomaly to find the op"),
-        ("(SessionCheckpoint.saveTraining writes those)", "(save one with --checkpoint)"),
+        ("it holds no training state to continue from", "it holds no training state to continue from (save one with --checkpoint)"),
     ]
 
     /// Runs `body`, rethrowing a training or checkpoint error with the command's advice.

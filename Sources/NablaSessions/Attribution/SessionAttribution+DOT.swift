@@ -1,4 +1,5 @@
 import Foundation
+import NablaNN
 
 extension SessionAttribution {
     /// The session drawn as a chain of items, left to right, each filled by its attribution, with
@@ -22,7 +23,7 @@ extension SessionAttribution {
             "  rankdir=LR;",
             "  labelloc=t;",
             "  fontname=\"Helvetica\";",
-            "  label=\(Self.quoted(titleLines(title).joined(separator: "\n")));",
+            "  label=\(DOT.quoted(titleLines(title).joined(separator: "\n")));",
             "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=12];",
             "  edge [color=\"#777777\"];",
         ]
@@ -31,11 +32,11 @@ extension SessionAttribution {
             let share = shares.map { "  (" + Self.percent($0[step]) + ")" } ?? ""
             let label = "\(step + 1). \(itemMap.ids[item])\n\(Self.signed(value))\(share)"
             let strength = largest > 0 ? abs(value) / largest : 0
-            lines.append("  step\(step) [label=\(Self.quoted(label)), fillcolor=\"\(Self.fill(value, strength: strength))\", "
+            lines.append("  step\(step) [label=\(DOT.quoted(label)), fillcolor=\"\(Self.fill(value, strength: strength))\", "
                 + "fontcolor=\"\(strength > 0.6 ? "white" : "black")\"];")
         }
         let targetLabel = "\(itemMap.ids[target])\nscore \(Self.fixed(score))\nbaseline score \(Self.fixed(baselineScore))"
-        lines.append("  target [label=\(Self.quoted(targetLabel)), shape=box, style=\"bold,rounded\", penwidth=2];")
+        lines.append("  target [label=\(DOT.quoted(targetLabel)), shape=box, style=\"bold,rounded\", penwidth=2];")
         for step in session.indices {
             let next = step + 1 < session.count ? "step\(step + 1)" : "target"
             lines.append("  step\(step) -> \(next);")
@@ -69,19 +70,4 @@ extension SessionAttribution {
 
     /// `45.1%`.
     static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
-
-    /// A DOT double-quoted string: backslashes and quotes escaped, line breaks as `\n`.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for character in text {
-            switch character {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": continue
-            default: result.append(character)
-            }
-        }
-        return result + "\""
-    }
 }

@@ -1,6 +1,6 @@
 import Nabla
 
-/// GRU4Rec's session-parallel mini-batches.
+/// Session-parallel mini-batches, as the official GRU4Rec makes them.
 ///
 /// Each of `batchSize` slots holds one session. A step feeds every slot its session's current item
 /// and asks for the next one. When a slot's session has no next item, the next session (in time

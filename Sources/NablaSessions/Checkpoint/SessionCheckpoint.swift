@@ -115,7 +115,7 @@ public enum SessionCheckpoint {
     public static func checkMadeOnData(_ data: SessionData, file: SafeTensors, path: String) throws {
         guard let text = file.metadata["training"],
               let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CheckpointError(path: path, "not a training checkpoint (SessionCheckpoint.saveTraining writes those)")
+            throw CheckpointError(path: path, "not a training checkpoint: it holds no training state to continue from")
         }
         let stored = try itemMap(in: file, path: path)
         guard stored.count == data.itemMap.count else {
@@ -138,7 +138,7 @@ public enum SessionCheckpoint {
         typealias Scalar = Model.Scalar
         guard file.metadata["kind"] == "training", let text = file.metadata["training"],
               let training = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CheckpointError(path: path, "not a training checkpoint (SessionCheckpoint.saveTraining writes those)")
+            throw CheckpointError(path: path, "not a training checkpoint: it holds no training state to continue from")
         }
         guard training["version"] as? Int == trainingStateVersion else {
             throw CheckpointError(path: path, "its training state has version \(training["version"].map { "\($0)" } ?? "1"); "

@@ -126,9 +126,7 @@ struct CompactSessionsBuilder {
         for session in sessions { lengths[Int(session)] += 1 }
         let sessionOrder = firstTimes.indices.sorted { (firstTimes[$0], $0) < (firstTimes[$1], $1) }
         if let short = sessionOrder.first(where: { lengths[$0] < 2 }) {
-            throw DataError(file: source, line: firstLines[short],
-                            "session '\(sessionIDs[short])' has a single event; GRU4Rec needs at least two per session "
-                            + "(gru4rec preprocess removes such sessions)")
+            throw DataError.singleEventSession(sessionIDs[short], file: source, line: firstLines[short])
         }
         let ordered = build(source: source)
         var rowOfIndex = [Int32](repeating: -1, count: itemIDs.count)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sessions ready for GRU4Rec: item rows grouped by session, sessions in time order.
+/// Sessions ready for a session model: item rows grouped by session, sessions in time order.
 ///
 /// Sessions are ordered by the time of their first event (oldest first, never by id: training
 /// in session-id order is one of the mistakes that cost third-party ports accuracy); events inside
@@ -37,13 +37,11 @@ public struct SessionData: Sendable {
     /// Training data: builds a new item map from the items in `events`.
     ///
     /// - Throws: ``DataError`` for a session with a single event (no next item to learn from;
-    ///   `gru4rec preprocess` removes them).
+    ///   ``Preprocessor`` removes them).
     public static func training(_ events: [SessionEvent], source: String) throws -> SessionData {
         let grouped = group(events)
         if let short = grouped.first(where: { $0.events.count < 2 }) {
-            throw DataError(file: source, line: short.events[0].line,
-                            "session '\(short.id)' has a single event; GRU4Rec needs at least two per session "
-                            + "(gru4rec preprocess removes such sessions)")
+            throw DataError.singleEventSession(short.id, file: source, line: short.events[0].line)
         }
         var map = ItemMap()
         var items: [Int32] = []

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The names of the three columns GRU4Rec reads, and the longest line a session file may have.
+/// The names of the three columns a session file is read by, and the longest line it may have.
 public struct SessionColumns: Sendable, Equatable {
     /// The session id column (any text).
     public var session: String
@@ -14,7 +14,7 @@ public struct SessionColumns: Sendable, Equatable {
     /// passes it, instead of being read whole.
     public var maximumLineLength: Int
 
-    /// GRU4Rec's defaults: `SessionId`, `ItemId`, `Time`, lines of at most 1 MiB.
+    /// The official GRU4Rec's column names, `SessionId`, `ItemId`, `Time`, unless given; lines of at most 1 MiB.
     public init(session: String = "SessionId", item: String = "ItemId", time: String = "Time", maximumLineLength: Int = 1 << 20) {
         self.session = session
         self.item = item
@@ -35,7 +35,7 @@ public struct SessionEvent: Sendable, Equatable {
     public let line: Int
 }
 
-/// Reads GRU4Rec's tab-separated session format: a header naming the columns, then one event per
+/// Reads the tab-separated session format of the official GRU4Rec: a header naming the columns, then one event per
 /// line. Extra columns are ignored. Windows line endings (CRLF) and a UTF-8 byte-order mark are
 /// accepted; everything else that is wrong stops with a ``DataError`` naming file, line and column.
 public enum SessionTSVReader {

@@ -31,7 +31,7 @@ public enum DemoShop {
         (0.04, [], []),
     ]
 
-    /// `count` sessions starting at session number `firstSession`, as GRU4Rec TSV text.
+    /// `count` sessions starting at session number `firstSession`, as session TSV text (``SessionTSVReader``'s format).
     ///
     /// Times are Unix seconds: one session every 10 minutes from 2026-01-01, one click every 30
     /// seconds inside a session.

@@ -56,7 +56,7 @@ public struct SyntheticCatalogue: Sendable {
         return (trainURL, testURL)
     }
 
-    /// The training and test sessions as GRU4Rec TSV text.
+    /// The training and test sessions as session TSV text (``SessionTSVReader``'s format).
     public func sessions() -> (train: String, test: String) {
         var generator = SeededRandomGenerator(seed: seed)
         let cumulative = popularity()

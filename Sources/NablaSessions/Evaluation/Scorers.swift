@@ -16,7 +16,7 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     public let model: Model
     /// Whether ranks may come from 8-bit scores with error bounds (see above).
     public let boundedRanking: Bool
-    /// Whether the last ``ranks(inputs:previousSlot:targets:mode:cutoff:threads:)`` came from
+    /// Whether the last ``ranks(inputs:previousSlot:targets:mode:cutoff:)`` came from
     /// the bounds (`false` when every item was scored).
     public private(set) var lastRanksUsedBounds = false
     private var states: [Tensor<Model.Scalar>] = []
@@ -45,7 +45,7 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
     ///
     /// - Throws: ``NonFiniteScoresError`` naming the cause when a score is NaN or infinite.
     public mutating func ranks(
-        inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int, threads: Int
+        inputs: [Int], previousSlot: [Int?], targets: [Int], mode: RankMode, cutoff: Int
     ) throws -> [Double] {
         try withNoGrad {
             let output = advance(inputs: inputs, previousSlot: previousSlot)
@@ -60,7 +60,7 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
             guard VectorKernels.allFinite(scores) else {
                 throw NonFiniteScoresError(scores: allScores.scalars, model: model, hidden: output.scalars)
             }
-            return Evaluator.ranks(of: targets, in: scores, mode: mode, threads: threads)
+            return Evaluator.ranks(of: targets, in: scores, mode: mode)
         }
     }
 
@@ -76,7 +76,7 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
         guard boundedRanking, Model.Scalar.self == Float.self, ItemTableRanker.isAvailable,
               let layer = model.itemOutput else { return nil }
         let table = floats(layer.weight), bias = floats(layer.bias)
-        if let ranker, sameStorage(ranker.table, table), sameStorage(ranker.bias, bias) { return ranker.ranker }
+        if let ranker, sharesStorage(ranker.table, table), sharesStorage(ranker.bias, bias) { return ranker.ranker }
         let made = ItemTableRanker(table: table, bias: bias, width: layer.weight.shape.last ?? 0)
         ranker = (made, table, bias)
         return made
@@ -84,12 +84,7 @@ public struct SessionModelScorer<Model: SessionModel>: NextItemScorer {
 
     /// A tensor's values as `Float`: a `Float` model's own array, not converted per element.
     private func floats(_ tensor: Tensor<Model.Scalar>) -> [Float] {
-        if Model.Scalar.self == Float.self { return unsafeBitCast(tensor.scalars, to: [Float].self) }
-        return tensor.scalars.map { Float($0) }
-    }
-
-    private func sameStorage(_ a: [Float], _ b: [Float]) -> Bool {
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+        Model.Scalar.floats(tensor.scalars)
     }
 }
 

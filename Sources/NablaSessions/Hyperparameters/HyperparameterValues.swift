@@ -19,6 +19,17 @@ extension HyperparameterList {
 /// With ``Hyperparameter/training`` among the list, the values also say how to train
 /// (``trainingOptions``, ``epochs``, ``learningRate``, ``momentum``), so a model registered for
 /// the command line needs nothing more than its list.
+///
+/// ```swift
+/// enum LSTMHyperparameters: HyperparameterList {
+///     static let hyperparameters = Hyperparameter.training + [
+///         .integer("hidden", default: 64, in: 1...4096, help: "the LSTM's hidden size"),
+///     ]
+/// }
+/// let values = try HyperparameterValues<LSTMHyperparameters>(parameters: "hidden=128,loss=bpr-max")
+/// values.integer("hidden")          // 128
+/// values.trainingOptions.loss       // bprMax(elu: 0.5, bpreg: 1.0)
+/// ```
 public struct HyperparameterValues<List: HyperparameterList>: SessionModelHyperparameters, Equatable {
     /// The canonical text of each value, by name.
     private var values: [String: String]

@@ -1,7 +1,7 @@
 import Foundation
 import NablaNN
 
-/// Turns a raw click log into GRU4Rec's train and test files by the official protocol.
+/// Turns a raw click log into session files for training and testing, by the official GRU4Rec's protocol.
 ///
 /// 1. Consecutive repeats of the same item in a session are merged (a page reload is not a new
 ///    interest).
@@ -13,7 +13,7 @@ import NablaNN
 public enum Preprocessor {
     /// The raw log formats read.
     public enum Format: String, CaseIterable, Sendable {
-        /// GRU4Rec's TSV with a `SessionId ItemId Time` header.
+        /// Session TSV with a `SessionId ItemId Time` header.
         case tsv
         /// YOOCHOOSE `yoochoose-clicks.dat`: `SessionId,Timestamp,ItemId,Category`, no header,
         /// ISO-8601 timestamps.
@@ -208,7 +208,7 @@ public enum Preprocessor {
         return (train, test)
     }
 
-    /// `sessions` as GRU4Rec TSV, in order of their start.
+    /// `sessions` as session TSV, in order of their start.
     static func text(of sessions: [Session]) -> [UInt8] {
         var text = "SessionId\tItemId\tTime\n"
         for session in sessions.sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {

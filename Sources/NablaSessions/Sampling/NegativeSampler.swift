@@ -1,7 +1,7 @@
 import Nabla
 import NablaKernels
 
-/// Draws GRU4Rec's shared negative samples: items with probability ∝ support^α.
+/// Draws shared negative samples, as the official GRU4Rec does: items with probability ∝ support^α.
 ///
 /// Samples are drawn ahead into a cache of `cacheBatches` batches and handed out one batch per
 /// training step; the cache is refilled when used up. Draws use Walker's alias method, O(1) per
@@ -96,33 +96,28 @@ public struct NegativeSampler: Sendable {
     private mutating func refill() {
         generatorAtRefill = generator
         let total = cacheBatches * sampleCount
-        // The cache is moved out while it is drawn, so that its one buffer is written in place.
-        var drawn = cache.count == total ? cache : [Int32](repeating: 0, count: total)
-        cache = []
-        drawn.withUnsafeMutableBufferPointer { drawn in
-            guard ComputeThreads.count > 1 && total >= 1 << 16 else {
-                draw(into: drawn, 0..<total, using: &generator)
-                return
-            }
-            let half = total / 2
-            var firstHalf = generator, secondHalf = generator
-            _ = ComputeThreads.both({ draw(into: drawn, 0..<half, using: &firstHalf) }, {
-                for _ in 0..<half { _ = secondHalf.next() }
-                draw(into: drawn, half..<total, using: &secondHalf)
-            })
-            generator = secondHalf
-        }
-        cache = drawn
         cursor = 0
+        guard ComputeThreads.count > 1 && total >= 1 << 16 else {
+            cache = draw(total, using: &generator)
+            return
+        }
+        let half = total / 2
+        var firstHalf = generator, secondHalf = generator
+        let (first, second) = ComputeThreads.both({ draw(half, using: &firstHalf) }, {
+            for _ in 0..<half { _ = secondHalf.next() }
+            return draw(total - half, using: &secondHalf)
+        })
+        generator = secondHalf
+        cache = first + second
     }
 
-    /// Fills `range` of `cache` with samples, one number of `generator` each.
-    private func draw(into cache: UnsafeMutableBufferPointer<Int32>, _ range: Range<Int>, using generator: inout SeededRandomGenerator) {
+    /// `count` samples, one number of `generator` each.
+    private func draw(_ count: Int, using generator: inout SeededRandomGenerator) -> [Int32] {
         let n = probabilities.count
-        for i in range {
+        return (0..<count).map { _ in
             let u = generator.nextUnitInterval() * Double(n)
             let column = min(Int(u), n - 1)
-            cache[i] = u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
+            return u - Double(column) < acceptance[column] ? Int32(column) : alias[column]
         }
     }
 

@@ -373,12 +373,9 @@ public final class SessionTrainer<Model: SessionModel> {
     /// thread while the other sums the output bias's and checks the dense gradients.
     func coalescedGradientsCheckingFinite() -> [(parameter: Tensor<Scalar>, finite: Bool)] {
         let parameters = optimizer.parameters
-        var finite = [Bool](repeating: true, count: parameters.count)
-        finite.withUnsafeMutableBufferPointer { finite in
-            ComputeThreads.forEachPart(parameters.count) { index in
-                parameters[index].coalesceGradient()
-                finite[index] = parameters[index].gradient.map(isFinite) ?? true
-            }
+        let finite = ComputeThreads.results(parameters.count) { index in
+            parameters[index].coalesceGradient()
+            return parameters[index].gradient.map(isFinite) ?? true
         }
         return Array(zip(parameters, finite))
     }
