@@ -256,6 +256,24 @@ final class GradientRecorder<Scalar: TensorScalar>: Optimizer {
         #expect(!reports.isEmpty && reports.allSatisfy { $0.events <= trainer.eventsPerEpoch })
     }
 
+    @Test func aNonFiniteLossInsideAWindowNamesItsStep() throws {
+        let data = try demoData()
+        let model = TinyLSTMRecommender<Float>(itemCount: data.itemMap.count, embeddingSize: 8, hiddenSize: 8, seed: 3)
+        let loss = NaNOnCall(call: 5)
+        let trainer = SessionTrainer(model: model, data: data,
+                                     options: SessionTrainingOptions(batchSize: 8, loss: loss, sampleCount: 6, sampleCacheSize: 30,
+                                                                     bpttSteps: 3),
+                                     optimizer: Adagrad(parameters: model.parameters, learningRate: 0.1))
+        let before = model.parameters.map(\.scalars)
+        do {
+            try trainer.trainEpoch()
+            Issue.record("a NaN loss did not stop training")
+        } catch let error as TrainingError {
+            #expect(error.message.hasPrefix("epoch 1, step 5: the loss is nan"), "\(error)")
+        }
+        #expect(model.parameters.map(\.scalars) != before, "the first window should have updated")
+    }
+
     @Test func theWindowReachesTheTrainingOptionsFromHyperparameters() throws {
         var values = HyperparameterValues<SmallModelHyperparameters>()
         #expect(values.trainingOptions.bpttSteps == 1)
@@ -269,4 +287,19 @@ final class GradientRecorder<Scalar: TensorScalar>: Optimizer {
 /// The training hyperparameters alone.
 enum SmallModelHyperparameters: HyperparameterList {
     static let hyperparameters = Hyperparameter.training
+}
+
+/// Cross-entropy, except that its `call`-th evaluation is NaN.
+struct NaNOnCall: SampledLoss {
+    /// Counts evaluations across copies of the loss.
+    final class Counter: @unchecked Sendable { var calls = 0 }
+    let call: Int
+    let counter = Counter()
+    var description: String { "NaNOnCall(\(call))" }
+
+    func callAsFunction<Scalar: TensorScalar>(_ batch: ScoredBatch<Scalar>) -> Tensor<Scalar> {
+        counter.calls += 1
+        let loss = RankingLoss.crossEntropy()(batch)
+        return counter.calls == call ? loss * Scalar.nan : loss
+    }
 }
