@@ -1,5 +1,6 @@
 import Foundation
 import Nabla
+import NablaKernels
 import NablaNN
 import NablaSessions
 import NablaTestSupport
@@ -254,6 +255,17 @@ final class GradientRecorder<Scalar: TensorScalar>: Optimizer {
         #expect(first.events == trainer.eventsPerEpoch)
         #expect(losses[2] < first.meanLoss * 0.9, "\(first.meanLoss), \(losses)")
         #expect(!reports.isEmpty && reports.allSatisfy { $0.events <= trainer.eventsPerEpoch })
+    }
+
+    @Test func theThreadTunerTimesWindowsAndChangesNoResult() throws {
+        let data = try demoData()
+        let plain = demoTrainer(data)
+        try plain.trainEpoch()
+        let tuned = demoTrainer(data)
+        // A trial at every window: the windows run on one thread and on two, mixed.
+        tuned.threadTuner = ThreadCountTuner(maximum: 2, window: 1, trialEvery: 1)
+        try tuned.trainEpoch()
+        expectSameWeights(tuned, plain)
     }
 
     @Test func aNonFiniteLossInsideAWindowNamesItsStep() throws {
