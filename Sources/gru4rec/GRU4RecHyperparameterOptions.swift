@@ -21,6 +21,7 @@ struct GRU4RecHyperparameterOptions: HyperparameterOptionGroup {
     @Option(help: "logq (cross-entropy).") var logq: String?
     @Option(help: "gru_formulation: pytorch or original.") var gruFormulation: String?
     @Option(help: "seed.") var seed: String?
+    @Option(help: "bptt_steps: steps backpropagated together (1: detach after every step).") var bpttSteps: String?
 
     /// The values given, by option and official name.
     var given: [(option: String, name: String, value: String)] {
@@ -32,6 +33,7 @@ struct GRU4RecHyperparameterOptions: HyperparameterOptionGroup {
             ("--constrained-embedding", "constrained_embedding", constrainedEmbedding), ("--n-epochs", "n_epochs", nEpochs),
             ("--bpreg", "bpreg", bpreg), ("--elu-param", "elu_param", eluParam), ("--logq", "logq", logq),
             ("--gru-formulation", "gru_formulation", gruFormulation), ("--seed", "seed", seed),
+            ("--bptt-steps", "bptt_steps", bpttSteps),
         ]
         return options.compactMap { option, name, value in value.map { (option, name, $0) } }
     }

@@ -73,6 +73,7 @@ extension GRU4RecConfiguration {
                       return true
                   }, allows: { _ in true }, text: { String($0.seed) }),
         integer("sample_cache_max_size", 1...maximumCount, \.sampleCacheSize),
+        integer("bptt_steps", 1...maximumBPTTSteps, \.bpttSteps),
     ]
 
     /// The parameter of that official name, if there is one.

@@ -64,6 +64,10 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     public var seed: UInt64 = 42
     /// `sample_cache_max_size`: negative samples drawn per cache refill. Default 1,000,000.
     public var sampleCacheSize = 1_000_000
+    /// `bptt_steps` (Nabla): session-parallel steps backpropagated together (truncated
+    /// backpropagation through time, `SessionTrainingOptions.bpttSteps`); 1 detaches the states
+    /// after every step, as the official code does. Default 1, at most 1000.
+    public var bpttSteps = 1
 
     /// The official defaults.
     public init() {}
@@ -106,6 +110,9 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     /// setting fits the memory is checked separately (``MemoryEstimate``).
     public static let maximumCount = 1 << 30
 
+    /// The most steps backpropagated together accepted (1000).
+    public static let maximumBPTTSteps = 1000
+
     /// Every parameter name this type reads.
     public static let parameterNames = parameters.map(\.name)
 
@@ -128,7 +135,10 @@ public struct GRU4RecConfiguration: Sendable, Equatable {
     }
 
     /// All parameters as a string that `init(parameters:)` reads back to an equal value.
+    /// `bptt_steps` appears only when it is not 1, so the official parameters are written as
+    /// they always were.
     public var parameterString: String {
-        Self.parameters.map { "\($0.name)=\($0.text(self))" }.joined(separator: ",")
+        Self.parameters.filter { $0.name != "bptt_steps" || bpttSteps != 1 }
+            .map { "\($0.name)=\($0.text(self))" }.joined(separator: ",")
     }
 }

@@ -18,7 +18,8 @@ extension GRU4RecConfiguration {
     /// `seed + 100`).
     public var trainingOptions: SessionTrainingOptions {
         SessionTrainingOptions(batchSize: batchSize, loss: sampledLoss, sampleCount: sampleCount, sampleAlpha: sampleAlpha,
-                               sampleCacheSize: sampleCacheSize, samplerSeed: seed &+ 100)
+                               sampleCacheSize: sampleCacheSize, samplerSeed: seed &+ 100,
+                               bpttSteps: bpttSteps)
     }
 }
 

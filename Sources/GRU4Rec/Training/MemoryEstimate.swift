@@ -30,7 +30,7 @@ public enum MemoryEstimate {
     /// each (three copies), the sampler (its cache and its per-item tables), one step's working
     /// memory, which grows with the batch size, the samples and the layers: the `B × (B + S)`
     /// score matrix and its softmax and gradient, the gathered item rows and their gradients, and
-    /// each layer's gates; and the copies a file written during training holds (`saving`).
+    /// each layer's gates, held for every step of a `bptt_steps` window; and the copies a file written during training holds (`saving`).
     ///
     /// Computed in floating point, so absurd settings give a huge estimate rather than an
     /// overflow; the result is capped at `Int.max / 2`.
@@ -51,7 +51,9 @@ public enum MemoryEstimate {
             input = size
         }
         let batch = Double(configuration.batchSize), columns = batch + Double(configuration.sampleCount)
-        let working = 4 * batch * columns + 3 * columns * last + 16 * batch * layers.reduce(0, +) + 2 * batch * firstInput
+        let step = 4 * batch * columns + 3 * columns * last + 16 * batch * layers.reduce(0, +) + 2 * batch * firstInput
+        // A window of truncated backpropagation through time holds the graph of all its steps.
+        let working = step * Double(configuration.bpttSteps)
         // The cache holds whole batches of samples, at least one; per item the sampler keeps its
         // support, log-support, probability, acceptance and alias (36 bytes).
         let sampler = Double(max(configuration.sampleCacheSize, configuration.sampleCount)) * 4 + 36 * items

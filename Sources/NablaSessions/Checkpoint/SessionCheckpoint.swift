@@ -162,8 +162,11 @@ public enum SessionCheckpoint {
         }
         let model = trainer.model
         // Read and check everything before changing anything.
-        let storedOptions: [String: String] = try field("options")
-        let options = describe(trainer.options)
+        var storedOptions: [String: String] = try field("options")
+        var options = describe(trainer.options)
+        // A description without steps through time means 1.
+        storedOptions["bptt steps"] = storedOptions["bptt steps"] ?? "1"
+        options["bptt steps"] = options["bptt steps"] ?? "1"
         if let different = options.keys.sorted().first(where: { storedOptions[$0] != options[$0] }) {
             throw CheckpointError(path: path, "was trained with \(different) \(storedOptions[different] ?? "unknown"), "
                 + "this trainer has \(options[different]!); resume with the same options")
@@ -292,6 +295,8 @@ public enum SessionCheckpoint {
         ["batch size": String(options.batchSize), "loss": options.loss.description, "sample count": String(options.sampleCount),
          "sample alpha": String(options.sampleAlpha), "sample cache size": String(options.sampleCacheSize),
          "sampler seed": String(options.samplerSeed)]
+            // Steps through time appear only when not 1, so checkpoints written before they existed still match.
+            .merging(options.bpttSteps == 1 ? [:] : ["bptt steps": String(options.bpttSteps)]) { first, _ in first }
     }
 
     /// The optimizer's type, e.g. `Adagrad<Float>`.

@@ -71,7 +71,8 @@ public struct Hyperparameter: Sendable {
 
     /// What every model trained by the session trainer takes, under the official GRU4Rec names
     /// and with its defaults: the loss and its parameters, the batch size, the shared negative
-    /// samples, Adagrad's learning rate and momentum, the epochs and the seed.
+    /// samples, Adagrad's learning rate and momentum, the epochs, the steps backpropagated
+    /// together and the seed.
     public static let training: [Hyperparameter] = [
         .choice("loss", default: "cross-entropy", among: lossNames, help: "the training loss"),
         .integer("batch_size", default: 64, in: 1...(1 << 30), help: "session slots per mini-batch"),
@@ -80,6 +81,7 @@ public struct Hyperparameter: Sendable {
         .real("learning_rate", default: 0.05, in: 1e-12...1_000, help: "Adagrad's learning rate"),
         .real("momentum", default: 0, in: 0...1, excludingUpperBound: true, help: "Adagrad's momentum"),
         .integer("n_epochs", default: 10, in: 1...(1 << 30), help: "passes over the training data"),
+        .integer("bptt_steps", default: 1, in: 1...1_000, help: "steps backpropagated together (1: detach after every step)"),
         .real("logq", default: 0, in: 0...1_000, help: "weight of cross-entropy's logQ correction"),
         .real("bpreg", default: 1, in: 0...1_000, help: "BPR-max's score regularisation"),
         .real("elu_param", default: 0.5, in: 0...1_000, help: "α of the ELU before BPR-max (0: linear)"),

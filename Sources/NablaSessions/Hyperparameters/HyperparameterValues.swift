@@ -106,7 +106,8 @@ public struct HyperparameterValues<List: HyperparameterList>: SessionModelHyperp
         default: loss = .crossEntropy(logq: real("logq"))
         }
         return SessionTrainingOptions(batchSize: integer("batch_size"), loss: loss, sampleCount: integer("n_sample"),
-                                      sampleAlpha: real("sample_alpha"), samplerSeed: UInt64(text("seed"))! &+ 100)
+                                      sampleAlpha: real("sample_alpha"), samplerSeed: UInt64(text("seed"))! &+ 100,
+                                      bpttSteps: integer("bptt_steps"))
     }
 
     /// The parameters of the preset `name`.

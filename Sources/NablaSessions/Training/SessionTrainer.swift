@@ -62,13 +62,18 @@ public struct SessionTrainingOptions: Sendable, Equatable {
     public var sampleCacheSize: Int
     /// The seed of the sampler's random stream.
     public var samplerSeed: UInt64
+    /// Session-parallel steps whose graph is kept together (truncated backpropagation through
+    /// time): the states are not detached inside a window of this many steps, whose losses are
+    /// averaged into one backward pass and one update. 1 (the default) detaches after every
+    /// step, as the official GRU4Rec does.
+    public var bpttSteps: Int
 
     /// Options with GRU4Rec's defaults for the ones not given.
     public init(batchSize: Int = 64, loss: any SampledLoss = .crossEntropy(), sampleCount: Int = 2048, sampleAlpha: Double = 0.5,
-                sampleCacheSize: Int = 1_000_000, samplerSeed: UInt64 = 142) {
-        if batchSize < 1 || sampleCount < 0 || sampleCacheSize < 1 {
-            misuse("SessionTrainingOptions", "batch size \(batchSize) and cache size \(sampleCacheSize) must be positive, "
-                + "the sample count \(sampleCount) not negative")
+                sampleCacheSize: Int = 1_000_000, samplerSeed: UInt64 = 142, bpttSteps: Int = 1) {
+        if batchSize < 1 || sampleCount < 0 || sampleCacheSize < 1 || bpttSteps < 1 {
+            misuse("SessionTrainingOptions", "batch size \(batchSize), cache size \(sampleCacheSize) and steps through time "
+                + "\(bpttSteps) must be positive, the sample count \(sampleCount) not negative")
         }
         self.batchSize = batchSize
         self.loss = loss
@@ -76,18 +81,22 @@ public struct SessionTrainingOptions: Sendable, Equatable {
         self.sampleAlpha = sampleAlpha
         self.sampleCacheSize = sampleCacheSize
         self.samplerSeed = samplerSeed
+        self.bpttSteps = bpttSteps
     }
 
     /// Whether `a` and `b` train the same way: equal fields, and losses with the same description.
     public static func == (a: SessionTrainingOptions, b: SessionTrainingOptions) -> Bool {
         a.batchSize == b.batchSize && a.loss.description == b.loss.description && a.sampleCount == b.sampleCount
             && a.sampleAlpha == b.sampleAlpha && a.sampleCacheSize == b.sampleCacheSize && a.samplerSeed == b.samplerSeed
+            && a.bpttSteps == b.bpttSteps
     }
 }
 
 /// Trains any ``SessionModel`` the way the official GRU4Rec trains its model: session-parallel
 /// mini-batches in time order, shared popularity-based negatives, any ``SampledLoss``, any
-/// optimizer, and states detached after every step.
+/// optimizer, and states detached after every step, or, with
+/// ``SessionTrainingOptions/bpttSteps`` k above 1, after every window of k steps (truncated
+/// backpropagation through time).
 ///
 /// ```swift
 /// let trainer = SessionTrainer(model: model, data: train,
@@ -101,6 +110,22 @@ public struct SessionTrainingOptions: Sendable, Equatable {
 /// model's parameters (`checkParameters(cover:)` of NablaNN's `Module`): a tensor that requires a
 /// gradient but that the model does not list stops training with its property named.
 /// ``SessionCheckpoint`` saves and restores a trainer exactly.
+///
+/// ## Windows of steps
+///
+/// With k = ``SessionTrainingOptions/bpttSteps`` above 1, the trainer runs k session-parallel
+/// steps keeping their graph: each step draws its own negatives and computes its loss (divided
+/// by the batch size, as with k = 1), the window's loss is the **mean** of its step losses, and
+/// one backward pass and one optimizer update follow; then the states are detached. The mean
+/// (rather than the sum) keeps the gradient of an update at the scale of one step's, so the
+/// learning rate means what it means with k = 1, as in the usual PyTorch loop where the loss
+/// of a window averages over its steps. A slot whose session ends or starts inside the window
+/// is cut there (``carryStatesKeepingGraph(_:along:)``): no gradient crosses a session
+/// boundary. The last window of an epoch may be shorter, and still updates. `shouldStop` is
+/// asked before every window, a checkpoint or progress report due inside a window is taken at
+/// its end, and the thread tuner times whole windows, so a paused or checkpointed epoch always
+/// stands at a window's end and resumes exactly. With k = 1 each window is one step: the
+/// training of the official GRU4Rec.
 public final class SessionTrainer<Model: SessionModel> {
     /// The element type of the model.
     public typealias Scalar = Model.Scalar
@@ -157,7 +182,9 @@ public final class SessionTrainer<Model: SessionModel> {
 
     /// Trains one epoch (or the rest of an interrupted one), calling `progress` every
     /// `reportEvery` steps, `checkpoint` after every `checkpointEvery` steps of the epoch (steps
-    /// N, 2N, 3N, ...; 0 for never) and `shouldStop` before every step.
+    /// N, 2N, 3N, ...; 0 for never) and `shouldStop` before every step. With windows of several
+    /// steps (``SessionTrainingOptions/bpttSteps``), `shouldStop` is asked before every window
+    /// and a report or checkpoint due inside a window comes at the window's end.
     ///
     /// When `checkpoint` is called, ``epochInProgress`` holds the state after that step, so
     /// ``SessionCheckpoint/saveTraining(_:metadata:to:)`` inside it saves a checkpoint that
@@ -193,51 +220,59 @@ public final class SessionTrainer<Model: SessionModel> {
             summary.interrupted = interrupted
             return summary
         }
+        let windowLength = options.bpttSteps
         while true {
             let position = iterator.position
-            guard let step = iterator.next() else { break }
+            guard let first = iterator.next() else { break }
             if shouldStop() {
                 epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: position, states: states, lossSum: lossSum,
                                                   events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
                 return summary(interrupted: true)
             }
-            states = carryStates(states, along: step.previousSlot)
-            let samples = sampler.next().map { Int($0) }
-            let loss = self.loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            var window = [first]
+            while window.count < windowLength, let next = iterator.next() { window.append(next) }
+            let stepLosses = self.stepLosses(of: window, sampler: &sampler, states: &states)
+            let loss = stepLosses.count == 1 ? stepLosses[0] : Self.mean(of: stepLosses)
             if !parametersChecked {
                 try model.checkParameters(cover: loss)
                 parametersChecked = true
             }
-            let value = Double(loss.item)
+            let values = stepLosses.map { Double($0.item) }
+            let value = stepLosses.count == 1 ? values[0] : Double(loss.item)
             for parameter in optimizer.parameters { parameter.zeroGrad() }
-            guard value.isFinite else {
-                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the loss is \(value); "
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + bad + 1): the loss is \(values[bad]); "
                     + nonFiniteParameterReport())
             }
+            let steps = Self.describeSteps(stepIndex + 1, count: window.count)
             loss.backward()
             if let bad = coalescedGradientsCheckingFinite().first(where: { !$0.finite })?.parameter {
-                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the gradient of '\(bad.name ?? "?")' "
+                throw TrainingError(message: "epoch \(epoch), \(steps): the gradient of '\(bad.name ?? "?")' "
                     + "is not finite (the loss was \(value)); \(Self.findTheOp)")
             }
             optimizer.step()
             if let bad = optimizer.parametersMadeNonFinite().first {
-                throw TrainingError(message: "epoch \(epoch), step \(stepIndex + 1): the update made '\(bad.name ?? "?")' "
+                throw TrainingError(message: "epoch \(epoch), \(steps): the update made '\(bad.name ?? "?")' "
                     + "NaN or infinite (the loss was \(value), its gradient finite): the learning rate is probably too large; "
                     + "nothing from this step on is saved")
             }
             states = states.map { $0.detached() }
-            lossSum += value * Double(step.inputs.count)
-            events += step.inputs.count
-            stepIndex += 1
+            let stepsBefore = stepIndex
+            for (step, value) in zip(window, values) {
+                lossSum += value * Double(step.inputs.count)
+                events += step.inputs.count
+            }
+            stepIndex += window.count
             threadTuner?.stepFinished()
-            if checkpointEvery > 0 && stepIndex % checkpointEvery == 0 {
+            // A checkpoint or report due inside a window is taken at its end, after its update.
+            if checkpointEvery > 0 && stepIndex / checkpointEvery > stepsBefore / checkpointEvery {
                 epochInProgress = EpochInProgress(steps: stepIndex, batchPosition: iterator.position, states: states, lossSum: lossSum,
                                                   events: events, seconds: earlierSeconds + Date().timeIntervalSince(start))
                 defer { epochInProgress = nil }
                 // The save is not a step: its time stays out of the tuner's window.
                 if let threadTuner { try threadTuner.excluding { try checkpoint(self) } } else { try checkpoint(self) }
             }
-            if reportEvery > 0 && stepIndex % reportEvery == 0 {
+            if reportEvery > 0 && stepIndex / reportEvery > stepsBefore / reportEvery {
                 progress(TrainingProgress(epoch: epoch, events: events, eventsPerEpoch: eventsPerEpoch,
                                           meanLoss: lossSum / Double(events), elapsed: earlierSeconds + Date().timeIntervalSince(start)))
             }
@@ -256,6 +291,54 @@ public final class SessionTrainer<Model: SessionModel> {
         let batch = ScoredBatch(scores: model.scores(hidden, items: items), items: items, targetCount: targets.count,
                                 logSupport: items.map { logSupport[$0] }, sampleAlpha: options.sampleAlpha)
         return options.loss(batch) / Scalar(options.batchSize)
+    }
+
+    /// The losses of the consecutive `steps` of one window, each as ``loss(inputs:targets:samples:states:)``
+    /// computes it with its own samples from `sampler`, in one graph: the states are carried
+    /// into the first step as they are and between the steps with ``carryStatesKeepingGraph(_:along:)``,
+    /// so a backward pass from a later step reaches the earlier ones of the same session.
+    ///
+    /// With `scopingSteps`, the ops of each step are tagged `step 1`, `step 2`, ... (see
+    /// `withScope` of Nabla), so that a drawing groups them.
+    public func stepLosses(of steps: [SessionParallelBatches.Step], sampler: inout NegativeSampler,
+                           states: inout [Tensor<Scalar>], scopingSteps: Bool = false) -> [Tensor<Scalar>] {
+        var losses: [Tensor<Scalar>] = []
+        losses.reserveCapacity(steps.count)
+        for (offset, step) in steps.enumerated() {
+            func stepLoss() -> Tensor<Scalar> {
+                states = offset == 0 ? carryStates(states, along: step.previousSlot)
+                    : carryStatesKeepingGraph(states, along: step.previousSlot)
+                let samples = sampler.next().map { Int($0) }
+                return loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            }
+            losses.append(scopingSteps ? withScope("step \(offset + 1)", stepLoss) : stepLoss())
+        }
+        return losses
+    }
+
+    /// The loss of the first window of ``SessionTrainingOptions/bpttSteps`` steps over `slots`
+    /// sessions (default: the batch size), the mean of its step losses, in training mode and
+    /// with its whole graph recorded and each step's ops tagged `step 1`, `step 2`, ...: for
+    /// drawing where the gradient of a window flows and where it stops. Nothing is updated, as
+    /// with ``lossOfFirstStep(slots:)``.
+    public func lossOfFirstWindow(slots: Int? = nil) -> Tensor<Scalar> {
+        let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
+        let wasTraining = model.isTraining
+        defer {
+            for (owner, generator) in streams { owner.generator = generator }
+            if !wasTraining { model.eval() }
+        }
+        model.train()
+        let batches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize, minimumSlots: batches.minimumSlots)
+        let window = Array(batches.prefix(options.bpttSteps))
+        guard let first = window.first else {
+            misuse("SessionTrainer.lossOfFirstWindow", "the data has no session with two events")
+        }
+        var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
+                                      cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
+        var states = model.zeroStates(batchSize: first.inputs.count)
+        let losses = stepLosses(of: window, sampler: &sampler, states: &states, scopingSteps: true)
+        return losses.count == 1 ? losses[0] : Self.mean(of: losses)
     }
 
     /// The loss of the first training step over `slots` sessions (default: the batch size), in
@@ -302,6 +385,16 @@ public final class SessionTrainer<Model: SessionModel> {
         let bad = model.namedParameters().filter { !$0.tensor.scalars.allSatisfy(\.isFinite) }.map(\.name)
         return bad.isEmpty ? "no parameter holds a non-finite value; \(Self.findTheOp)"
             : "non-finite values in \(bad.joined(separator: ", "))"
+    }
+
+    /// The mean of a window's step losses: the loss one backward pass of a window differentiates.
+    static func mean(of stepLosses: [Tensor<Scalar>]) -> Tensor<Scalar> {
+        stepLosses.dropFirst().reduce(stepLosses[0], +) / Scalar(stepLosses.count)
+    }
+
+    /// "step 7", or "steps 7-9" for a window of three steps: where a failure happened.
+    static func describeSteps(_ first: Int, count: Int) -> String {
+        count == 1 ? "step \(first)" : "steps \(first)-\(first + count - 1)"
     }
 
     /// What a failure message advises to find the op that made a NaN or an infinity.
