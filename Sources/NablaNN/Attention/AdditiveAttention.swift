@@ -52,13 +52,14 @@ public final class AdditiveAttention<Scalar: TensorScalar>: Module {
             misuse("AdditiveAttention", "query \(query.shape), keys \(keys.map(\.shape)) and mask \(mask.shape) do not fit: "
                 + "expected keys [\(batch), \(keySize)] each and a mask [\(batch), \(keys.count)]")
         }
-        let stacked = concat(keys, axis: 1).reshaped([batch, count, keySize])                  // [B, K, D]
-        let projectedKeys = keyProjection(stacked.reshaped([batch * count, keySize])).reshaped([batch, count, attentionSize])
-        let projectedQuery = queryProjection(query).reshaped([batch, 1, attentionSize])
-        let hiddenUnits = (projectedQuery + projectedKeys).sigmoid()                            // [B, K, A]
-        let scores = scoreVector(hiddenUnits.reshaped([batch * count, attentionSize])).reshaped([batch, count])
-        let weights = scores.maskedSoftmax(mask: mask, axis: 1)
-        let context = (weights.reshaped([batch, count, 1]) * stacked).sum(axes: [1])
-        return (context, weights)
+        // Position-major, [K·B, ·]: the keys stack by appending, the query repeats as a block over
+        // the positions, and the weighted sum adds whole blocks: no index arithmetic anywhere.
+        let stacked = concat(keys, axis: 0)                                                   // [K·B, D]
+        let projectedKeys = keyProjection(stacked).reshaped([count, batch, attentionSize])
+        let hiddenUnits = (projectedKeys + queryProjection(query)).sigmoid()                  // [K, B, A]
+        let scores = scoreVector(hiddenUnits.reshaped([count * batch, attentionSize])).reshaped([count, batch])
+        let weights = scores.maskedSoftmax(mask: mask.transposed(), axis: 0)                  // [K, B]
+        let context = (weights.reshaped([count, batch, 1]) * stacked.reshaped([count, batch, keySize])).sum(axes: [0])
+        return (context, weights.transposed())
     }
 }
