@@ -8,6 +8,8 @@ public enum NARMHyperparameters: HyperparameterList {
         .integer("embedding", default: 50, in: 1...4096, help: "the size of the item embeddings"),
         .integer("hidden", default: 100, in: 1...4096, help: "the GRU's hidden size (also the attention's)"),
         .integer("window", default: 10, in: 1...1000, help: "how many of the last hidden states the local encoder attends over"),
+        .choice("attention", default: "scores", among: ["scores", "softmax"],
+                help: "attention weights: the scores themselves (the paper) or their softmax over the window"),
         .real("dropout_p_embed", default: 0.25, in: 0...1, excludingUpperBound: true, help: "drop probability on the embeddings read"),
         .real("dropout_p_hidden", default: 0.5, in: 0...1, excludingUpperBound: true,
               help: "drop probability on the representation [h; c_local]"),

@@ -7,13 +7,14 @@ import NablaSessions
 /// earlier hidden states, and items are scored bilinearly against their embeddings.
 ///
 ///     hₜ = GRU(dropout(e(xₜ)), hₜ₋₁)
-///     αₜⱼ = vᵀ σ(A₁ hₜ + A₂ hⱼ)  (masked softmax over the window j)     c_local = Σⱼ αₜⱼ hⱼ
+///     αₜⱼ = vᵀ σ(A₁ hₜ + A₂ hⱼ)  for the filled positions j of the window     c_local = Σⱼ αₜⱼ hⱼ
 ///     c = dropout([hₜ; c_local])     scoreᵢ = e(i) · B c + bᵢ
 ///
-/// The embedding rows `e(i)` are both what a step reads and what items are scored against
-/// (the item rows of one `ItemOutput`, so evaluation ranks with its single product); the
-/// per-item bias `bᵢ` starts at zero (the paper has none; it lets a sampled loss learn
-/// popularity).
+/// The weights are not normalised, as in the paper and its code (`attention=softmax` normalises
+/// them over the window instead). The embedding rows `e(i)` are both what a step reads and what
+/// items are scored against (the item rows of one `ItemOutput`, so evaluation ranks with its
+/// single product); the per-item bias `bᵢ` starts at zero (the paper has none; it lets a sampled
+/// loss learn popularity).
 ///
 /// Trained session-parallel, one step at a time, the model cannot see a whole session: its state
 /// holds the last `window` hidden states of each session (oldest first, the newest is `hₜ₋₁`
@@ -51,7 +52,8 @@ public final class NARMModel<Scalar: TensorScalar>: AttributableSessionModel {
         windowSize = configuration.integer("window")
         items = ItemOutput(itemCount: itemCount, inputSize: embedding, using: &generator)
         gru = GRUCell(inputSize: embedding, hiddenSize: hidden, using: &generator)
-        attention = AdditiveAttention(querySize: hidden, keySize: hidden, attentionSize: hidden, using: &generator)
+        attention = AdditiveAttention(querySize: hidden, keySize: hidden, attentionSize: hidden,
+                                      weighting: configuration.text("attention") == "softmax" ? .softmax : .scores, using: &generator)
         bilinear = Dense(inputSize: 2 * hidden, outputSize: embedding, hasBias: false, using: &generator)
         embeddingDropout = Dropout(probability: configuration.real("dropout_p_embed"), seed: seed &+ 1)
         representationDropout = Dropout(probability: configuration.real("dropout_p_hidden"), seed: seed &+ 2)

@@ -5,18 +5,12 @@ import NablaSessions
 import NablaTestSupport
 import Testing
 
-/// A small NARM in Double, without dropout, for gradient checks.
-func smallNARM(window: Int = 3, itemCount: Int = 6, seed: UInt64 = 1) throws -> NARMModel<Double> {
-    var configuration = NARMConfiguration()
-    try configuration.set("embedding=3,hidden=4,window=\(window),dropout_p_embed=0,dropout_p_hidden=0,seed=\(seed)")
-    return NARMModel(configuration: configuration, itemCount: itemCount)
-}
-
 /// NARM's gradients against finite differences: through a step and its scores, and into the
 /// hidden states its window holds.
 @Suite struct NARMGradientTests {
-    @Test func twoStepsAndTheirScoresMatchFiniteDifferencesForEveryParameter() throws {
-        let model = try smallNARM()
+    @Test(arguments: ["scores", "softmax"])
+    func twoStepsAndTheirScoresMatchFiniteDifferencesForEveryParameter(attention: String) throws {
+        let model = try smallNARM(attention: attention)
         #expect(model.namedParameters().map(\.name) == ["items.weight", "items.bias", "gru.weightIH", "gru.weightHH", "gru.biasIH",
                                                        "gru.biasHH", "attention.A1.weight", "attention.A2.weight", "attention.v.weight",
                                                        "B.weight"])

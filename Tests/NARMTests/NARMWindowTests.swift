@@ -40,25 +40,28 @@ import Testing
         #expect((0..<3).allSatisfy { abs(carried[0, $0] - alone[0, $0]) < 1e-12 }, "a reset slot differs from a session on its own")
     }
 
-    @Test func maskedPositionsGetZeroAttention() throws {
-        let model = try smallNARM(window: 4)
+    @Test(arguments: ["scores", "softmax"])
+    func maskedPositionsGetZeroAttention(weighting: String) throws {
+        let model = try smallNARM(window: 4, attention: weighting)
         var states = model.zeroStates(batchSize: 1)
         var weights: [[Double]] = []
         for item in [3, 1, 4] {
             let hidden = model.stepWindow(inputVectors: model.inputVectors([item]), states: &states)
             weights.append(model.attentionWeights(hidden: hidden, states: states).scalars)
         }
-        #expect(weights[0] == [0, 0, 0, 1])
-        #expect(weights[1][0] == 0 && weights[1][1] == 0 && abs(weights[1][2] + weights[1][3] - 1) < 1e-15)
-        #expect(weights[2][0] == 0 && weights[2][1...].allSatisfy { $0 > 0 } && abs(weights[2].reduce(0, +) - 1) < 1e-15)
+        for (step, stepWeights) in weights.enumerated() {
+            #expect(stepWeights[..<(3 - step)].allSatisfy { $0 == 0 } && stepWeights[(3 - step)...].allSatisfy { $0 != 0 }, "\(weights)")
+            if weighting == "softmax" { #expect(abs(stepWeights.reduce(0, +) - 1) < 1e-15) }
+        }
     }
 
     @Test func aWindowOfOneAttendsToTheCurrentStateAlone() throws {
-        let model = try smallNARM(window: 1)
+        let model = try smallNARM(window: 1, attention: "softmax")
         var states = model.zeroStates(batchSize: 2)
         for items in [[0, 1], [2, 3]] {
             let hidden = model.stepWindow(inputVectors: model.inputVectors(items), states: &states)
             #expect(model.attentionWeights(hidden: hidden, states: states).scalars == [1, 1])
+            #expect(states[0] === hidden && states[1].scalars == [1, 1])
         }
     }
 }

@@ -42,25 +42,35 @@ import Testing
         expectGradientsMatch([scores]) { inputs in inputs[0].transposed().maskedSoftmax(mask: mask.transposed(), axis: 0) }
     }
 
-    @Test func attentionWeighsOnlyFilledKeysAndSumsThem() {
+    @Test(arguments: [AdditiveAttention<Double>.Weighting.scores, .softmax])
+    func attentionWeighsOnlyFilledKeysAndSumsThem(weighting: AdditiveAttention<Double>.Weighting) {
         var generator = SeededRandomGenerator(seed: 3)
-        let attention = AdditiveAttention<Double>(querySize: 2, keySize: 3, attentionSize: 4, using: &generator)
-        let keys = (0..<3).map { randomInput([2, 3], seed: 10 + UInt64($0)) }
+        let attention = AdditiveAttention<Double>(querySize: 2, keySize: 3, attentionSize: 4, weighting: weighting, using: &generator)
+        let query = randomInput([2, 2], seed: 4), keys = (0..<3).map { randomInput([2, 3], seed: 10 + UInt64($0)) }
         let mask = Tensor<Double>(rows: [[0, 1, 1], [0, 0, 0]])
-        let (context, weights) = attention(query: randomInput([2, 2], seed: 4), keys: keys, mask: mask)
+        let (context, weights) = attention(query: query, keys: keys, mask: mask)
         #expect(weights.shape == [2, 3] && context.shape == [2, 3])
-        #expect(weights[0, 0] == 0 && abs(weights[0, 1] + weights[0, 2] - 1) < 1e-15)
+        #expect(weights[0, 0] == 0 && weights[0, 1] != 0 && weights[0, 2] != 0)
         #expect(weights[1, 0] == 0 && weights[1, 1] == 0 && weights[1, 2] == 0)
         for column in 0..<3 {
             #expect(abs(context[0, column] - (weights[0, 1] * keys[1][0, column] + weights[0, 2] * keys[2][0, column])) < 1e-15)
             #expect(context[1, column] == 0)
         }
+        // The score of the first row's last key, vᵀσ(A₁q + A₂k), by hand.
+        let units = (matmul(query, attention.queryProjection.weight, transposeB: true)
+            + matmul(keys[2], attention.keyProjection.weight, transposeB: true)).sigmoid()
+        let score = (0..<4).reduce(0.0) { $0 + attention.scoreVector.weight[0, $1] * units[0, $1] }
+        switch weighting {
+        case .scores: #expect(abs(weights[0, 2] - score) < 1e-15)
+        case .softmax: #expect(abs(weights[0, 1] + weights[0, 2] - 1) < 1e-15)
+        }
         #expect(attention.namedParameters().map(\.name) == ["A1.weight", "A2.weight", "v.weight"])
     }
 
-    @Test func attentionGradientsMatchFiniteDifferences() {
+    @Test(arguments: [AdditiveAttention<Double>.Weighting.scores, .softmax])
+    func attentionGradientsMatchFiniteDifferences(weighting: AdditiveAttention<Double>.Weighting) {
         var generator = SeededRandomGenerator(seed: 5)
-        let attention = AdditiveAttention<Double>(querySize: 3, keySize: 2, attentionSize: 4, using: &generator)
+        let attention = AdditiveAttention<Double>(querySize: 3, keySize: 2, attentionSize: 4, weighting: weighting, using: &generator)
         let query = randomInput([3, 3], seed: 6)
         let keys = (0..<4).map { randomInput([3, 2], seed: 20 + UInt64($0)) }
         let mask = Tensor<Double>(rows: [[1, 1, 1, 1], [0, 1, 0, 1], [0, 0, 0, 0]])

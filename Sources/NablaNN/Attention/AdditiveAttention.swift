@@ -3,17 +3,20 @@ import Nabla
 /// Additive attention (Bahdanau et al.; the local encoder of NARM): a query weighs a set of
 /// keys by a small network, and the result is the keys' weighted sum.
 ///
-///     eⱼ = vᵀ σ(A₁ q + A₂ kⱼ)        αⱼ = masked softmax of e over j        c = Σⱼ αⱼ kⱼ
+///     eⱼ = vᵀ σ(A₁ q + A₂ kⱼ)        c = Σⱼ αⱼ kⱼ
+///     αⱼ = mⱼ eⱼ                      (``Weighting/scores``, NARM's)
+///     αⱼ = masked softmax of e over j (``Weighting/softmax``, Bahdanau's)
 ///
 /// The keys come as a list of `[batch, keySize]` tensors (a window of earlier hidden states, as
-/// a recurrent state holds them) with a `[batch, keys]` mask of the ones that are filled.
+/// a recurrent state holds them) with a `[batch, keys]` mask `m` of the ones that are filled.
 /// Everything is composed from primitive ops, so the gradient reaches each key tensor, and
-/// through it whatever computed it. A row whose mask is all zero gets weights 0 and the context
-/// 0 (see `Tensor.maskedSoftmax(mask:axis:)`).
+/// through it whatever computed it. A masked position's weight is exactly 0, and a row whose
+/// mask is all zero gets weights 0 and the context 0 under either weighting (see
+/// `Tensor.maskedSoftmax(mask:axis:)`).
 ///
 /// ```swift
 /// var generator = SeededRandomGenerator(seed: 1)
-/// let attention = AdditiveAttention<Float>(querySize: 100, keySize: 100, attentionSize: 100, using: &generator)
+/// let attention = AdditiveAttention<Float>(querySize: 100, keySize: 100, attentionSize: 100, weighting: .scores, using: &generator)
 /// let (context, weights) = attention(query: h, keys: window, mask: filled)   // [batch, 100], [batch, window.count]
 /// ```
 public final class AdditiveAttention<Scalar: TensorScalar>: Module {
@@ -23,12 +26,25 @@ public final class AdditiveAttention<Scalar: TensorScalar>: Module {
     public let keyProjection: Dense<Scalar>
     /// `v`: turns a projected pair into a score, `[1, attentionSize]`, no bias.
     public let scoreVector: Dense<Scalar>
+    /// How scores become weights.
+    public let weighting: Weighting
     /// Whether in training mode (no effect on attention).
     public var isTraining = true
 
+    /// How the scores `eⱼ` of the filled positions become the weights `αⱼ`.
+    public enum Weighting: Sendable {
+        /// The scores themselves, zero where masked: the context's scale is learned with `v`
+        /// (NARM, whose paper and code do not normalise).
+        case scores
+        /// A softmax over the filled positions: the weights sum to 1.
+        case softmax
+    }
+
     /// Attention of `querySize` queries over `keySize` keys through `attentionSize` units, with
     /// Glorot-uniform weights.
-    public init(querySize: Int, keySize: Int, attentionSize: Int, using generator: inout SeededRandomGenerator) {
+    public init(querySize: Int, keySize: Int, attentionSize: Int, weighting: Weighting,
+                using generator: inout SeededRandomGenerator) {
+        self.weighting = weighting
         queryProjection = Dense(inputSize: querySize, outputSize: attentionSize, hasBias: false, using: &generator)
         keyProjection = Dense(inputSize: keySize, outputSize: attentionSize, hasBias: false, using: &generator)
         scoreVector = Dense(inputSize: attentionSize, outputSize: 1, hasBias: false, using: &generator)
@@ -58,7 +74,8 @@ public final class AdditiveAttention<Scalar: TensorScalar>: Module {
         let projectedKeys = keyProjection(stacked).reshaped([count, batch, attentionSize])
         let hiddenUnits = (projectedKeys + queryProjection(query)).sigmoid()                  // [K, B, A]
         let scores = scoreVector(hiddenUnits.reshaped([count * batch, attentionSize])).reshaped([count, batch])
-        let weights = scores.maskedSoftmax(mask: mask.transposed(), axis: 0)                  // [K, B]
+        let filled = mask.transposed()                                                        // [K, B]
+        let weights = weighting == .softmax ? scores.maskedSoftmax(mask: filled, axis: 0) : scores * filled
         let context = (weights.reshaped([count, batch, 1]) * stacked.reshaped([count, batch, keySize])).sum(axes: [0])
         return (context, weights.transposed())
     }
