@@ -77,4 +77,18 @@ import Testing
         #expect(straightScores.split(separator: "\n").filter { $0.hasPrefix("24 ") }.count == 1, "\(straightScores)")
         #expect(try scores(resumed) == straightScores)
     }
+
+    @Test func filesOfGRU4RecAndNARMAreRefusedByEachOther() throws {
+        let (folder, train, test) = try demoFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let narmFile = folder.appendingPathComponent("narm.safetensors").path, gruFile = folder.appendingPathComponent("gru.safetensors").path
+        #expect(try narm(["train", "--train", train, "-p", Self.small, "--save", narmFile]).status == 0)
+        #expect(try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", "layers=8,n_epochs=1,n_sample=8",
+                                                             "--save", gruFile]).status == 0)
+        let fromGRU = try narm(["evaluate", "--model", gruFile, "--test", test])
+        #expect(fromGRU.status != 0)
+        #expect(fromGRU.errors.contains("not a narm model file: it holds a model of type 'gru4rec'"), "\(fromGRU.errors)")
+        let intoGRU = try ExampleRunner.run("gru4rec", arguments: ["evaluate", "--model", narmFile, "--test", test])
+        #expect(intoGRU.errors.contains("not a GRU4Rec checkpoint: it holds a model of type 'narm'"), "\(intoGRU.errors)")
+    }
 }
