@@ -13,7 +13,9 @@ let package = Package(
         .library(name: "NablaSessions", targets: ["NablaSessions"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
         .library(name: "NablaCommandLine", targets: ["NablaCommandLine"]),
+        .library(name: "NARM", targets: ["NARM"]),
         .executable(name: "gru4rec", targets: ["gru4rec"]),
+        .executable(name: "narm", targets: ["narm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
@@ -88,6 +90,13 @@ let package = Package(
             dependencies: ["Nabla", "NablaNN", "NablaSessions"]
         ),
 
+        // MARK: - NARM: GRU encoder, attention over a window of its states, bilinear scores
+
+        .target(
+            name: "NARM",
+            dependencies: ["Nabla", "NablaNN", "NablaSessions"]
+        ),
+
         // MARK: - The command-line library: train, evaluate, recommend, explain, tune, benchmark
         // and draw for any registered session model
 
@@ -105,6 +114,15 @@ let package = Package(
             name: "gru4rec",
             dependencies: [
                 "GRU4Rec", "Nabla", "NablaKernels", "NablaNN", "NablaGraphviz", "NablaTuning", "NablaCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        /// The `narm` command: the command-line library with NARM registered.
+        .executableTarget(
+            name: "narm",
+            dependencies: [
+                "NARM", "NablaSessions", "NablaCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -191,6 +209,10 @@ let package = Package(
             name: "GRU4RecTests",
             dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "NARMTests",
+            dependencies: ["NARM", "GRU4Rec", "NablaSessions", "Nabla", "NablaNN", "NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaSessionsTests",
