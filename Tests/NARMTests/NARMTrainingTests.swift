@@ -22,8 +22,8 @@ import Testing
         try configuration.set("embedding=32,hidden=64,n_epochs=3," + training)
         let narm = NARMModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
         let narmTrainer = SessionTrainer(model: narm, data: train, options: configuration.trainingOptions,
-                                         optimizer: Adagrad(parameters: narm.parameters, learningRate: Float(configuration.learningRate),
-                                                            momentum: Float(configuration.momentum)))
+                                         optimizer: Adagrad(parameters: narm.parameters, learningRate: configuration.learningRate,
+                                                            momentum: configuration.momentum))
         let gru = GRU4RecModel<Float>(configuration: try GRU4RecConfiguration(parameters: "layers=64,n_epochs=3," + training),
                                       itemCount: train.itemMap.count)
         let gruTrainer = SessionTrainer(model: gru, data: train)
