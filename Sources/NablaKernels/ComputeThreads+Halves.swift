@@ -5,6 +5,7 @@ extension ComputeThreads {
     ///
     /// Built into one buffer of its final size, so the array takes no more memory while it is
     /// made than when it is done (what a sampler's cache of a million samples needs).
+    @inlinable
     public static func arrayInHalves<Element>(
         count: Int, minimumCount: Int = 1 << 16, first: (Int) -> Element, second: (Int) -> Element
     ) -> [Element] {
