@@ -322,23 +322,19 @@ public final class SessionTrainer<Model: SessionModel> {
     /// drawing where the gradient of a window flows and where it stops. Nothing is updated, as
     /// with ``lossOfFirstStep(slots:)``.
     public func lossOfFirstWindow(slots: Int? = nil) -> Tensor<Scalar> {
-        let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
-        let wasTraining = model.isTraining
-        defer {
-            for (owner, generator) in streams { owner.generator = generator }
-            if !wasTraining { model.eval() }
+        inTrainingModeLeftAsItWas {
+            let firstBatches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize,
+                                                      minimumSlots: self.batches.minimumSlots)
+            let window = Array(firstBatches.prefix(options.bpttSteps))
+            guard let first = window.first else {
+                misuse("SessionTrainer.lossOfFirstWindow", "the data has no session with two events")
+            }
+            var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
+                                          cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
+            var states = model.zeroStates(batchSize: first.inputs.count)
+            let losses = stepLosses(of: window, sampler: &sampler, states: &states, scopingSteps: true)
+            return losses.count == 1 ? losses[0] : Self.mean(of: losses)
         }
-        model.train()
-        let batches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize, minimumSlots: batches.minimumSlots)
-        let window = Array(batches.prefix(options.bpttSteps))
-        guard let first = window.first else {
-            misuse("SessionTrainer.lossOfFirstWindow", "the data has no session with two events")
-        }
-        var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
-                                      cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
-        var states = model.zeroStates(batchSize: first.inputs.count)
-        let losses = stepLosses(of: window, sampler: &sampler, states: &states, scopingSteps: true)
-        return losses.count == 1 ? losses[0] : Self.mean(of: losses)
     }
 
     /// The loss of the first training step over `slots` sessions (default: the batch size), in
@@ -346,6 +342,23 @@ public final class SessionTrainer<Model: SessionModel> {
     /// Nothing is updated: the sampler, every random stream and the training mode are as they
     /// were before.
     public func lossOfFirstStep(slots: Int? = nil) -> Tensor<Scalar> {
+        inTrainingModeLeftAsItWas {
+            var firstBatches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize,
+                                                      minimumSlots: batches.minimumSlots).makeIterator()
+            guard let step = firstBatches.next() else {
+                misuse("SessionTrainer.lossOfFirstStep", "the data has no session with two events")
+            }
+            var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
+                                          cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
+            var states = model.zeroStates(batchSize: step.inputs.count)
+            return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+        }
+    }
+
+    /// Runs `body` with the model in training mode, then puts back every random stream of the
+    /// model and its mode as they were: what drawing a training step needs, so that drawing
+    /// changes nothing a later epoch would see.
+    private func inTrainingModeLeftAsItWas<Result>(_ body: () -> Result) -> Result {
         let streams = model.randomStreamOwners.map { ($0.owner, $0.owner.generator) }
         let wasTraining = model.isTraining
         defer {
@@ -353,15 +366,7 @@ public final class SessionTrainer<Model: SessionModel> {
             if !wasTraining { model.eval() }
         }
         model.train()
-        var firstBatches = SessionParallelBatches(data: data, batchSize: slots ?? options.batchSize,
-                                                  minimumSlots: batches.minimumSlots).makeIterator()
-        guard let step = firstBatches.next() else {
-            misuse("SessionTrainer.lossOfFirstStep", "the data has no session with two events")
-        }
-        var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
-                                      cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
-        var states = model.zeroStates(batchSize: step.inputs.count)
-        return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+        return body()
     }
 
     /// Coalesces every parameter's gradient and tells, for each parameter in order, whether its
