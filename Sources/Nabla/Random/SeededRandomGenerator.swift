@@ -72,7 +72,7 @@ public struct SeededRandomGenerator: RandomNumberGenerator, Sendable, Equatable 
         return Int(next(upperBound: UInt64(upperBound)))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }

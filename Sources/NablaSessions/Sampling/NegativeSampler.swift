@@ -108,6 +108,7 @@ public struct NegativeSampler: Sendable {
     }
 
     /// One sample, from one number of `generator`.
+    @inline(__always)
     private func draw(using generator: inout SeededRandomGenerator) -> Int32 {
         let n = probabilities.count
         let u = generator.nextUnitInterval() * Double(n)
