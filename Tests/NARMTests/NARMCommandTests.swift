@@ -57,6 +57,18 @@ import Testing
         #expect(try String(contentsOfFile: step, encoding: .utf8).contains("attention.A2.weight"))
     }
 
+    @Test func drawingWithSeveralBackpropagatedStepsDrawsTheWholeWindow() throws {
+        let (folder, train, _) = try demoFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let window = folder.appendingPathComponent("window.svg").path
+        let drawn = try narm(["draw", "--train", train, "-p", Self.small + ",bptt_steps=3", "--output", window])
+        #expect(drawn.status == 0, "\(drawn.errors)")
+        #expect(drawn.output.contains("drew one training window of 3 steps of NARM"), "\(drawn.output)")
+        let picture = try String(contentsOfFile: window, encoding: .utf8)
+        for step in 1...3 { #expect(picture.contains("step \(step)"), "no step \(step) in the drawing") }
+        #expect(!picture.contains("step 4"))
+    }
+
     @Test func resumingACheckpointContinuesExactly() throws {
         let (folder, train, _) = try demoFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

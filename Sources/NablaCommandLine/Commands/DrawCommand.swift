@@ -12,7 +12,8 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
             commandName: "draw",
             abstract: "Draw the computation graph of one training step of \(Registration.displayName) (.svg, .png or .pdf).",
             discussion: "The step is the first of training on --train with the hyperparameters of -p (or of --model's file), "
-                + "over --slots sessions: every op from the item lookups to the loss, with the shape of each tensor.")
+                + "over --slots sessions: every op from the item lookups to the loss, with the shape of each tensor. "
+                + "With bptt_steps=k above 1 it is the first window of k steps, each step's ops grouped, as one update sees them.")
     }
 
     /// The command, for the argument parser.
@@ -64,10 +65,13 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
         }
         guard data.eventCount > data.sessionCount else { throw DataError(file: train, "has no session with two events to step through") }
         let trainer = Registration.makeTrainer(built, data: data, hyperparameters: hyperparameters)
-        let loss = trainer.lossOfFirstStep(slots: slots)
-        let title = "\(Registration.displayName): one training step over \(min(slots, data.sessionCount)) sessions"
+        let sessions = min(slots, data.sessionCount)
+        let steps = trainer.options.bpttSteps
+        let loss = steps > 1 ? trainer.lossOfFirstWindow(slots: slots) : trainer.lossOfFirstStep(slots: slots)
+        let title = steps > 1 ? "\(Registration.displayName): one training window of \(steps) steps over \(sessions) sessions"
+            : "\(Registration.displayName): one training step over \(sessions) sessions"
         try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
-        print("drew one training step of \(Registration.displayName) to \(output)")
+        print("drew one training \(steps > 1 ? "window of \(steps) steps" : "step") of \(Registration.displayName) to \(output)")
     }
 
     /// The format named by `--output`'s extension.
