@@ -43,7 +43,7 @@ for round in $(seq "$rounds"); do
     for run in nabla-1 nabla-2 nabla-2-adaptive; do
         case $run in
             nabla-1) options="--threads 1" ;;
-            nabla-2) options="--threads 2" ;;
+            nabla-2) options="--threads 2 --fixed-threads" ;;
             *) options="--threads 2 --adaptive-threads" ;;
         esac
         started=$(date +%s.%N)

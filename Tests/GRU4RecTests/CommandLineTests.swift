@@ -96,6 +96,8 @@ import Testing
         }
         let single = try train(["--threads", "1"], to: "one.safetensors")
         #expect(try train(["--threads", "2", "--adaptive-threads"], to: "adaptive.safetensors") == single)
+        #expect(try train(["--threads", "2"], to: "default.safetensors") == single)
+        #expect(try train(["--threads", "2", "--fixed-threads"], to: "fixed.safetensors") == single)
     }
 
     @Test func everyScoreEvaluatesToTheSameFigures() throws {

@@ -37,6 +37,7 @@ public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand 
 
     @OptionGroup var threadOptions: TrainingThreadOptions
     @OptionGroup var memoryOptions: MemoryOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Flag(help: "Print the results as one JSON object on the last line.")
     var json = false
@@ -68,6 +69,7 @@ public struct BenchmarkCommand<Registration: CommandLineModel>: ParsableCommand 
     }
 
     public func run() throws {
+        progressOptions.apply()
         threadOptions.apply()
         let threads = threadOptions.threads
         let configuration = try configuration()

@@ -25,10 +25,12 @@ public struct EvaluateCommand<Registration: CommandLineModel>: ParsableCommand {
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: ThreadOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     public func validate() throws { try evaluationOptions.check() }
 
     public func run() throws {
+        progressOptions.apply()
         threadOptions.apply()
         let loaded = try Registration.load(path: model)
         // The baselines' training file is checked before the model's evaluation runs.

@@ -61,6 +61,7 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
     var seed: UInt64 = 1
 
     @OptionGroup var columns: ColumnOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Flag(help: "Replace the --draw file if it exists.")
     var overwrite = false
@@ -83,6 +84,7 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
     }
 
     public func run() throws {
+        progressOptions.apply()
         if let draw {
             let inputs = [OutputPath.Input(option: "--model", path: model)]
                 + (itemsFile.map { $0 == "-" ? [] : [OutputPath.Input(option: "--items-file", path: $0)] } ?? [])

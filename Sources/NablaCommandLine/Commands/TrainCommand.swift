@@ -51,6 +51,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var evaluationOptions: EvaluationOptions
     @OptionGroup var threadOptions: TrainingThreadOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     /// The hyperparameters: the defaults, then `-p` (presets expanded where they stand), then the
     /// single-hyperparameter options, which win over `-p`; checked as a whole once every value is in.
@@ -85,6 +86,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     }
 
     public func run() throws {
+        progressOptions.apply()
         try CommandTerms.rethrowing(runInCommandTerms)
     }
 
@@ -298,7 +300,7 @@ package func trainWithProgress<Model: SessionModel>(
             try checkpoint?(trainer)
         }, shouldStop: { Interruption.signal != 0 })
         bar.update(summary.events, note: "loss \(fixed4(summary.meanLoss))")
-        bar.finish()
+        bar.finish(logged: true)
         if summary.interrupted { break }
         summaries.append(summary)
         try checkpoint?(trainer)

@@ -11,13 +11,14 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
         commandName: "tune",
         abstract: "Search hyperparameters on a validation split (tree-structured Parzen estimator, median pruning).",
         discussion: """
-        Each trial trains \(Registration.displayName) on --train with -p and a point of the parameter space (the space's values
-        win), measures the metric on the validation data after every epoch, and is stopped early when it is
-        below the median of earlier complete trials at the same epoch. A trial whose setting is refused or
-        needs more memory than is available, or whose loss diverges, is shown as failed with its reason and
-        the search goes on. The last line is the best setting in the -p form. With --journal the search can
-        be interrupted (Ctrl-C) and continued by running the same command again. Example, the official
-        cross-entropy space on a split made by preprocess:
+        Each trial trains \(Registration.displayName) on --train with -p and a point of the parameter space (the space's values \
+        win), measures the metric on the validation data after every epoch, and is stopped early when it is \
+        below the median of earlier complete trials at the same epoch. A trial whose setting is refused or \
+        needs more memory than is available, or whose loss diverges, is shown as failed with its reason and \
+        the search goes on. The last line is the best setting in the -p form. With --journal the search can \
+        be interrupted (Ctrl-C) and continued by running the same command again.
+
+        Example, the official cross-entropy space on a split made by preprocess:
           \(programName) tune --train train_tr.tsv --valid train_valid.tsv --space gru4rec_xe_standard_parspace.json \\
             --trials 50 -p loss=cross-entropy,n_epochs=5,logq=1 --metric mrr --journal tune.jsonl
         """) }
@@ -61,11 +62,12 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     @Flag(help: "Let every trial run all its epochs.")
     var noPruning = false
 
-    @Option(help: "How ties are ranked: conservative (official default), standard or median.")
+    @Option(help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
     var rankMode: String = "conservative"
 
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var threadOptions: TrainingThreadOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     public func validate() throws {
         guard (1...100_000).contains(trials) else { throw ValidationError("--trials \(trials) must be from 1 to 100000") }
@@ -88,6 +90,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     }
 
     public func run() throws {
+        progressOptions.apply()
         threadOptions.apply()
         let searchSpace = try checkedSpace()
         if let journal {

@@ -36,7 +36,7 @@ package struct EvaluationOptions: ParsableArguments {
 
     @Option(help: "Cutoffs K of Recall@K and MRR@K, comma-separated.")
     var cutoffs = "1,5,10,20"
-    @Option(help: "How ties are ranked: conservative (official default), standard or median.")
+    @Option(help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
     var rankMode: String = "conservative"
     @Option(help: "Sessions evaluated in parallel (rows of one score matrix).")
     var evaluationBatchSize = 100
@@ -87,6 +87,18 @@ package struct MemoryOptions: ParsableArguments {
     package var availableMemory: Int? { memoryLimit.map { $0 << 20 } ?? MemoryBudget.availableBytes }
 }
 
+/// `--quiet`: no progress on standard error; results, warnings and errors still print.
+package struct ProgressOptions: ParsableArguments {
+    /// The options, for the argument parser.
+    package init() {}
+
+    @Flag(help: "Show no progress (bars on a terminal, progress lines in a log); results, warnings and errors still print.")
+    var quiet = false
+
+    /// Hides progress from now on when `--quiet` is given.
+    package func apply() { ProgressBar.quiet.store(quiet, ordering: .relaxed) }
+}
+
 /// Threads for BLAS and ranking.
 package struct ThreadOptions: ParsableArguments {
     /// The options, for the argument parser.
@@ -103,25 +115,46 @@ package struct ThreadOptions: ParsableArguments {
 }
 
 /// Threads for training: `--threads`, and whether training may fall back to one thread.
+///
+/// With `--threads` above 1 training is adaptive unless `--fixed-threads` is given: it times
+/// windows of steps and runs with whichever of 1 thread and `--threads` is faster at the time
+/// (two threads can be slower than one when the host places a virtual machine's CPUs apart).
+/// The results are the same either way.
 package struct TrainingThreadOptions: ParsableArguments {
+    /// How training chooses its thread count.
+    enum Policy: String, EnumerableFlag {
+        case adaptiveThreads, fixedThreads
+
+        static func help(for value: Policy) -> ArgumentHelp? {
+            switch value {
+            case .adaptiveThreads:
+                return ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed over windows of 200 steps "
+                    + "(the default with --threads above 1).", discussion: "The results are the same either way; evaluation uses --threads.")
+            case .fixedThreads:
+                return "Train with exactly --threads threads throughout, even when one would be faster."
+            }
+        }
+    }
+
     /// The options, for the argument parser.
     package init() {}
 
     @OptionGroup var base: ThreadOptions
 
-    @Flag(help: ArgumentHelp("Train with whichever of 1 thread and --threads is faster at the time, timed over windows of 200 steps.",
-                             discussion: "The results are the same either way; evaluation uses --threads."))
-    package var adaptiveThreads = false
+    @Flag var policy: Policy?
 
     package var threads: Int { base.threads }
 
+    /// Whether training switches between 1 thread and ``threads``: unless `--fixed-threads`, with more than one.
+    package var adaptiveThreads: Bool { threads > 1 && policy != .fixedThreads }
+
     package func apply() { base.apply() }
 
-    /// The tuner for a trainer, when --adaptive-threads asks for one.
+    /// The tuner for a trainer, when training is adaptive.
     package func tuner() -> ThreadCountTuner? { adaptiveThreads ? ThreadCountTuner(maximum: threads) : nil }
 
     package func validate() throws {
-        if adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
+        if policy == .adaptiveThreads && threads < 2 { throw ValidationError("--adaptive-threads needs --threads of 2 or more") }
     }
 }
 

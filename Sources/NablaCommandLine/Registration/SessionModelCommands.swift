@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NablaSessions
 
 /// The subcommands every registered model gets: `train`, `evaluate`, `recommend`, `tune`,
@@ -39,13 +40,33 @@ public struct SessionModelCommandGroup<Registration: CommandLineModel>: Parsable
 /// A command-line program built on the library: its `main` installs the signal handlers (every
 /// long phase stops on SIGINT, SIGTERM and SIGHUP) and refuses an option given twice before it
 /// parses and runs the command.
+///
+/// A mistake in the command line is reported with the usage of the subcommand it was made in; an
+/// error while the command runs (a file that exists, a damaged model) with its message alone.
 public protocol SessionModelCommandLine: ParsableCommand {}
 
 extension SessionModelCommandLine {
     /// Installs the signal handlers, refuses repeated options, then parses and runs.
     public static func main() {
         Interruption.install()
-        RepeatedOptions.refuse(in: Array(CommandLine.arguments.dropFirst()), root: self)
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        RepeatedOptions.refuse(in: arguments, root: self)
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch where exitCode(for: error) == .success {
+            exit(withError: error)          // --help and --version, shown as the parser shows them
+        } catch {
+            let message = message(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data(((message.hasPrefix("Error:") ? "" : "Error: ") + message + "\n").utf8))
+            }
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
     }
 }

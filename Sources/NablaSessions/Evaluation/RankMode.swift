@@ -1,7 +1,8 @@
 /// How a target's rank is counted when other items have exactly its score.
 public enum RankMode: String, Sendable, CaseIterable {
-    /// `#(score ≥ target)`: ties count against the model (the official default, and the
-    /// honest one: a model that scores everything equally gets the worst rank).
+    /// `#(score ≥ target)`: ties count against the model, the honest choice: a model that scores
+    /// everything equally gets the worst rank. The default of the official evaluation code
+    /// (its `run.py` defaults to `standard`).
     case conservative
     /// `#(score > target) + 1`: ties count in the model's favour.
     case standard
