@@ -85,26 +85,26 @@ import Testing
         section("t8-same-as-narm")
 
         // snippet: t8-through-time
-        /// The score of item 5 after three steps whose first step reads `first`, with the states
-        /// detached after every step (k = 1) or with the graph kept over the three (k = 3).
-        func scoreAfterThreeSteps(first: Tensor<Double>, keepingGraph: Bool) -> Tensor<Double> {
-            var states = small.zeroStates(batchSize: 1)
-            var output = small.step(inputVectors: first, states: &states)
+        /// The score of item 5 after three steps of `model` whose first step reads `first`, with the
+        /// states detached after every step (k = 1) or with the graph kept over the three (k = 3).
+        func scoreAfterThreeSteps(_ model: MyNARM<Double>, first: Tensor<Double>, keepingGraph: Bool) -> Tensor<Double> {
+            var states = model.zeroStates(batchSize: 1)
+            var output = model.step(inputVectors: first, states: &states)
             for item in [4, 2] {
                 if !keepingGraph { states = states.map { $0.detached() } }   // what the trainer does after every window
-                output = small.step([item], states: &states)
+                output = model.step([item], states: &states)
             }
-            return small.scores(output, items: [5])
+            return model.scores(output, items: [5])
         }
         let firstItem = small.inputVectors([1])
         for keepingGraph in [false, true] {
             let first = Tensor(firstItem.scalars, shape: firstItem.shape, requiresGrad: true)
-            scoreAfterThreeSteps(first: first, keepingGraph: keepingGraph).backward()
+            scoreAfterThreeSteps(small, first: first, keepingGraph: keepingGraph).backward()
             let norm = first.grad.map { ($0 * $0).sum().item.squareRoot() } ?? 0
             print(keepingGraph ? "graph kept over the window:" : "states detached each step:", "‖∂score/∂x₁‖ =", String(format: "%.4f", norm))
         }
         let throughTime = gradcheck([Tensor(firstItem.scalars, shape: firstItem.shape, requiresGrad: true)] + small.parameters) {
-            scoreAfterThreeSteps(first: $0[0], keepingGraph: true)
+            scoreAfterThreeSteps(small, first: $0[0], keepingGraph: true)
         }
         print("gradcheck through three steps:", throughTime.passed)
         // end snippet
