@@ -203,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TutorialTests",
-            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "GRU4Rec", "NablaTestSupport"]
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "GRU4Rec", "NARM", "NablaTestSupport"]
         ),
         .testTarget(
             name: "GRU4RecTests",
