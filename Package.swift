@@ -207,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
+            dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "NablaCommandLine", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -16,13 +16,26 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// The command, for the argument parser.
     public init() {}
 
+    @Argument(help: ArgumentHelp("The training sessions, as the official run.py's PATH (instead of --train); with -l, the model to load.",
+                                 valueName: "path"))
+    var path: String?
+
     @Option(help: "Training sessions (TSV with SessionId, ItemId, Time).")
-    var train: String
+    var train: String?
 
-    @Option(help: "Test sessions to evaluate on after training.")
-    var test: String?
+    @Option(name: [.customLong("test"), .customShort("t")], parsing: .upToNextOption,
+            help: "Test sessions to evaluate on after training; several files may follow (-t a.tsv b.tsv).")
+    var test: [String] = []
 
-    @Option(help: "Where to save the trained model (safetensors with metadata).")
+    @Flag(name: [.customShort("l"), .customLong("load-model")],
+          help: "As the official run.py: PATH is a saved model to evaluate on -t, not training data.")
+    var loadModel = false
+
+    @Option(name: .customLong("pf", withSingleDash: true),
+            help: "The official parameter file (a Python file defining gru4rec_params as an OrderedDict or dict); read, never run.")
+    var parameterFile: String?
+
+    @Option(name: [.customLong("save"), .customShort("s")], help: "Where to save the trained model (safetensors with metadata).")
     var save: String?
 
     @Option(name: [.customLong("ps", withSingleDash: true), .short, .customLong("parameters")],
@@ -57,6 +70,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// single-hyperparameter options, which win over `-p`; checked as a whole once every value is in.
     func resolvedHyperparameters() throws -> Registration.Hyperparameters {
         var hyperparameters = Registration.Hyperparameters()
+        if let parameterFile { try hyperparameters.set(try OfficialParameterFile.read(parameterFile)) }
         try hyperparameters.set(parameters)
         for given in hyperparameterOptions.given { try hyperparameters.set(given.name, to: given.value) }
         try hyperparameters.validate()
@@ -77,7 +91,25 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     @Flag(help: "Replace an existing --save or --checkpoint file of another run (without it such a file is refused).")
     var overwrite = false
 
+    /// The training file: `--train`, or the official form's PATH.
+    var trainingFile: String { train ?? path ?? "" }
+
     public func validate() throws {
+        if loadModel {
+            guard let path, train == nil else { throw ValidationError("-l loads the model at PATH: give PATH, not --train") }
+            guard !test.isEmpty else { throw ValidationError("-l evaluates the model \(path): give the test data with -t FILE") }
+            let training = [parameters.isEmpty ? nil : "-p", parameterFile == nil ? nil : "-pf", save.map { _ in "--save" },
+                            checkpoint.map { _ in "--checkpoint" }, resume.map { _ in "--resume" }].compactMap { $0 }
+            if let first = training.first { throw ValidationError("-l evaluates a saved model; \(first) is for training") }
+            try evaluationOptions.check()
+            return
+        }
+        switch (train, path) {
+        case (nil, nil): throw ValidationError("give the training data: --train FILE (or the official form's PATH)")
+        case (_?, _?): throw ValidationError("give the training data once: --train FILE or PATH, not both")
+        default: break
+        }
+        if parameterFile != nil && !parameters.isEmpty { throw ValidationError("give -pf or -ps, not both (as the official run.py)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every \(checkpointEvery) must not be negative") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint FILE") }
         if let epochsOption { _ = try Registration.hyperparameters("n_epochs=\(epochsOption)") }
@@ -87,7 +119,19 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
 
     public func run() throws {
         progressOptions.apply()
+        if loadModel { return try evaluateLoadedModel() }
         try CommandTerms.rethrowing(runInCommandTerms)
+    }
+
+    /// `-l`: evaluates the model at PATH on each `-t` file, as the official run.py does.
+    func evaluateLoadedModel() throws {
+        threadOptions.apply()
+        let modelPath = path ?? ""
+        let loaded = try Registration.load(path: modelPath)
+        print("loaded \(modelPath): \(loaded.itemMap.count) items, \(loaded.hyperparameters.parameterString)")
+        var report: [String: Any] = ["parameters": loaded.hyperparameters.parameterString]
+        for file in test { try evaluate(loaded.model, on: try readEvaluableTest(file, itemMap: loaded.itemMap), file: file, into: &report) }
+        try printReport(report)
     }
 
     /// ``run()``'s work, whose errors ``run()`` words in the command's terms.
@@ -98,7 +142,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         let data = try readTrainingData()
         // The test file is read before training, so a test file the model cannot be evaluated on
         // stops the run before the hours of training, not after.
-        let testData = try test.map { try readEvaluableTest($0, itemMap: data.itemMap) }
+        let testData = try test.map { (file: $0, data: try readEvaluableTest($0, itemMap: data.itemMap)) }
         let (trainer, hyperparameters, epochs) = try makeTrainer(data)
         trainer.threadTuner = threadOptions.tuner()
         let model = trainer.model
@@ -122,30 +166,35 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
-        if let testData { try evaluate(model, on: testData, into: &report) }
+        for (file, data) in testData { try evaluate(model, on: data, file: file, into: &report) }
         if let estimate = Registration.estimatedPeakBytes(hyperparameters, data: data, saving: savedFile,
                                                           evaluationBatchSize: evaluationBatchSize) {
             report["estimated_peak_bytes"] = estimate
         }
-        if json {
-            report["peak_rss_bytes"] = Machine.peakResidentBytes
-            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        }
+        try printReport(report)
+    }
+
+    /// With `--json`, prints `report` (and the peak memory) as one JSON line.
+    func printReport(_ report: [String: Any]) throws {
+        guard json else { return }
+        var report = report
+        report["peak_rss_bytes"] = Machine.peakResidentBytes
+        let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
     }
 
     /// Every path is checked before anything is read or trained: the test file can be read, and
     /// every output can be written (and is locked against other runs), the checkpoint an
     /// interrupt writes included. Returns that checkpoint's path, or why there is none.
     func checkOutputs() throws -> Result<String, Error> {
-        if let test {
+        for test in test {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: test, isDirectory: &isFolder), !isFolder.boolValue,
                   FileManager.default.isReadableFile(atPath: test) else {
                 throw ValidationError("--test \(test) is not a readable file")
             }
         }
-        let inputs = ([("--train", train), ("--test", test), ("--resume", resume)] as [(String, String?)]).compactMap { option, path in
+        let inputs = ([("--train", trainingFile), ("--resume", resume)] + test.map { ("--test", $0) } as [(String, String?)]).compactMap { option, path in
             path.map { OutputPath.Input(option: option, path: $0) }
         }
         if let save {
@@ -185,7 +234,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     }
     /// Reads the training file, stopping as soon as the data read would not fit in memory.
     func readTrainingData() throws -> SessionData {
-        let data = try readTraining(train, columns: columnOptions.columns, memoryLimit: availableMemory)
+        let data = try readTraining(trainingFile, columns: columnOptions.columns, memoryLimit: availableMemory)
         print("training data: \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")
         return data
     }
@@ -221,7 +270,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     var savedFile: SavedFile { checkpoint != nil ? .trainingCheckpoint : save != nil ? .model : .none }
 
     /// The sessions evaluated at once after training, with `--test`; `nil` without.
-    var evaluationBatchSize: Int? { test == nil ? nil : evaluationOptions.evaluationBatchSize }
+    var evaluationBatchSize: Int? { test.isEmpty ? nil : evaluationOptions.evaluationBatchSize }
 
     /// The hyperparameter options given that `--resume` does not use (`--n-epochs` it does).
     var ignoredWhenResuming: [String] {
@@ -255,7 +304,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// Says on standard error, before training, when the trained model will be neither saved
     /// nor evaluated: the run would only print its losses.
     func warnIfNothingIsKept() {
-        guard save == nil && checkpoint == nil && test == nil else { return }
+        guard save == nil && checkpoint == nil && test.isEmpty else { return }
         FileHandle.standardError.write(Data(("warning: neither --save, --checkpoint nor --test is given: the trained model "
             + "will be thrown away after training (give --save FILE to keep it)\n").utf8))
     }
@@ -268,18 +317,21 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         return data
     }
 
-    /// Evaluates the trained model on the test data and adds the figures to `report`.
-    func evaluate(_ model: Registration.Model, on testData: SessionData, into report: inout [String: Any]) throws {
+    /// Evaluates the trained model on the test data of `file` and adds the figures to `report`:
+    /// those of the first test file at the top level, every file's under `tests`.
+    func evaluate(_ model: Registration.Model, on testData: SessionData, file: String, into report: inout [String: Any]) throws {
         var scorer = SessionModelScorer(model: model, boundedRanking: !evaluationOptions.everyScore)
         let (metrics, seconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: testData, options: evaluationOptions)
-        print("evaluated \(metrics.predictions) predictions in \(String(format: "%.1f", seconds)) s")
+        print("evaluated \(metrics.predictions) predictions" + (test.count > 1 ? " of \(file)" : "") + " in \(String(format: "%.1f", seconds)) s")
         printMetrics([(Registration.displayName, metrics)])
-        report["predictions"] = metrics.predictions
-        report["eval_events_per_second"] = Double(metrics.predictions) / max(seconds, 1e-9)
+        var figures: [String: Any] = ["test": file, "predictions": metrics.predictions,
+                                      "eval_events_per_second": Double(metrics.predictions) / max(seconds, 1e-9)]
         for k in metrics.cutoffs {
-            report["recall_at_\(k)"] = metrics.recall(at: k)
-            report["mrr_at_\(k)"] = metrics.mrr(at: k)
+            figures["recall_at_\(k)"] = metrics.recall(at: k)
+            figures["mrr_at_\(k)"] = metrics.mrr(at: k)
         }
+        if report["tests"] == nil { report.merge(figures.filter { $0.key != "test" }) { $1 } }
+        report["tests"] = (report["tests"] as? [[String: Any]] ?? []) + [figures]
     }
 }
 

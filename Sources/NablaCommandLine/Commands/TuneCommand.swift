@@ -26,8 +26,12 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     /// The command, for the argument parser.
     public init() {}
 
+    @Argument(help: ArgumentHelp("As the official paropt.py: PATH (the training data) and TEST_PATH (the data each trial and "
+                                 + "the final model are measured on), instead of --train, --valid and --final-test.", valueName: "path"))
+    var paths: [String] = []
+
     @Option(help: "Training sessions (TSV). With --valid-days, the file to split.")
-    var train: String
+    var train: String?
 
     @Option(help: "Validation sessions (TSV), such as preprocess's train_valid.tsv.")
     var valid: String?
@@ -35,20 +39,35 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     @Option(help: "Instead of --valid: the sessions starting in this many last days of --train (the official split rule).")
     var validDays: Double?
 
-    @Option(help: "The parameter space: one JSON object per line (name, dtype int/float/categorical, values, step, log).")
+    @Option(name: [.customLong("space"), .customLong("opf", withSingleDash: true)],
+            help: "The parameter space: one JSON object per line (name, dtype int/float/categorical, values, step, log).")
     var space: String
 
-    @Option(help: "The number of trials (a continued search counts the journal's).")
+    @Option(name: [.customLong("trials"), .customLong("nt", withSingleDash: true)], help: "The number of trials (a continued search counts the journal's).")
     var trials: Int
 
-    @Option(name: [.customShort("p"), .customLong("fixed")], help: "Fixed parameters in the name=value,... form (or a preset such as @yoochoose-xe).")
+    @Option(name: [.customShort("p"), .customLong("fixed"), .customLong("ps", withSingleDash: true), .customLong("fp", withSingleDash: true)],
+            help: "Fixed parameters in the name=value,... form (or a preset such as @yoochoose-xe); n_epochs is each trial's length.")
     var fixed: String = ""
 
-    @Option(help: "The metric to maximise: recall or mrr.")
+    @Option(name: [.customLong("metric"), .customLong("pm", withSingleDash: true)], help: "The metric to maximise: recall or mrr.")
     var metric: String = "recall"
 
-    @Option(help: "The cutoff K of Recall@K or MRR@K.")
+    @Option(name: [.customLong("cutoff"), .customShort("m")], help: "The cutoff K of Recall@K or MRR@K.")
     var cutoff = 20
+
+    @Option(help: "After the search, train the best setting on this file (default: --train) and evaluate it on --final-test.")
+    var finalTrain: String?
+
+    @Option(help: "After the search, evaluate the best setting trained on --final-train here, as the official paropt.py does.")
+    var finalTest: String?
+
+    @Option(help: "Epochs of that final training (default: n_epochs of -p, the trials' length).")
+    var finalEpochs: Int?
+
+    @Option(name: [.customLong("final-cutoffs"), .customLong("fm", withSingleDash: true)], parsing: .upToNextOption,
+            help: "Cutoffs of that final evaluation, separated by commas or spaces.")
+    var finalCutoffs: [String] = ["1,5,10,20"]
 
     @Option(help: "Record finished trials here; running the same command again continues the search.")
     var journal: String?
@@ -62,14 +81,32 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     @Flag(help: "Let every trial run all its epochs.")
     var noPruning = false
 
-    @Option(help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
+    @Option(name: [.customLong("rank-mode"), .customShort("e")],
+            help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
     var rankMode: String = "conservative"
 
     @OptionGroup var columnOptions: ColumnOptions
     @OptionGroup var threadOptions: TrainingThreadOptions
     @OptionGroup var progressOptions: ProgressOptions
 
+    /// The training file: `--train`, or paropt's PATH.
+    var trainingFile: String { train ?? paths.first ?? "" }
+    /// The validation file: `--valid`, or paropt's TEST_PATH.
+    var validationFile: String? { valid ?? (paths.count == 2 ? paths[1] : nil) }
+    /// The file the best setting is finally evaluated on: `--final-test`, or paropt's TEST_PATH.
+    var finalTestFile: String? { finalTest ?? (paths.count == 2 ? paths[1] : nil) }
+
     public func validate() throws {
+        switch (paths.count, train, valid) {
+        case (0, nil, _): throw ValidationError("give the training data: --train FILE (or paropt's PATH TEST_PATH)")
+        case (0, _, _): break
+        case (2, nil, nil): break
+        case (2, _, _): throw ValidationError("give PATH TEST_PATH or --train and --valid, not both")
+        default: throw ValidationError("the official form takes two files, PATH and TEST_PATH; \(paths.count) were given")
+        }
+        if let finalEpochs, !(1...10_000).contains(finalEpochs) { throw ValidationError("--final-epochs \(finalEpochs) must be from 1 to 10000") }
+        if finalTrain != nil && finalTestFile == nil { throw ValidationError("--final-train needs --final-test FILE to evaluate on") }
+        try finalEvaluationOptions().check()
         guard (1...100_000).contains(trials) else { throw ValidationError("--trials \(trials) must be from 1 to 100000") }
         guard ["recall", "mrr"].contains(metric) else { throw ValidationError("--metric '\(metric)' must be recall or mrr") }
         guard (1...1_000_000_000).contains(cutoff) else { throw ValidationError("--cutoff \(cutoff) must be a positive integer") }
@@ -77,7 +114,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
         guard RankMode(rawValue: rankMode) != nil else {
             throw ValidationError("--rank-mode '\(rankMode)' must be conservative, standard or median")
         }
-        switch (valid, validDays) {
+        switch (validationFile, validDays) {
         case (nil, nil): throw ValidationError("give the validation data: --valid FILE, or --valid-days D to split --train")
         case (_?, _?): throw ValidationError("give --valid or --valid-days, not both")
         case (nil, let days?):
@@ -132,8 +169,9 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
                     + (journal.map { "\(search.history.count) trials are in \($0): run the same command to continue" }
                        ?? "nothing was recorded (give --journal FILE to be able to continue)"))
             }
-            try printBest(search)
+            let best = try printBest(search)
             Interruption.exitIfSignalled()
+            if let best, let finalTestFile, done { try trainAndTestFinally(best, testFile: finalTestFile) }
         }
     }
 
@@ -204,13 +242,14 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
         try Registration.checkMemory(configuration, itemCount: training.itemMap.count,
                                      dataBytes: MemoryBudget.sessionDataBytes(of: training) + MemoryBudget.sessionDataBytes(of: validation),
                                      saving: .none, evaluationBatchSize: Evaluator.defaultBatchSize,
-                                     availableMemory: MemoryBudget.availableBytes, source: train, purpose: purpose)
+                                     availableMemory: MemoryBudget.availableBytes, source: trainingFile, purpose: purpose)
     }
 
     /// The training data and the validation data (read, or split off the training file).
     func readData() throws -> (training: SessionData, validation: SessionData) {
         let training: SessionData, validation: SessionData
-        if let valid {
+        let train = trainingFile
+        if let valid = validationFile {
             training = try readTraining(train, columns: columnOptions.columns)
             validation = try readTest(valid, columns: columnOptions.columns, itemMap: training.itemMap)
         } else {
@@ -295,6 +334,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
 
     /// The progress line after a trial: trials done, the best so far, time spent and left.
     func reportProgress(history: [TrialRecord], startCount: Int, start: Date) {
+        if ProgressBar.quiet.load(ordering: .relaxed) { return }
         let number = history.count
         let elapsed = Date().timeIntervalSince(start)
         let ranThisTime = number - startCount
@@ -306,11 +346,14 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
             + "about \(clock(left)) left\n").utf8))
     }
 
-    /// The best trial and its full parameter string, last.
+    /// The best trial and its full parameter string, last, without `n_epochs` (the trials'
+    /// length, said on the line before, is rarely the length a final model wants); returns the
+    /// best setting.
     ///
     /// - Throws: `DataError` naming the space when every trial of a finished search failed: there
     ///   is no setting to give.
-    func printBest(_ search: HyperparameterSearch) throws {
+    @discardableResult
+    func printBest(_ search: HyperparameterSearch) throws -> Registration.Hyperparameters? {
         let pruned = search.history.count(where: { $0.state == .pruned })
         let failed = search.history.count(where: { $0.state == .failed })
         let seconds = search.history.map(\.seconds).reduce(0, +)
@@ -321,13 +364,42 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
                     + "space could be trained; the first: \(search.history[0].failure ?? "no reason recorded")")
             }
             print("no trial has completed yet")
-            return
+            return nil
         }
         var configuration = try Registration.hyperparameters(fixed)
         try configuration.apply(search.space.parameterString(best.coordinates))
         print("best: trial \(best.number), \(metricName) \(fixed4(best.value)) on the validation data: "
             + search.space.parameterString(best.coordinates))
-        print("-p \(configuration.parameterString)")
+        print("each trial trained n_epochs=\(configuration.epochs); add n_epochs=K to the setting below for the final model's length")
+        let withoutEpochs = configuration.parameterString.split(separator: ",").filter { !$0.hasPrefix("n_epochs=") }
+        print("-p \(withoutEpochs.joined(separator: ","))")
+        return configuration
+    }
+
+    /// The final evaluation's options: `--final-cutoffs` and `--rank-mode`.
+    func finalEvaluationOptions() throws -> EvaluationOptions {
+        try EvaluationOptions.parse(["--cutoffs"] + finalCutoffs + ["--rank-mode", rankMode])
+    }
+
+    /// Trains `best` on `--final-train` (default `--train`) for `--final-epochs` (default the
+    /// trials' length) and evaluates it on `testFile`, as the official paropt.py ends its search.
+    func trainAndTestFinally(_ best: Registration.Hyperparameters, testFile: String) throws {
+        var configuration = best
+        if let finalEpochs { try configuration.apply("n_epochs=\(finalEpochs)") }
+        let file = finalTrain ?? trainingFile
+        print("final training: \(file), n_epochs=\(configuration.epochs), evaluated on \(testFile)")
+        let training = try readTraining(file, columns: columnOptions.columns)
+        let test = try readTest(testFile, columns: columnOptions.columns, itemMap: training.itemMap)
+        try requirePredictions(test, file: testFile)
+        let model = Registration.makeModel(configuration, itemCount: training.itemMap.count)
+        let trainer = Registration.makeTrainer(model, data: training, hyperparameters: configuration)
+        trainer.threadTuner = threadOptions.tuner()
+        let summaries = try trainWithProgress(trainer: trainer, epochs: configuration.epochs)
+        guard summaries.count == configuration.epochs else { return Interruption.exitIfSignalled() }
+        let options = try finalEvaluationOptions()
+        var scorer = SessionModelScorer(model: model)
+        let (metrics, _) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: test, options: options)
+        printMetrics([(Registration.displayName, metrics)])
     }
 
     private func clock(_ seconds: Double) -> String {

@@ -9,11 +9,11 @@ package struct ColumnOptions: ParsableArguments {
     /// The options, for the argument parser.
     package init() {}
 
-    @Option(help: "Name of the session id column.")
+    @Option(name: [.customLong("session-key"), .customLong("sk", withSingleDash: true)], help: "Name of the session id column.")
     var sessionKey = "SessionId"
-    @Option(help: "Name of the item id column.")
+    @Option(name: [.customLong("item-key"), .customLong("ik", withSingleDash: true)], help: "Name of the item id column.")
     var itemKey = "ItemId"
-    @Option(help: "Name of the time column.")
+    @Option(name: [.customLong("time-key"), .customLong("tk", withSingleDash: true)], help: "Name of the time column.")
     var timeKey = "Time"
     @Option(help: "The longest line accepted in a session file, in bytes.")
     var maxLineLength = 1 << 20
@@ -34,9 +34,11 @@ package struct EvaluationOptions: ParsableArguments {
     /// The options, for the argument parser.
     package init() {}
 
-    @Option(help: "Cutoffs K of Recall@K and MRR@K, comma-separated.")
-    var cutoffs = "1,5,10,20"
-    @Option(help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
+    @Option(name: [.customLong("cutoffs"), .customShort("m")], parsing: .upToNextOption,
+            help: "Cutoffs K of Recall@K and MRR@K, separated by commas or spaces (-m 1 5 10 20, as the official run.py).")
+    var cutoffs: [String] = ["1,5,10,20"]
+    @Option(name: [.customLong("rank-mode"), .customShort("e")],
+            help: "How ties are ranked: conservative (the default of the official evaluation code), standard (the default of the official run.py's -e) or median.")
     var rankMode: String = "conservative"
     @Option(help: "Sessions evaluated in parallel (rows of one score matrix).")
     var evaluationBatchSize = 100
@@ -54,9 +56,10 @@ package struct EvaluationOptions: ParsableArguments {
     }
 
     package func parsedCutoffs() throws -> [Int] {
-        let values = cutoffs.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let given = cutoffs.joined(separator: " ")
+        let values = given.split(whereSeparator: { $0 == "," || $0 == " " }).map { Int($0) }
         guard !values.isEmpty, values.allSatisfy({ (1...1_000_000_000).contains($0 ?? 0) }) else {
-            throw ValidationError("--cutoffs '\(cutoffs)' must be positive integers separated by commas")
+            throw ValidationError("--cutoffs '\(given)' must be positive integers separated by commas or spaces")
         }
         return values.map { $0! }
     }
