@@ -50,6 +50,28 @@ import Testing
         // end snippet
         section("t5-train")
 
+        // snippet: t5-loop
+        let byHand = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let handTrainer = SessionTrainer(model: byHand, data: train)
+        byHand.train()                                              // dropout on
+        var states = byHand.zeroStates(batchSize: 32)               // one zero row per slot
+        var negatives = handTrainer.sampler
+        for step in handTrainer.batches {
+            states = carryStates(states, along: step.previousSlot)  // continue a slot's session, or start from zeros
+            let samples = negatives.next().map { Int($0) }          // shared negatives for this step
+            let loss = handTrainer.loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
+            for parameter in handTrainer.optimizer.parameters { parameter.zeroGrad() }
+            loss.backward()
+            handTrainer.optimizer.step()
+            states = states.map { $0.detached() }                   // the gradient stops here
+        }
+        let reference = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        try SessionTrainer(model: reference, data: train).trainEpoch()
+        let same = zip(byHand.parameters, reference.parameters).allSatisfy { $0.scalars == $1.scalars }
+        print("one epoch by hand gives trainEpoch()'s weights:", same)
+        // end snippet
+        section("t5-loop")
+
         // snippet: t5-evaluate
         var gru = SessionModelScorer(model: model)
         var markov = MarkovScorer(training: train)
@@ -68,8 +90,20 @@ import Testing
         // end snippet
         section("t5-recommend")
 
+        // snippet: t5-answers
+        let fresh = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
+        let firstLoss = SessionTrainer(model: fresh, data: train).lossOfFirstStep()
+        print("untrained loss", String(format: "%.3f", firstLoss.item), "ln 48 =", String(format: "%.3f", log(48.0)))
+        for alpha in [0.0, 1.0] {
+            var draws = NegativeSampler(support: train.itemSupport(), alpha: alpha, sampleCount: 10_000, seed: 1)
+            let bags = draws.next().filter { train.itemMap.ids[Int($0)] == "Camera Bag" }.count
+            print("alpha \(alpha): Camera Bag in", bags, "of 10000 draws")
+        }
+        // end snippet
+        section("t5-answers")
+
         var previous = ""
-        for name in ["t5-data", "t5-batches", "t5-sampler", "t5-train", "t5-evaluate", "t5-recommend"] {
+        for name in ["t5-data", "t5-batches", "t5-sampler", "t5-train", "t5-loop", "t5-evaluate", "t5-recommend", "t5-answers"] {
             DocumentSnippets.expectOutput(name, String(outputs[name]!.dropFirst(previous.count)))
             previous = outputs[name]!
         }
