@@ -55,7 +55,7 @@ final class TwoLayers: Module {
             let loss = Losses.softmaxCrossEntropy(logits: model(inputs), labels: labels)
             loss.backward()
             optimizer.step()
-            if [1, 25, 50, 100, 200, 300].contains(step) { print("step", step, "loss", String(format: "%.4f", loss.item)) }
+            if [1, 10, 25, 50, 100, 300].contains(step) { print("step", step, "loss", String(format: "%.4f", loss.item)) }
         }
         model.eval()                         // evaluation mode: a dropout layer would now pass everything
         let predictions = withNoGrad { model(inputs) }
