@@ -11,7 +11,10 @@
 # tutorial's `<!-- output: … -->` blocks joined in order. A compiler error names the tutorial's
 # Markdown file and line.
 #
-#     Scripts/paste-tutorials.sh [tutorial.md ...]     (default: every Tutorials/NN-*.md)
+#     Scripts/paste-tutorials.sh [tutorial.md ...]
+#
+# By default: every Tutorials/NN-*.md, then Tutorials/swift-for-pytorch-users.md, whose listings
+# are one program too.
 #
 # The package lives in .build-paste/ (git-ignored); its .build is kept between runs, so only the
 # first build compiles Nabla.
@@ -21,7 +24,7 @@ root=$(pwd)
 work="$root/.build-paste"
 package="$work/MyNabla"
 
-if [ "$#" -gt 0 ]; then tutorials=("$@"); else tutorials=(Tutorials/[0-9][0-9]-*.md); fi
+if [ "$#" -gt 0 ]; then tutorials=("$@"); else tutorials=(Tutorials/[0-9][0-9]-*.md Tutorials/swift-for-pytorch-users.md); fi
 
 # Prints the Swift listings of Markdown file $1 as one program, each listing preceded by a
 # #sourceLocation directive naming its place in the Markdown. Mode "package" prints only the

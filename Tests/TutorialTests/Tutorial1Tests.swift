@@ -69,4 +69,23 @@ import Testing
         DocumentSnippets.expectOutput("t1-gradcheck", printer.text)
         #expect(result.relativeError < 1e-8)
     }
+
+    @Test func checkYourself() {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: t1-questions
+        let column = Tensor<Float>.arange(0, 3).reshaped([3, 1])
+        print("1:", (column + Tensor<Float>.arange(0, 2)).shape)
+        let z = Tensor<Double>(scalar: 2, requiresGrad: true)
+        (z * z * z).backward()
+        (z * z * z).backward()
+        print("2:", z.grad!.item)
+        let m = Tensor<Double>([1, -2, 3], requiresGrad: true)
+        m.mean().backward()
+        print("3:", m.grad!)
+        // end snippet
+
+        DocumentSnippets.expectOutput("t1-questions", printer.text)
+    }
 }

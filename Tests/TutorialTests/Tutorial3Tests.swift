@@ -1,3 +1,4 @@
+import Foundation
 import Nabla
 import NablaNN
 import NablaTestSupport
@@ -54,13 +55,37 @@ final class TwoLayers: Module {
             let loss = Losses.softmaxCrossEntropy(logits: model(inputs), labels: labels)
             loss.backward()
             optimizer.step()
-            if step % 100 == 0 { print("step", step, "loss", loss.item < 0.01 ? "< 0.01" : "\(loss.item)") }
+            if [1, 10, 25, 50, 100, 300].contains(step) { print("step", step, "loss", String(format: "%.4f", loss.item)) }
         }
         model.eval()                         // evaluation mode: a dropout layer would now pass everything
         let predictions = withNoGrad { model(inputs) }
         print((0..<4).map { predictions[$0, 1] > predictions[$0, 0] ? 1 : 0 })
         // end snippet
 
-        DocumentSnippets.expectOutput("t3-train", String(printer.text.dropFirst(printedByLayers.count)))
+        let printedByTraining = printer.text
+        DocumentSnippets.expectOutput("t3-train", String(printedByTraining.dropFirst(printedByLayers.count)))
+
+        // snippet: t3-questions
+        print("1:", Losses.softmaxCrossEntropy(logits: Tensor<Float>(zeros: [4, 3]), labels: [0, 1, 2, 0]).item)
+        let weight = model.hidden.weight             // the model's own tensor object, not a copy
+        let before = weight.scalars                  // an Array: a copy of the values
+        model.zeroGrad()
+        Losses.softmaxCrossEntropy(logits: model(inputs), labels: labels).backward()
+        optimizer.step()
+        print("2:", weight.scalars == before, weight === model.parameters[0])
+        let linear = Dense<Float>(inputSize: 2, outputSize: 2, using: &generator)
+        let linearOptimizer = Adam(parameters: linear.parameters, learningRate: 0.05)
+        var linearLoss: Float = 0
+        for _ in 1...300 {
+            linear.zeroGrad()
+            let loss = Losses.softmaxCrossEntropy(logits: linear(inputs), labels: labels)
+            loss.backward()
+            linearOptimizer.step()
+            linearLoss = loss.item
+        }
+        print("3:", String(format: "%.4f", linearLoss))
+        // end snippet
+
+        DocumentSnippets.expectOutput("t3-questions", String(printer.text.dropFirst(printedByTraining.count)))
     }
 }
