@@ -95,6 +95,16 @@ import Testing
         // end snippet
         section("t7-explain")
 
+        // snippet: t7-answers
+        for session in [["Phone", "Memory Card"], ["Memory Card", "Phone"]] {
+            let answer = try SessionAttribution.explain(model, itemMap: train.itemMap, session: session, target: "Phone Case")
+            let shares = answer.shares!.map { String(format: "%.0f%%", $0 * 100) }
+            print(session, "→ Phone Case:", zip(session, shares).map { "\($0) \($1)" }.joined(separator: ", "),
+                  "| score", String(format: "%.2f", answer.score))
+        }
+        // end snippet
+        section("t7-answers")
+
         // snippet: t7-draw
         let why = try SessionAttribution.explain(model, itemMap: train.itemMap, session: ["Camera", "Memory Card"], target: "Camera Bag")
         let dot = why.dot(itemMap: train.itemMap, title: "Why Camera Bag after [Camera, Memory Card]?")
@@ -103,7 +113,7 @@ import Testing
         // end snippet
 
         var previous = ""
-        for name in ["t7-train", "t7-input-gradients", "t7-gradient-times-input", "t7-by-hand", "t7-completeness", "t7-explain"] {
+        for name in ["t7-train", "t7-input-gradients", "t7-gradient-times-input", "t7-by-hand", "t7-completeness", "t7-explain", "t7-answers"] {
             DocumentSnippets.expectOutput(name, String(outputs[name]!.dropFirst(previous.count)))
             previous = outputs[name]!
         }
