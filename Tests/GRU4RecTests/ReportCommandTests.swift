@@ -142,6 +142,6 @@ import Testing
         #expect(losses.intervals.map(\.end) == [0.5, 1.0])
         #expect(losses.intervals.map(\.meanLoss) == [1.5, 0.5])
         losses.record(epoch: 2, events: 20, meanLoss: 3.0, eventsPerEpoch: 40)
-        #expect(losses.intervals.last == IntervalLosses.Interval(end: 1.5, lossSum: 60, events: 20))
+        #expect(losses.intervals.last.map { [$0.end, $0.lossSum, Double($0.events)] } == [1.5, 60, 20])
     }
 }

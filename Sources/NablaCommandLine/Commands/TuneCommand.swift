@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Nabla
+import NablaNN
 import NablaSessions
 import NablaTuning
 
