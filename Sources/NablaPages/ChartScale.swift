@@ -15,7 +15,7 @@ public struct ChartScale: Sendable, Equatable {
     /// linear domain is widened to round ticks; a single value sits in the middle of the axis.
     public init(values: [Double], pixels: (lower: Double, upper: Double), logarithmic: Bool = false) {
         let usable = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }
-        var low = usable.min() ?? 0, high = usable.max() ?? 1
+        var low = usable.min() ?? (logarithmic ? 1 : 0), high = usable.max() ?? (logarithmic ? 10 : 1)
         if logarithmic {
             if low == high { low /= 10; high *= 10 }
             low = pow(10, floor(log10(low)))
@@ -42,7 +42,8 @@ public struct ChartScale: Sendable, Equatable {
     public func position(_ value: Double) -> Double {
         let transform: (Double) -> Double = isLogarithmic ? log10 : { $0 }
         let low = transform(domain.lowerBound), high = transform(domain.upperBound)
-        let fraction = high == low ? 0.5 : (transform(value) - low) / (high - low)
+        // Halved first, so that the span of the largest finite values does not overflow.
+        let fraction = high == low ? 0.5 : (transform(value) / 2 - low / 2) / (high / 2 - low / 2)
         return pixels.lower + fraction * (pixels.upper - pixels.lower)
     }
 
@@ -55,8 +56,9 @@ public struct ChartScale: Sendable, Equatable {
             return stride(from: first, through: last, by: every).map { pow(10, Double($0)) }
         }
         let step = Self.niceStep((domain.upperBound - domain.lowerBound) / 5)
-        let count = Int(((domain.upperBound - domain.lowerBound) / step).rounded())
-        return (0...max(count, 0)).map { domain.lowerBound + Double($0) * step }
+        let count = ((domain.upperBound - domain.lowerBound) / step).rounded()
+        guard count.isFinite, count <= 100 else { return [domain.lowerBound, domain.upperBound] }
+        return (0...max(Int(count), 0)).map { domain.lowerBound + Double($0) * step }
     }
 
     /// 1, 2 or 5 times a power of ten, the nearest at or above `rough`.

@@ -31,6 +31,9 @@ import Testing
         let svg = chart([ChartSeries(name: "none", points: [ChartPoint]())]).svg
         #expect(svg.contains(">no data</text>") && !svg.contains("<polyline") && !svg.contains("<circle"))
         #expect(chart([]).svg.contains(">no data</text>"))
+        #expect(chart([], logarithmicY: true).yScale.domain == 1...10)
+        let logarithmicX = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [], logarithmicX: true)
+        #expect(logarithmicX.svg.contains(">no data</text>") && logarithmicX.xScale.ticks == [1, 10])
     }
 
     @Test func nonFinitePointsAreLeftOutWithANote() {
@@ -63,6 +66,13 @@ import Testing
         #expect(chart.svg.contains(">0.5</text>"))
         // Category 0 at a sixth of the width, category 2 at five sixths.
         #expect(chart.svg.contains(#"<circle cx="157.3""#) && chart.svg.contains(#"<circle cx="530.7""#), "\(chart.svg)")
+    }
+
+    @Test func extremeValuesStillGiveAnAxis() {
+        let scale = ChartScale(values: [-1e308, 1e308], pixels: (lower: 0, upper: 100))
+        #expect(scale.ticks.count >= 2 && scale.ticks.allSatisfy(\.isFinite))
+        let svg = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [ChartSeries(name: "s", points: [(0, -1e308), (1, 1e308)])]).svg
+        #expect(svg.contains(#"points="64.0,256.0 624.0,44.0""#), "\(svg)")
     }
 
     @Test func ticksAreRoundNumbersCoveringTheValues() {
