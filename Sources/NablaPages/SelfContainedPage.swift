@@ -88,7 +88,7 @@ public struct SelfContainedPage: Sendable {
         h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
         .subtitle, .note { color: #666; }
         table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
-        th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
+        th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
         td.number { text-align: right; font-variant-numeric: tabular-nums; }
         .charts { display: flex; flex-wrap: wrap; gap: 0.8em; }
         svg { background: #fff; }

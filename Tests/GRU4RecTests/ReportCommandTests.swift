@@ -33,7 +33,7 @@ import Testing
         let report = folder.appendingPathComponent("r.html").path
         let trained = try ExampleRunner.run("gru4rec", arguments: [
             "train", "--train", folder.appendingPathComponent("demo_train.tsv").path, "--test", folder.appendingPathComponent("demo_test.tsv").path,
-            "-p", small, "--report", report, "--evaluate-every-epoch", "--cutoffs", "5,20", "--json"])
+            "-p", small, "--report", report, "--evaluate-every-epoch", "--cutoffs", "5,20", "--json"], in: folder)
         #expect(trained.status == 0, "\(trained.errors)")
         #expect(trained.output.contains("epoch 1: Recall@20 ") && trained.output.contains("epoch 2: Recall@20 "), "\(trained.output)")
         #expect(trained.output.contains("wrote the report to \(report)"))
@@ -65,7 +65,7 @@ import Testing
         let report = folder.appendingPathComponent("r.html").path
         let trained = try ExampleRunner.run("gru4rec", arguments: [
             "train", "--train", folder.appendingPathComponent("demo_train.tsv").path, "--test", folder.appendingPathComponent("demo_test.tsv").path,
-            "-p", small, "--report", report])
+            "-p", small, "--report", report], in: folder)
         #expect(trained.status == 0, "\(trained.errors)")
         #expect(!trained.output.contains("epoch 1: Recall"))
         let data = try selfContainedData(try String(contentsOfFile: report, encoding: .utf8), id: "training-data")
@@ -87,13 +87,13 @@ import Testing
             (["--evaluate-every-epoch"], "--evaluate-every-epoch needs the test data"),
         ]
         for (arguments, message) in refusals {
-            let refused = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", small] + arguments)
+            let refused = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", small] + arguments, in: folder)
             #expect(refused.status == 64 && refused.errors.contains(message), "\(arguments): \(refused.errors)")
             #expect(!refused.output.contains("training data:"), "refused before reading the data")
         }
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "kept")
         #expect(try String(contentsOfFile: train, encoding: .utf8).hasPrefix("SessionId"))
-        let replaced = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", small, "--report", existing, "--overwrite"])
+        let replaced = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", train, "-p", small, "--report", existing, "--overwrite"], in: folder)
         #expect(replaced.status == 0, "\(replaced.errors)")
         #expect(try String(contentsOfFile: existing, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
     }
@@ -110,7 +110,7 @@ import Testing
         let arguments = ["tune", "--train", folder.appendingPathComponent("demo_train.tsv").path, "--valid-days", "1",
                          "--space", folder.appendingPathComponent("space.json").path, "--trials", "4", "--startup-trials", "2",
                          "-p", "n_epochs=2,n_sample=8,batch_size=32", "--metric", "mrr", "--cutoff", "5", "--report", report]
-        let tuned = try ExampleRunner.run("gru4rec", arguments: arguments)
+        let tuned = try ExampleRunner.run("gru4rec", arguments: arguments, in: folder)
         #expect(tuned.status == 0, "\(tuned.errors)")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         for reference in ["http:", "https:", "src=", "href=", "@import", "url("] { #expect(!html.contains(reference)) }
@@ -126,9 +126,16 @@ import Testing
         #expect(html.contains("Best: trial \(bestNumber ?? 0),"))
         #expect(html.contains("data-name=\"best so far\"") && html.contains("MRR@5 of each trial"))
         for parameter in ["layers", "learning_rate", "sample_alpha"] { #expect(html.contains("aria-label=\"\(parameter)\"")) }
-        // Run again: the report exists and is refused without --overwrite.
-        let again = try ExampleRunner.run("gru4rec", arguments: arguments)
+        // Run again: the report exists and is refused without --overwrite, unless the search continues from its journal.
+        let again = try ExampleRunner.run("gru4rec", arguments: arguments, in: folder)
         #expect(again.status == 64 && again.errors.contains("--report \(report) exists"), "\(again.errors)")
+        let journal = ["--journal", folder.appendingPathComponent("j.jsonl").path]
+        func trials(_ count: String) -> [String] { arguments.map { $0 == "4" ? count : $0 } + journal }
+        let started = try ExampleRunner.run("gru4rec", arguments: trials("2") + ["--overwrite"], in: folder)
+        #expect(started.status == 0, "\(started.errors)")
+        let continued = try ExampleRunner.run("gru4rec", arguments: trials("3"), in: folder)
+        #expect(continued.status == 0, "\(continued.errors)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("3 of 3 trials"))
     }
 
     @Test func intervalsKeepExactMeansAndABoundedCount() {

@@ -53,6 +53,12 @@ package final class TrainingReport {
                 + "neighbouring intervals are merged in pairs to keep at most \(losses.limit) points). "
                 + "The dots are the epochs' means, drawn at each epoch's end."),
         ]))
+        for file in evaluations.map(\.file).uniqued() {
+            page.add(PageSection(heading: "Test metrics: \(file)", blocks: metricBlocks(evaluations.filter { $0.file == file })))
+        }
+        if evaluations.isEmpty {
+            page.add(PageSection(heading: "Test metrics", blocks: [.note("No --test file was given: nothing was evaluated.")]))
+        }
         page.add(PageSection(heading: "Throughput", blocks: [
             .chart(LineChart(title: "Training throughput", xLabel: "epoch", yLabel: "predictions per second",
                              series: [ChartSeries(name: "predictions/s", points: epochs.map { (Double($0.epoch), $0.eventsPerSecond) })],
@@ -61,12 +67,6 @@ package final class TrainingReport {
                 [String($0.epoch), String(format: "%.4f", $0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
             }),
         ]))
-        for file in evaluations.map(\.file).uniqued() {
-            page.add(PageSection(heading: "Test metrics: \(file)", blocks: metricBlocks(evaluations.filter { $0.file == file })))
-        }
-        if evaluations.isEmpty {
-            page.add(PageSection(heading: "Test metrics", blocks: [.note("No --test file was given: nothing was evaluated.")]))
-        }
         page.add(PageSection(heading: "Run", blocks: [.table(header: ["", ""], rows: facts.map { [$0.0, $0.1] })]))
         try? page.embed(ReportData(self), id: "training-data")
         return page
@@ -80,7 +80,7 @@ package final class TrainingReport {
             func chart(_ name: String, _ value: (RankingMetrics, Int) -> Double) -> LineChart {
                 LineChart(title: "\(name) per epoch", xLabel: "epoch", yLabel: name, series: cutoffs.map { k in
                     ChartSeries(name: "\(name)@\(k)", points: evaluations.map { (Double($0.epoch), value($0.metrics, k)) })
-                }, width: 520, height: 280)
+                }, width: 500, height: 280)
             }
             blocks.append(.charts([chart("Recall") { $0.recall(at: $1) }, chart("MRR") { $0.mrr(at: $1) }]))
         } else {
