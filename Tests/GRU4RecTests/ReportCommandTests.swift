@@ -130,10 +130,10 @@ import Testing
         let again = try ExampleRunner.run("gru4rec", arguments: arguments, in: folder)
         #expect(again.status == 64 && again.errors.contains("--report \(report) exists"), "\(again.errors)")
         let journal = ["--journal", folder.appendingPathComponent("j.jsonl").path]
-        func trials(_ count: String) -> [String] { arguments.map { $0 == "4" ? count : $0 } + journal }
-        let started = try ExampleRunner.run("gru4rec", arguments: trials("2") + ["--overwrite"], in: folder)
+        func searching(_ count: String) -> [String] { arguments.map { $0 == "4" ? count : $0 } + journal }
+        let started = try ExampleRunner.run("gru4rec", arguments: searching("2") + ["--overwrite"], in: folder)
         #expect(started.status == 0, "\(started.errors)")
-        let continued = try ExampleRunner.run("gru4rec", arguments: trials("3"), in: folder)
+        let continued = try ExampleRunner.run("gru4rec", arguments: searching("3"), in: folder)
         #expect(continued.status == 0, "\(continued.errors)")
         #expect(try String(contentsOfFile: report, encoding: .utf8).contains("3 of 3 trials"))
     }
