@@ -49,7 +49,7 @@ struct DemoCommand: ParsableCommand {
                                               report: report) { summary in
             guard summary.epoch < configuration.epochs else { return }
             var scorer = SessionModelScorer(model: model)
-            report.record(try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test, options: options).metrics, file: files.test.path,
+            report.record(try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test, options: options).metrics, file: files.test.lastPathComponent,
                           epoch: summary.epoch)
         }
         printTable(["epoch", "loss", "predictions/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
             ("Markov", try evaluateWithProgress(&markov, name: "Markov", on: test, options: options).metrics),
         ]
         printMetrics(results)
-        report.record(results[0].1, file: files.test.path, epoch: configuration.epochs)
+        report.record(results[0].1, file: files.test.lastPathComponent, epoch: configuration.epochs)
         let reportFile = folder.appendingPathComponent("demo-report.html")
         try report.write(to: reportFile.path)
         print("   the training's curves and these metrics after every epoch: \(reportFile.path)\n")
