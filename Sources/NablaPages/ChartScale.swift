@@ -75,6 +75,7 @@ public struct ChartScale: Sendable, Equatable {
         return String(format: "%.4g", value)
     }
 
+    /// Whether two scales have the same domain, pixels and kind.
     public static func == (left: ChartScale, right: ChartScale) -> Bool {
         left.domain == right.domain && left.pixels == right.pixels && left.isLogarithmic == right.isLogarithmic
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NablaCommandLine
 import NablaTestSupport
+import NablaTuning
 import Testing
 
 /// `train --report` and `tune --report` on the demo data: one HTML file that needs nothing else,
@@ -151,5 +152,28 @@ import Testing
         #expect(losses.intervals.map(\.meanLoss) == [1.5, 0.5])
         losses.record(epoch: 2, events: 20, meanLoss: 3.0, eventsPerEpoch: 40)
         #expect(losses.intervals.last.map { [$0.end, $0.lossSum, Double($0.events)] } == [1.5, 60, 20])
+    }
+
+    @Test func aTuningReportMarksPrunedAndFailedTrials() throws {
+        let space = try SearchSpace.parse(Data("""
+            {"name":"learning_rate", "dtype":"float", "values":[0.01, 1], "log":true}
+            {"name":"final_act", "dtype":"categorical", "values":["linear", "<tanh>"]}
+            """.utf8), source: "space.json")
+        let report = TuningReport(modelName: "GRU4Rec", space: space, metricName: "MRR@20", plannedTrials: 5, facts: [("seed", "42")])
+        let html = report.page([
+            TrialRecord(number: 1, coordinates: [0.1, 0], state: .complete, intermediateValues: [0.2, 0.3], seconds: 1),
+            TrialRecord(number: 2, coordinates: [0.5, 1], state: .failed, intermediateValues: [], seconds: 1, failure: "loss is NaN"),
+            TrialRecord(number: 3, coordinates: [0.02, 1], state: .pruned, intermediateValues: [0.1], seconds: 1),
+            TrialRecord(number: 4, coordinates: [0.05, 0], state: .complete, intermediateValues: [0.25, 0.4], seconds: 1),
+        ]).html
+        #expect(html.contains("4 of 5 trials"))
+        #expect(html.contains("Best: trial 4, MRR@20 0.4000: learning_rate=0.05,final_act=linear"))
+        #expect(html.contains("Failed (no metric, not drawn): trial 2;") && html.contains("<td>loss is NaN</td>"))
+        #expect(html.contains("<td>&lt;tanh&gt;</td>") && !html.contains("<tanh>"))
+        // Best so far, a step: 0.3 from trial 1 until trial 4 reaches 0.4.
+        let line = try #require(html.firstMatch(of: /data-name="best so far"><polyline [^>]* points="([^"]*)"/))
+        let points = line.output.1.split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+        #expect(points.count == 3 && points[0][1] == points[1][1] && points[1][0] == points[2][0] && points[2][1] < points[1][1], "\(points)")
+        #expect(html.contains(#"{"failure":"loss is NaN","number":2,"parameters":{"final_act":"\u003ctanh>","learning_rate":"0.5"},"seconds":1,"state":"failed","values":[]}"#), "\(html)")
     }
 }

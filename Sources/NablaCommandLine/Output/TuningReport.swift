@@ -34,8 +34,10 @@ package struct TuningReport {
         var page = SelfContainedPage(title: "\(modelName) hyperparameter search",
                                      subtitle: "\(history.count) of \(plannedTrials) trials · written \(date) by \(programName)")
         let complete = history.filter { $0.state == .complete }, pruned = history.filter { $0.state == .pruned }
+        // A step: level until a trial beats it, then up to that trial's value.
         var bestSoFar: [(Double, Double)] = []
         for record in history where record.state == .complete && record.value > (bestSoFar.last?.1 ?? -.infinity) {
+            if let best = bestSoFar.last { bestSoFar.append((Double(record.number), best.1)) }
             bestSoFar.append((Double(record.number), record.value))
         }
         if let last = history.last, let best = bestSoFar.last, Double(last.number) > best.0 { bestSoFar.append((Double(last.number), best.1)) }
