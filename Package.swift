@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NablaTuning", targets: ["NablaTuning"]),
         .library(name: "NablaSessions", targets: ["NablaSessions"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
+        .library(name: "NablaPages", targets: ["NablaPages"]),
         .library(name: "NablaCommandLine", targets: ["NablaCommandLine"]),
         .library(name: "NARM", targets: ["NARM"]),
         .executable(name: "gru4rec", targets: ["gru4rec"]),
@@ -97,13 +98,17 @@ let package = Package(
             dependencies: ["Nabla", "NablaNN", "NablaSessions"]
         ),
 
+        // MARK: - Self-contained HTML pages: sections, tables, inline SVG charts, embedded data
+
+        .target(name: "NablaPages"),
+
         // MARK: - The command-line library: train, evaluate, recommend, explain, tune, benchmark
         // and draw for any registered session model
 
         .target(
             name: "NablaCommandLine",
             dependencies: [
-                "Nabla", "NablaKernels", "NablaNN", "NablaSessions", "NablaGraphviz", "NablaTuning",
+                "Nabla", "NablaKernels", "NablaNN", "NablaSessions", "NablaGraphviz", "NablaTuning", "NablaPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -207,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRU4RecTests",
-            dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "NablaCommandLine", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
+            dependencies: ["GRU4Rec", "NablaSessions", "NablaTuning", "NablaCommandLine", "NablaPages", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -217,6 +222,10 @@ let package = Package(
         .testTarget(
             name: "NablaSessionsTests",
             dependencies: ["NablaSessions", "Nabla", "NablaKernels", "NablaNN", "NablaTestSupport"]
+        ),
+        .testTarget(
+            name: "NablaPagesTests",
+            dependencies: ["NablaPages"]
         ),
         .testTarget(
             name: "NablaTuningTests",

@@ -26,7 +26,7 @@ struct DemoCommand: ParsableCommand {
         let files = try DemoShop.write(to: folder)
         // The files written after training are checked (and locked) now, so a FIFO or a folder
         // in the way stops the demo before it trains.
-        for name in ["demo-model.safetensors", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg"] {
+        for name in ["demo-model.safetensors", "demo-report.html", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg"] {
             try OutputFiles.claim(folder.appendingPathComponent(name).path, option: "--output", overwrite: true)
         }
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")
@@ -38,14 +38,26 @@ struct DemoCommand: ParsableCommand {
         print("2. Training GRU4Rec (\(Self.parameters))")
         let configuration = try GRU4RecConfiguration(parameters: Self.parameters)
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
-        let summaries = try trainWithProgress(trainer: SessionTrainer(model: model, data: train), epochs: configuration.epochs)
+        let options = try EvaluationOptions.parse(["--cutoffs", "1,3,5"])
+        let report = TrainingReport(modelName: "GRU4Rec")
+        report.facts = [("command", "\(programName) demo"), ("parameters", configuration.parameterString),
+                        ("training data", "\(files.train.path): \(train.eventCount) events, \(train.sessionCount) sessions, \(train.itemMap.count) items"),
+                        ("test data", "\(files.test.path): \(test.eventCount) events, \(test.eventCount - test.sessionCount) predictions")]
+        report.addMachineFacts(threads: "1")
+        // The test metrics after every epoch but the last (measured in step 3), for the report's curves.
+        let summaries = try trainWithProgress(trainer: SessionTrainer(model: model, data: train), epochs: configuration.epochs,
+                                              report: report) { summary in
+            guard summary.epoch < configuration.epochs else { return }
+            var scorer = SessionModelScorer(model: model)
+            report.record(try evaluateWithProgress(&scorer, name: "GRU4Rec", on: test, options: options).metrics, file: files.test.lastPathComponent,
+                          epoch: summary.epoch)
+        }
         printTable(["epoch", "loss", "predictions/s"], summaries.map { [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond))] })
         let modelFile = folder.appendingPathComponent("demo-model.safetensors")
         try Checkpoint.save(model, itemMap: train.itemMap, epochsCompleted: configuration.epochs, to: modelFile)
         print("   saved \(modelFile.path)\n")
 
         print("3. Next-item prediction: \(test.eventCount - test.sessionCount) test predictions")
-        let options = try EvaluationOptions.parse(["--cutoffs", "1,3,5"])
         var gru = SessionModelScorer(model: model)
         var popularity = PopularityScorer(training: train)
         var markov = MarkovScorer(training: train)
@@ -55,7 +67,10 @@ struct DemoCommand: ParsableCommand {
             ("Markov", try evaluateWithProgress(&markov, name: "Markov", on: test, options: options).metrics),
         ]
         printMetrics(results)
-        print()
+        report.record(results[0].1, file: files.test.lastPathComponent, epoch: configuration.epochs)
+        let reportFile = folder.appendingPathComponent("demo-report.html")
+        try report.write(to: reportFile.path)
+        print("   the training's curves and these metrics after every epoch: \(reportFile.path)\n")
 
         print("4. What comes after a Memory Card depends on what came before it")
         print("   (in brackets: the probability of coming next, GRU4Rec's softmax over all items, Markov's share of the successors)")

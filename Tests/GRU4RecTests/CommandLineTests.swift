@@ -57,6 +57,13 @@ import Testing
             #expect(svg.contains("1. Camera") || svg.contains("1. Phone"), "\(picture)")
         }
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-model.safetensors").path))
+        // The report: the training's curves and GRU4Rec's test metrics after each of the five epochs, the last as printed.
+        let report = try String(contentsOf: directory.appendingPathComponent("demo-report.html"), encoding: .utf8)
+        #expect(!report.contains("http") && !report.contains("src=") && report.contains("<svg"))
+        #expect(report.components(separatedBy: "<td class=\"number\">0.").count > 5 && report.contains("Recall per epoch"))
+        let recall = String(format: "%.4f", recallAt1("GRU4Rec"))
+        #expect(report.contains("<tr><td class=\"number\">5</td><td class=\"number\">2103</td><td class=\"number\">\(recall)</td>"), "\(report)")
+        #expect(result.output.contains("\(directory.path)/demo-report.html"))
     }
 
     @Test func trainSaveEvaluateAndRecommendChain() throws {

@@ -10,7 +10,7 @@ import Testing
 ///
 /// `NABLA_RECORD_PICTURES=1 swift test --filter ModuleGraphTests` redraws `Docs/images/modules.svg`.
 @Suite struct ModuleGraphTests {
-    static let libraries: Set<String> = ["NablaKernels", "Nabla", "NablaNN", "NablaGraphviz", "NablaTuning", "NablaSessions", "GRU4Rec", "NARM", "NablaCommandLine"]
+    static let libraries: Set<String> = ["NablaKernels", "Nabla", "NablaNN", "NablaGraphviz", "NablaTuning", "NablaSessions", "GRU4Rec", "NARM", "NablaPages", "NablaCommandLine"]
     static let root = DocumentSnippets.packageRoot
 
     /// `from -> to` arrows between the libraries in the DOT file.

@@ -47,6 +47,13 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     @Flag(help: "Print a JSON summary (parameters, timings, metrics) as the last line.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write a report here: one HTML file, self-contained, with the loss per epoch and per interval, the "
+                               + "throughput, the test metrics, the parameters, the data and the machine.", valueName: "file.html"))
+    var report: String?
+
+    @Flag(help: "With --test: evaluate on every test file after every epoch (a line each, and curves in --report), not only after training.")
+    var evaluateEveryEpoch = false
+
     @Option(help: "Write a training checkpoint here after every epoch (and on SIGINT/SIGTERM), atomically.")
     var checkpoint: String?
 
@@ -88,7 +95,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         (try? ParameterString.assignments(in: parameters, preset: { _ in "" })) ?? []
     }
 
-    @Flag(help: "Replace an existing --save or --checkpoint file of another run (without it such a file is refused).")
+    @Flag(help: "Replace an existing --save, --checkpoint or --report file of another run (without it such a file is refused).")
     var overwrite = false
 
     /// The training file: `--train`, or the official form's PATH.
@@ -99,7 +106,8 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
             guard let path, train == nil else { throw ValidationError("-l loads the model at PATH: give PATH, not --train") }
             guard !test.isEmpty else { throw ValidationError("-l evaluates the model \(path): give the test data with -t FILE") }
             let training = [parameters.isEmpty ? nil : "-p", parameterFile == nil ? nil : "-pf", save.map { _ in "--save" },
-                            checkpoint.map { _ in "--checkpoint" }, resume.map { _ in "--resume" }].compactMap { $0 }
+                            checkpoint.map { _ in "--checkpoint" }, resume.map { _ in "--resume" }, report.map { _ in "--report" },
+                            evaluateEveryEpoch ? "--evaluate-every-epoch" : nil].compactMap { $0 }
             if let first = training.first { throw ValidationError("-l evaluates a saved model; \(first) is for training") }
             try evaluationOptions.check()
             return
@@ -112,6 +120,7 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         if parameterFile != nil && !parameters.isEmpty { throw ValidationError("give -pf or -ps, not both (as the official run.py)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every \(checkpointEvery) must not be negative") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint FILE") }
+        if evaluateEveryEpoch && test.isEmpty { throw ValidationError("--evaluate-every-epoch needs the test data: --test FILE") }
         if let epochsOption { _ = try Registration.hyperparameters("n_epochs=\(epochsOption)") }
         if resume == nil { _ = try resolvedHyperparameters() }
         try evaluationOptions.check()
@@ -147,7 +156,19 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         trainer.threadTuner = threadOptions.tuner()
         let model = trainer.model
         print("parameters: \(hyperparameters.parameterString)")
-        let summaries = try train(trainer, hyperparameters: hyperparameters, epochs: epochs, interruptCheckpoint: interruptCheckpoint)
+        let reporting = self.report.map { _ in makeReport(hyperparameters: hyperparameters, data: data, testData: testData) }
+        let summaries = try train(trainer, hyperparameters: hyperparameters, epochs: epochs, interruptCheckpoint: interruptCheckpoint,
+                                  report: reporting) { summary in
+            guard evaluateEveryEpoch && summary.epoch < epochs else { return }
+            for (file, data) in testData {
+                var scorer = SessionModelScorer(model: model, boundedRanking: !evaluationOptions.everyScore)
+                let (metrics, _) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: data, options: evaluationOptions)
+                let k = metrics.cutoffs.max() ?? 20
+                print("epoch \(summary.epoch)" + (test.count > 1 ? ", \(file)" : "")
+                    + ": Recall@\(k) \(fixed4(metrics.recall(at: k))), MRR@\(k) \(fixed4(metrics.mrr(at: k)))")
+                reporting?.record(metrics, file: file, epoch: summary.epoch)
+            }
+        }
         printTable(["epoch", "loss", "predictions/s", "seconds"], summaries.map {
             [String($0.epoch), fixed4($0.meanLoss), String(Int($0.eventsPerSecond)), String(format: "%.1f", $0.seconds)]
         })
@@ -166,7 +187,14 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
             "train_events_per_second": summaries.map(\.eventsPerSecond).reduce(0, +) / Double(max(summaries.count, 1)),
             "final_loss": summaries.last?.meanLoss ?? 0,
         ]
-        for (file, data) in testData { try evaluate(model, on: data, file: file, into: &report) }
+        for (file, data) in testData {
+            let metrics = try evaluate(model, on: data, file: file, into: &report)
+            reporting?.record(metrics, file: file, epoch: trainer.completedEpochs)
+        }
+        if let reporting, let path = self.report {
+            try reporting.write(to: path)
+            print("wrote the report to \(path)")
+        }
         if let estimate = Registration.estimatedPeakBytes(hyperparameters, data: data, saving: savedFile,
                                                           evaluationBatchSize: evaluationBatchSize) {
             report["estimated_peak_bytes"] = estimate
@@ -199,6 +227,12 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         }
         if let save {
             try OutputFiles.claim(save, option: "--save", overwrite: overwrite, inputs: inputs)
+        }
+        if let report {
+            for (option, path) in [("--save", save), ("--checkpoint", checkpoint)] where path.map({ OutputFiles.sameFile($0, report) }) == true {
+                throw ValidationError("--report \(report) is also the \(option) file: give the report a file of its own")
+            }
+            try OutputFiles.claim(report, option: "--report", overwrite: overwrite, inputs: inputs)
         }
         guard let checkpoint else { return claimInterruptCheckpoint(inputs: inputs) }
         let continuing = resume.map { OutputFiles.sameFile($0, checkpoint) } ?? false
@@ -283,13 +317,14 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     /// locked before training) and exits with 128 + signal; when it cannot be saved, says why on
     /// standard error and exits with ``Interruption/notSavedStatus``.
     func train(_ trainer: SessionTrainer<Registration.Model>, hyperparameters: Registration.Hyperparameters, epochs: Int,
-               interruptCheckpoint: Result<String, Error>) throws -> [EpochSummary] {
+               interruptCheckpoint: Result<String, Error>, report: TrainingReport?,
+               epochFinished: @escaping (EpochSummary) throws -> Void) throws -> [EpochSummary] {
         let checkpointURL = checkpoint.map { URL(fileURLWithPath: $0) }
         return try Interruption.deferringExit {
             let summaries = try (detectAnomaly ? withAnomalyDetection : { try $0() }) {
-                try trainWithProgress(trainer: trainer, epochs: epochs, checkpointEvery: checkpointEvery) { trainer in
+                try trainWithProgress(trainer: trainer, epochs: epochs, checkpointEvery: checkpointEvery, checkpoint: { trainer in
                     if let checkpointURL { try Registration.saveTraining(trainer, hyperparameters: hyperparameters, to: checkpointURL) }
-                }
+                }, report: report, epochFinished: epochFinished)
             }
             if Interruption.signal != 0 {
                 let saved = URL(fileURLWithPath: try interruptCheckpoint.get())
@@ -318,8 +353,9 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
     }
 
     /// Evaluates the trained model on the test data of `file` and adds the figures to `report`:
-    /// those of the first test file at the top level, every file's under `tests`.
-    func evaluate(_ model: Registration.Model, on testData: SessionData, file: String, into report: inout [String: Any]) throws {
+    /// those of the first test file at the top level, every file's under `tests`. Returns the metrics.
+    @discardableResult
+    func evaluate(_ model: Registration.Model, on testData: SessionData, file: String, into report: inout [String: Any]) throws -> RankingMetrics {
         var scorer = SessionModelScorer(model: model, boundedRanking: !evaluationOptions.everyScore)
         let (metrics, seconds) = try evaluateWithProgress(&scorer, name: Registration.displayName, on: testData, options: evaluationOptions)
         print("evaluated \(metrics.predictions) predictions" + (test.count > 1 ? " of \(file)" : "") + " in \(String(format: "%.1f", seconds)) s")
@@ -332,15 +368,30 @@ public struct TrainCommand<Registration: CommandLineModel>: ParsableCommand {
         }
         if report["tests"] == nil { report.merge(figures.filter { $0.key != "test" }) { $1 } }
         report["tests"] = (report["tests"] as? [[String: Any]] ?? []) + [figures]
+        return metrics
+    }
+
+    /// A report on this run, with its parameters, data and machine.
+    func makeReport(hyperparameters: Registration.Hyperparameters, data: SessionData,
+                    testData: [(file: String, data: SessionData)]) -> TrainingReport {
+        let report = TrainingReport(modelName: Registration.displayName)
+        report.facts = [("command", ([programName] + CommandLine.arguments.dropFirst()).joined(separator: " ")),
+                        ("parameters", hyperparameters.parameterString),
+                        ("training data", "\(data.source): \(data.eventCount) events, \(data.sessionCount) sessions, \(data.itemMap.count) items")]
+            + testData.map { ("test data", "\($0.file): \($0.data.eventCount) events, \($0.data.eventCount - $0.data.sessionCount) predictions") }
+        report.addMachineFacts(threads: String(threadOptions.threads) + (threadOptions.adaptiveThreads ? " (adaptive: 1 or \(threadOptions.threads))" : ""))
+        return report
     }
 }
 
 /// Trains `trainer` until `epochs` epochs are complete, with a progress bar. Calls `checkpoint`
-/// after every epoch and every `checkpointEvery` steps; stops early (returning what it trained)
-/// when SIGINT, SIGTERM or SIGHUP arrives.
+/// after every epoch and every `checkpointEvery` steps; records the progress and every epoch in
+/// `report`, then calls `epochFinished`; stops early (returning what it trained) when SIGINT,
+/// SIGTERM or SIGHUP arrives.
 package func trainWithProgress<Model: SessionModel>(
     trainer: SessionTrainer<Model>, epochs: Int, checkpointEvery: Int = 0,
-    checkpoint: ((SessionTrainer<Model>) throws -> Void)? = nil
+    checkpoint: ((SessionTrainer<Model>) throws -> Void)? = nil,
+    report: TrainingReport? = nil, epochFinished: ((EpochSummary) throws -> Void)? = nil
 ) throws -> [EpochSummary] {
     var summaries: [EpochSummary] = []
     while trainer.completedEpochs < epochs && Interruption.signal == 0 {
@@ -348,6 +399,7 @@ package func trainWithProgress<Model: SessionModel>(
         var bar = ProgressBar(title: "epoch \(epoch)/\(epochs)", total: trainer.eventsPerEpoch)
         let summary = try trainer.trainEpoch(reportEvery: 50, progress: { progress in
             bar.update(progress.events, note: "loss \(fixed4(progress.meanLoss))")
+            report?.record(progress)
         }, checkpointEvery: checkpoint == nil ? 0 : checkpointEvery, checkpoint: { trainer in
             try checkpoint?(trainer)
         }, shouldStop: { Interruption.signal != 0 })
@@ -356,6 +408,8 @@ package func trainWithProgress<Model: SessionModel>(
         if summary.interrupted { break }
         summaries.append(summary)
         try checkpoint?(trainer)
+        report?.record(summary, eventsPerEpoch: trainer.eventsPerEpoch)
+        try epochFinished?(summary)
     }
     return summaries
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Nabla
+import NablaNN
 import NablaSessions
 import NablaTuning
 
@@ -72,6 +73,13 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
     @Option(help: "Record finished trials here; running the same command again continues the search.")
     var journal: String?
 
+    @Option(help: ArgumentHelp("Write a report here after every trial: one HTML file, self-contained, with each trial's metric, the best "
+                               + "so far and each parameter against the metric.", valueName: "file.html"))
+    var report: String?
+
+    @Flag(help: "Replace an existing --report file of another run (a search continued from its --journal replaces its own).")
+    var overwrite = false
+
     @Option(help: "The seed of the search (the parameters' own seed is -p's seed).")
     var seed: UInt64 = 42
 
@@ -134,6 +142,7 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
             try OutputFiles.checkWritable(journal, option: "--journal")
             try OutputFiles.lock(journal, option: "--journal")
         }
+        if let report { try claimReport(report) }
         let (training, validation) = try readData()
         try checkMemory(smallestConfiguration(of: searchSpace, itemCount: training.itemMap.count), training: training,
                         validation: validation, purpose: "every trial of this search: ")
@@ -155,6 +164,14 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
         for record in search.history { table.printRow(record) }
         let start = Date()
         let startCount = search.history.count
+        let reporting = report.map { _ in
+            TuningReport(modelName: Registration.displayName, space: searchSpace, metricName: metricName, plannedTrials: trials,
+                         facts: reportFacts(training: training, validation: validation))
+        }
+        func writeReport(_ history: [TrialRecord]) throws {
+            if let reporting, let report { try reporting.write(history, to: report) }
+        }
+        try writeReport(search.history)
         // A signal stops the running trial between two steps (it is not recorded and runs again
         // when the search continues); the finished trials and the best so far are printed first.
         try Interruption.deferringExit {
@@ -163,16 +180,47 @@ public struct TuneCommand<Registration: CommandLineModel>: ParsableCommand {
             }, finished: { record, history in
                 table.printRow(record)
                 reportProgress(history: history, startCount: startCount, start: start)
+                // A report that cannot be written now is written (or its error given) after the search.
+                do { try writeReport(history) } catch {
+                    FileHandle.standardError.write(Data("warning: --report: \(error)\n".utf8))
+                }
             })
             if !done {
                 print("interrupted by signal \(Interruption.signal) during trial \(search.history.count + 1); "
                     + (journal.map { "\(search.history.count) trials are in \($0): run the same command to continue" }
                        ?? "nothing was recorded (give --journal FILE to be able to continue)"))
             }
+            if let report {
+                try writeReport(search.history)
+                print("wrote the report to \(report)")
+            }
             let best = try printBest(search)
             Interruption.exitIfSignalled()
             if let best, let finalTestFile, done { try trainAndTestFinally(best, testFile: finalTestFile) }
         }
+    }
+
+    /// Checks and locks `--report`: not one of the inputs nor the journal; an existing file
+    /// only with `--overwrite`, or when the search continues from an existing journal.
+    func claimReport(_ report: String) throws {
+        let inputs = [("--train", trainingFile), ("--valid", validationFile), ("--space", space), ("--journal", journal),
+                      ("--final-train", finalTrain), ("--final-test", finalTestFile)].compactMap { option, path in
+            path.map { OutputPath.Input(option: option, path: $0) }
+        }
+        let continuing = journal.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        try OutputFiles.claim(report, option: "--report", overwrite: overwrite || continuing, inputs: inputs)
+    }
+
+    /// The search's settings, data and machine, for the report.
+    func reportFacts(training: SessionData, validation: SessionData) -> [(String, String)] {
+        [("command", ([programName] + CommandLine.arguments.dropFirst()).joined(separator: " ")),
+         ("fixed parameters", (try? Registration.hyperparameters(fixed).parameterString) ?? fixed),
+         ("metric", "\(metricName), ties ranked \(rankMode)"), ("pruning", noPruning ? "off" : "median"),
+         ("seed", String(seed)), ("parameter space", space),
+         ("training data", "\(training.source): \(training.eventCount) events, \(training.sessionCount) sessions, \(training.itemMap.count) items"),
+         ("validation data", "\(validation.source): \(validation.eventCount) events, \(validation.eventCount - validation.sessionCount) predictions"),
+         ("CPU", Machine.cpuModel), ("cores", String(ProcessInfo.processInfo.activeProcessorCount)),
+         ("threads", String(threadOptions.threads) + (threadOptions.adaptiveThreads ? " (adaptive)" : ""))]
     }
 
     /// The metric's name, such as `MRR@20`.
