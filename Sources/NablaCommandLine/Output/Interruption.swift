@@ -61,9 +61,10 @@ package enum Interruption {
             throw error
         }
         deferring.store(false, ordering: .sequentiallyConsistent)
-        // A signal that came after `body` last looked: exit now, as the handler would have.
+        // A signal that came after `body` last looked: exit now with the handler's status (through
+        // `exit`, outside the handler, so the lock files of this run's outputs are removed).
         let number = received.load(ordering: .sequentiallyConsistent)
-        if number != 0 { _exit(128 + number) }
+        if number != 0 { exit(128 + number) }
         return result
     }
 
