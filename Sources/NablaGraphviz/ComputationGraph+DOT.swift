@@ -6,9 +6,12 @@ extension ComputationGraph {
     /// graph and options always give the same text.
     ///
     /// Ops that ran inside a scope are grouped in a cluster per scope, nested by the dots of the
-    /// scope path (`layer0` ⊃ `layer0.t3` ⊃ `layer0.t3.r`). Parameters are drawn as blue boxes
-    /// labelled with their names, inputs as grey ellipses, ops as rounded boxes, the output as a
-    /// double octagon.
+    /// scope path (`layer0` ⊃ `layer0.t3` ⊃ `layer0.t3.r`). Time steps are laid out in a grid,
+    /// time left to right and layers bottom to top, with each step's state named (`h¹₃`) and
+    /// parameters in a cluster of their own (see ``DOTOptions/arrangeTimeSteps``). Parameters are
+    /// drawn as blue boxes labelled with their names, inputs as grey ellipses, ops as rounded
+    /// boxes, a closed scope such as a loss as one named box, the output as a double octagon.
+    /// Every node is named `n<id>` after ``Node/id``.
     public func dot(_ options: DOTOptions = DOTOptions()) -> String {
         let graph = options.collapseRepeatedSteps ? collapsingRepeatedSteps() : self
         return DOTWriter(graph: graph, options: options).text()
@@ -16,17 +19,38 @@ extension ComputationGraph {
 }
 
 /// Writes one graph as DOT; see ``ComputationGraph/dot(_:)``.
-private struct DOTWriter {
+struct DOTWriter {
     let graph: ComputationGraph
     let options: DOTOptions
+    let drawn: DrawnGraph
+    let grid: TimeGrid
     let heat: GradientHeat
     let drawGradients: Bool
+    /// Whether time steps are drawn in a grid (some layer has more than one step).
+    let gridded: Bool
+    /// Whether the steps' states are named and marked (`h¹₃`).
+    let namesStates: Bool
+    /// Every node of the graph by id.
+    let nodeWithID: [Int: ComputationGraph.Node]
+    /// The row (`gru.layer0`) of each parameter read by several steps of that layer only.
+    let sharedRows: [Int: String]
+    /// Those parameters by row, rows bottom to top, parameters in the graph's order.
+    let weightsOfRows: [(row: String, parameters: [Int])]
     var lines: [String] = []
 
     init(graph: ComputationGraph, options: DOTOptions) {
         self.graph = graph
         self.options = options
-        heat = GradientHeat(norms: graph.nodes.compactMap(\.gradientNorm))
+        drawn = DrawnGraph(graph: graph, closedScopes: options.closedScopes)
+        grid = TimeGrid(graph: graph)
+        gridded = options.arrangeTimeSteps && grid.rows.contains { $0.states.count > 1 }
+        namesStates = options.arrangeTimeSteps && !grid.isEmpty
+        nodeWithID = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.id, $0) })
+        sharedRows = gridded ? Self.sharedParameters(drawn: drawn, grid: grid, nodes: nodeWithID) : [:]
+        let rows = sharedRows, ids = drawn.nodes.map(\.id)
+        weightsOfRows = grid.rows.map { row in (row.row, ids.filter { rows[$0] == row.row }) }.filter { !$0.parameters.isEmpty }
+        let colouredNorms = drawn.nodes.filter { $0.kind != .parameter || options.colorParameters }.compactMap(\.gradientNorm)
+        heat = GradientHeat(scale: options.gradientScale, norms: colouredNorms)
         drawGradients = options.showGradients && graph.hasGradients
     }
 
@@ -38,7 +62,7 @@ private struct DOTWriter {
 
     private mutating func writeAll() {
         lines.append("digraph computation {")
-        lines.append("  rankdir=\(options.direction.rawValue);")
+        lines.append("  rankdir=\(gridded ? DOTOptions.Direction.bottomToTop.rawValue : options.direction.rawValue);")
         lines.append("  compound=true; newrank=true;")
         lines.append("  node [fontname=\"Helvetica\", fontsize=10];")
         lines.append("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];")
@@ -50,19 +74,22 @@ private struct DOTWriter {
             lines.append("  labelloc=t; fontname=\"Helvetica\"; label=\(DOT.quoted(caption.joined(separator: "\n")));")
         }
         writeClusters()
-        for edge in graph.edges { writeEdge(edge) }
+        if gridded { writeGridRanks() }
+        for edge in drawn.edges { writeEdge(edge) }
+        if gridded { writeSharedParameterEdges() }
         if options.showLegend { writeLegend() }
         lines.append("}")
     }
 
     // MARK: Nodes and clusters
 
-    /// Clusters nest by scope prefix; nodes without a scope stand outside every cluster.
+    /// Clusters nest by scope prefix; nodes without a scope stand outside every cluster, except
+    /// that in a grid the parameters stand together in a cluster of their own.
     private mutating func writeClusters() {
         var scopeOrder: [String] = []
         var membersOfScope: [String: [ComputationGraph.Node]] = [:]
-        for node in graph.nodes {
-            guard let scope = node.scope else { continue }
+        for node in drawn.nodes {
+            guard let scope = clusterScope(of: node.id) else { continue }
             let parts = scope.split(separator: ".").map(String.init)
             for depth in 1...parts.count {
                 let prefix = parts[..<depth].joined(separator: ".")
@@ -73,18 +100,30 @@ private struct DOTWriter {
             }
             membersOfScope[scope]!.append(node)
         }
-        for node in graph.nodes where node.scope == nil { writeNode(node, indent: "  ") }
+        for node in drawn.nodes where clusterScope(of: node.id) == nil && sharedRows[node.id] == nil {
+            writeNode(node, indent: "  ")
+        }
+        for (row, parameters) in weightsOfRows {
+            lines.append("  subgraph \(Self.clusterIdentifier("weights." + row)) {")
+            lines.append("    label=\(DOT.quoted("\(row) weights, shared by \(timeSpan(of: row))")); style=\"rounded\"; color=\"#9db7e0\"; fontcolor=\"#3a5a8c\";")
+            for parameter in parameters { writeNode(nodeWithID[parameter]!, indent: "    ") }
+            lines.append("  }")
+        }
         for scope in scopeOrder where !scope.contains(".") {
             writeCluster(scope, order: scopeOrder, members: membersOfScope, indent: "  ")
         }
     }
 
+    /// The scope whose cluster a node is drawn in. In a grid the steps are not clusters: Graphviz
+    /// 2.42 neither keeps the order of states in different clusters nor lays such graphs out
+    /// safely, so the grid's rows and columns are labelled instead.
+    private func clusterScope(of id: Int) -> String? {
+        gridded && grid.stepOfNode[id] != nil ? nil : drawn.scopes[id]
+    }
+
     private mutating func writeCluster(_ scope: String, order: [String], members: [String: [ComputationGraph.Node]], indent: String) {
-        let label = graph.repeatCounts[scope].map { count in
-            "\(ComputationGraph.timeStep(in: scope)?.family ?? scope) × \(count)"
-        } ?? scope
-        lines.append("\(indent)subgraph \(clusterIdentifier(scope)) {")
-        lines.append("\(indent)  label=\(DOT.quoted(label)); style=\"rounded,dashed\"; color=\"#8888aa\"; fontcolor=\"#444466\";")
+        lines.append("\(indent)subgraph \(Self.clusterIdentifier(scope)) {")
+        lines.append("\(indent)  label=\(clusterLabel(scope)); style=\"rounded,dashed\"; color=\"#8888aa\"; fontcolor=\"#444466\";")
         for node in members[scope] ?? [] { writeNode(node, indent: indent + "  ") }
         let depth = scope.split(separator: ".").count
         for child in order where child.hasPrefix(scope + ".") && child.split(separator: ".").count == depth + 1 {
@@ -93,19 +132,46 @@ private struct DOTWriter {
         lines.append("\(indent)}")
     }
 
+    /// The scope's name; a step standing for repeated ones says how many (`layer0.t* × 4`) and,
+    /// with gradients, shows each step's state norm in a small bar of coloured cells.
+    private func clusterLabel(_ scope: String) -> String {
+        guard let count = graph.repeatCounts[scope] else { return DOT.quoted(scope) }
+        let title = "\(ComputationGraph.timeStep(in: scope)?.family ?? scope) × \(count)"
+        guard drawGradients, let norms = graph.stepGradientNorms[scope] else { return DOT.quoted(title) }
+        let firstTime = ComputationGraph.stepNumber(scope) - norms.count + 1
+        let cells = norms.enumerated().map { offset, norm in
+            let colour = norm.map { " BGCOLOR=\"\(heat.color($0))\"" } ?? ""
+            return "<TD\(colour)>t\(firstTime + offset)<BR/>\(norm.map(formatNorm) ?? "–")</TD>"
+        }.joined()
+        return "<\(title)<BR/><FONT POINT-SIZE=\"8\">state ‖∇‖ per step</FONT>"
+            + "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR>\(cells)</TR></TABLE>>"
+    }
+
     private mutating func writeNode(_ node: ComputationGraph.Node, indent: String) {
         var attributes: [String] = []
-        var label = node.label
-        switch node.kind {
-        case .input: attributes += ["shape=ellipse", "style=filled", "fillcolor=\"#eeeeee\""]
-        case .parameter: attributes += ["shape=box", "style=filled", "fillcolor=\"#cfe2ff\""]
-        case .op: attributes += ["shape=box", "style=\"rounded,filled\"", "fillcolor=\"#fff8dc\""]
-        case .output: attributes += ["shape=doubleoctagon", "style=filled", "fillcolor=\"#ffe4b5\""]
+        var label = nodeTitle(node)
+        let isState = namesStates && grid.stateNames[node.id] != nil
+        if drawn.boxes[node.id] != nil {
+            attributes += ["shape=box3d", "style=filled", "fillcolor=\"\(node.kind == .output ? "#ffe4b5" : "#fde2e4")\""]
+        } else {
+            switch node.kind {
+            case .input: attributes += ["shape=ellipse", "style=filled", "fillcolor=\"#eeeeee\""]
+            case .parameter: attributes += ["shape=box", "style=filled", "fillcolor=\"#cfe2ff\""]
+            case .op where isState: attributes += ["shape=box", "style=\"rounded,filled,bold\"", "fillcolor=\"#dff0d8\""]
+            case .op: attributes += ["shape=box", "style=\"rounded,filled\"", "fillcolor=\"#fff8dc\""]
+            case .output: attributes += ["shape=doubleoctagon", "style=filled", "fillcolor=\"#ffe4b5\""]
+            }
         }
         if drawGradients {
             if let norm = node.gradientNorm {
                 label += "\n‖∇‖ = \(formatNorm(norm))"
-                attributes[attributes.count - 1] = "fillcolor=\(DOT.quoted(heat.color(norm)))"
+                if node.backwardPasses > 1 {
+                    label += "\nsum of \(node.backwardPasses) backward()"
+                    attributes.append("peripheries=2")
+                }
+                if node.kind != .parameter || options.colorParameters {
+                    attributes[2] = "fillcolor=\(DOT.quoted(heat.color(norm)))"
+                }
             } else {
                 label += "\nno gradient"
             }
@@ -113,49 +179,112 @@ private struct DOTWriter {
         lines.append("\(indent)n\(node.id) [label=\(DOT.quoted(label)), \(attributes.joined(separator: ", "))];")
     }
 
+    /// What a node says: a state its name and op, a box its name and ops, an op the constants
+    /// folded into it; then the shape.
+    private func nodeTitle(_ node: ComputationGraph.Node) -> String {
+        let shape = "[\(node.shape.map(String.init).joined(separator: ", "))]"
+        if let box = drawn.boxes[node.id] {
+            let ops = box.ops.count > 4 ? box.ops.prefix(3).joined(separator: ", ") + ", …" : box.ops.joined(separator: ", ")
+            return "\(box.name)\n\(box.count) ops: \(ops)\n\(shape)"
+        }
+        var title = String(node.label.split(separator: "\n", omittingEmptySubsequences: false).dropLast().joined(separator: "\n"))
+        if namesStates, let state = grid.stateNames[node.id] {
+            title = "\(state) = \(title)"
+        } else if node.kind == .op || node.kind == .output, let name = node.name {
+            title = "\(name) = \(title)"
+        }
+        if let constants = drawn.foldedConstants[node.id] {
+            title += "\nwith constant \(constants.joined(separator: ", "))"
+        }
+        return node.shape.isEmpty && node.kind == .input && node.name == nil ? node.label : "\(title)\n\(shape)"
+    }
+
+    // MARK: The grid
+
+    /// Each layer's states on one rank, ordered by time with invisible edges, the row's name on
+    /// its left; the times above the top row.
+    private mutating func writeGridRanks() {
+        let visible = Set(drawn.nodes.map(\.id))
+        for (index, (row, states)) in grid.rows.enumerated() {
+            let shown = states.filter(visible.contains)
+            guard !shown.isEmpty else { continue }
+            lines.append("  row_\(index) [label=\(DOT.quoted(row)), shape=plaintext, fontcolor=\"#444466\"];")
+            lines.append("  { rank=same; row_\(index); \(shown.map { "n\($0);" }.joined(separator: " ")) }")
+            // Order the row by invisible edges only where no recurrent edge does already: two flat
+            // edges between the same nodes make Graphviz 2.42 lose one and corrupt its memory.
+            let drawnPairs = Set(drawn.edges.map { [$0.from, $0.to] })
+            lines.append("  row_\(index) -> n\(shown[0]) [style=invis];")
+            for (left, right) in zip(shown, shown.dropFirst()) where !drawnPairs.contains([left, right]) {
+                lines.append("  n\(left) -> n\(right) [style=invis];")
+            }
+        }
+        guard let top = grid.rows.last?.states.filter(visible.contains), !top.isEmpty else { return }
+        let times = top.map { grid.stepOfNode[$0]!.time }
+        lines.append("  { rank=same; \(times.map { "time_\($0) [label=\"t\($0)\", shape=plaintext, fontcolor=\"#444466\"];" }.joined(separator: " ")) }")
+        for (state, time) in zip(top, times) { lines.append("  n\(state) -> time_\(time) [style=invis];") }
+        if times.count > 1 { lines.append("  \(times.map { "time_\($0)" }.joined(separator: " -> ")) [style=invis];") }
+        for (_, parameters) in weightsOfRows where parameters.count > 1 {
+            lines.append("  \(parameters.map { "n\($0)" }.joined(separator: " -> ")) [style=invis];")
+        }
+    }
+
+    /// The layer's steps a row's weights are read by: `t0–t3`.
+    private func timeSpan(of row: String) -> String {
+        let times = grid.rows.first { $0.row == row }!.states.compactMap { grid.stepOfNode[$0]?.time }
+        return "t\(times.min()!)–t\(times.max()!)"
+    }
+
+    /// The parameters read by several steps of one layer and by nothing else, by the layer's row
+    /// (`gru.layer0`).
+    private static func sharedParameters(drawn: DrawnGraph, grid: TimeGrid, nodes: [Int: ComputationGraph.Node]) -> [Int: String] {
+        var readers: [Int: [Int]] = [:]
+        for edge in drawn.edges where nodes[edge.from]?.kind == .parameter { readers[edge.from, default: []].append(edge.to) }
+        return readers.compactMapValues { readers in
+            let steps = readers.map { grid.stepOfNode[$0] }
+            guard let row = steps.first??.row, !row.isEmpty, steps.allSatisfy({ $0?.row == row }),
+                  Set(steps.map { $0!.time }).count > 1 else { return nil }
+            return row
+        }
+    }
+
+    /// A row's weights are drawn once, beside the grid, with one dotted edge from their cluster to
+    /// the row's first state rather than one edge per step.
+    private mutating func writeSharedParameterEdges() {
+        for (row, parameters) in weightsOfRows {
+            guard let first = grid.rows.first(where: { $0.row == row })?.states.first else { continue }
+            lines.append("  n\(parameters.last!) -> n\(first) [ltail=\(Self.clusterIdentifier("weights." + row)), "
+                         + "style=dotted, color=\"#7f9cc8\", constraint=false, label=\(DOT.quoted("read by \(timeSpan(of: row))"))];")
+        }
+    }
+
     // MARK: Edges
 
     private mutating func writeEdge(_ edge: ComputationGraph.Edge) {
-        guard drawGradients, let norm = graph.nodes.first(where: { $0.id == edge.from })?.gradientNorm else {
-            lines.append("  n\(edge.from) -> n\(edge.to);")
-            return
+        if sharedRows[edge.from] != nil { return }
+        var attributes: [String] = []
+        let source = nodeWithID[edge.from]!
+        if namesStates, let state = grid.stateNames[edge.from] {
+            // A recurrent edge joins two states of one rank; a label on such a flat edge would need
+            // a rank of its own, so it is placed after the layout (`xlabel`).
+            let recurrent = grid.isRecurrent(from: edge.from, to: edge.to)
+            attributes.append("\(recurrent ? "xlabel" : "label")=\(DOT.quoted(state))")
+            if recurrent { attributes.append("style=dashed") }
         }
-        let width = 0.6 + 2.4 * heat.position(norm)
-        lines.append("  n\(edge.from) -> n\(edge.to) [color=\(DOT.quoted(heat.color(norm))), penwidth=\(formatWidth(width))];")
-    }
-
-    // MARK: Legend
-
-    private mutating func writeLegend() {
-        lines.append("  subgraph cluster_legend {")
-        lines.append("    label=\"legend\"; style=\"rounded\"; color=\"#bbbbbb\"; fontcolor=\"#666666\";")
-        let kinds: [(String, String)] = [
-            ("legend_input", "[label=\"input\", shape=ellipse, style=filled, fillcolor=\"#eeeeee\"]"),
-            ("legend_parameter", "[label=\"parameter\", shape=box, style=filled, fillcolor=\"#cfe2ff\"]"),
-            ("legend_op", "[label=\"op\", shape=box, style=\"rounded,filled\", fillcolor=\"#fff8dc\"]"),
-            ("legend_output", "[label=\"output\", shape=doubleoctagon, style=filled, fillcolor=\"#ffe4b5\"]"),
-        ]
-        for (name, attributes) in kinds { lines.append("    \(name) \(attributes);") }
-        var chain = kinds.map(\.0)
-        if drawGradients {
-            for (index, position) in [0.0, 0.25, 0.5, 0.75, 1.0].enumerated() {
-                let norm = heat.norm(at: position)
-                lines.append("    legend_heat\(index) [label=\(DOT.quoted("‖∇‖ \(formatNorm(norm))")), shape=box, style=filled, fillcolor=\(DOT.quoted(heat.color(norm)))];")
-                chain.append("legend_heat\(index)")
-            }
+        if drawGradients, let norm = source.gradientNorm, source.kind != .parameter || options.colorParameters {
+            let width = 0.6 + 2.4 * heat.position(norm)
+            attributes += ["color=\(DOT.quoted(heat.color(norm)))", "penwidth=\(formatWidth(width))"]
         }
-        lines.append("    \(chain.joined(separator: " -> ")) [style=invis];")
-        lines.append("  }")
+        lines.append("  n\(edge.from) -> n\(edge.to)\(attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]");")
     }
 
     // MARK: Text helpers
 
-    private func clusterIdentifier(_ scope: String) -> String {
+    static func clusterIdentifier(_ scope: String) -> String {
         "cluster_" + String(scope.map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 }
 
-private func formatWidth(_ width: Double) -> String {
+func formatWidth(_ width: Double) -> String {
     let hundredths = Int((width * 100).rounded())
     return "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
 }
