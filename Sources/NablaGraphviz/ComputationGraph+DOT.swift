@@ -83,24 +83,22 @@ struct DOTWriter {
 
     // MARK: Nodes and clusters
 
-    /// Clusters nest by scope prefix; nodes without a scope stand outside every cluster, except
-    /// that in a grid the parameters stand together in a cluster of their own.
+    /// Clusters nest by scope prefix; nodes without a scope stand outside every cluster, and a
+    /// grid's shared weights stand in a cluster per layer.
     private mutating func writeClusters() {
         var scopeOrder: [String] = []
         var membersOfScope: [String: [ComputationGraph.Node]] = [:]
+        var parents: [String: String] = [:]
         for node in drawn.nodes {
-            guard let scope = clusterScope(of: node.id) else { continue }
-            let parts = scope.split(separator: ".").map(String.init)
-            for depth in 1...parts.count {
-                let prefix = parts[..<depth].joined(separator: ".")
-                if membersOfScope[prefix] == nil {
-                    membersOfScope[prefix] = []
-                    scopeOrder.append(prefix)
-                }
+            let path = clusterPath(of: node.id)
+            for (outer, inner) in zip(path, path.dropFirst()) { parents[inner] = outer }
+            for scope in path where membersOfScope[scope] == nil {
+                membersOfScope[scope] = []
+                scopeOrder.append(scope)
             }
-            membersOfScope[scope]!.append(node)
+            if let innermost = path.last { membersOfScope[innermost]!.append(node) }
         }
-        for node in drawn.nodes where clusterScope(of: node.id) == nil && sharedRows[node.id] == nil {
+        for node in drawn.nodes where clusterPath(of: node.id).isEmpty && sharedRows[node.id] == nil {
             writeNode(node, indent: "  ")
         }
         for (row, parameters) in weightsOfRows {
@@ -109,25 +107,33 @@ struct DOTWriter {
             for parameter in parameters { writeNode(nodeWithID[parameter]!, indent: "    ") }
             lines.append("  }")
         }
-        for scope in scopeOrder where !scope.contains(".") {
-            writeCluster(scope, order: scopeOrder, members: membersOfScope, indent: "  ")
+        for scope in scopeOrder where parents[scope] == nil {
+            writeCluster(scope, order: scopeOrder, parents: parents, members: membersOfScope, indent: "  ")
         }
     }
 
-    /// The scope whose cluster a node is drawn in. In a grid the steps are not clusters: Graphviz
-    /// 2.42 neither keeps the order of states in different clusters nor lays such graphs out
-    /// safely, so the grid's rows and columns are labelled instead.
-    private func clusterScope(of id: Int) -> String? {
-        gridded && grid.stepOfNode[id] != nil ? nil : drawn.scopes[id]
+    /// The clusters a node is drawn in, outermost first: every prefix of its scope (`layer0`,
+    /// `layer0.t3`, `layer0.t3.r`). In a grid the steps and what holds them are not clusters,
+    /// only the scopes inside a step (a gate): Graphviz 2.42 neither keeps the order of states in
+    /// different clusters nor lays such graphs out safely, so the grid's rows and columns are
+    /// labelled instead.
+    private func clusterPath(of id: Int) -> [String] {
+        guard let scope = drawn.scopes[id] else { return [] }
+        let parts = scope.split(separator: ".").map(String.init)
+        var depths = Array(1...parts.count)
+        if gridded, let step = grid.stepOfNode[id] {
+            depths = depths.filter { $0 > step.scope.split(separator: ".").count }
+        }
+        return depths.map { parts[..<$0].joined(separator: ".") }
     }
 
-    private mutating func writeCluster(_ scope: String, order: [String], members: [String: [ComputationGraph.Node]], indent: String) {
+    private mutating func writeCluster(_ scope: String, order: [String], parents: [String: String],
+                                       members: [String: [ComputationGraph.Node]], indent: String) {
         lines.append("\(indent)subgraph \(Self.clusterIdentifier(scope)) {")
         lines.append("\(indent)  label=\(clusterLabel(scope)); style=\"rounded,dashed\"; color=\"#8888aa\"; fontcolor=\"#444466\";")
         for node in members[scope] ?? [] { writeNode(node, indent: indent + "  ") }
-        let depth = scope.split(separator: ".").count
-        for child in order where child.hasPrefix(scope + ".") && child.split(separator: ".").count == depth + 1 {
-            writeCluster(child, order: order, members: members, indent: indent + "  ")
+        for child in order where parents[child] == scope {
+            writeCluster(child, order: order, parents: parents, members: members, indent: indent + "  ")
         }
         lines.append("\(indent)}")
     }
@@ -141,10 +147,12 @@ struct DOTWriter {
         let firstTime = ComputationGraph.stepNumber(scope) - norms.count + 1
         let cells = norms.enumerated().map { offset, norm in
             let colour = norm.map { " BGCOLOR=\"\(heat.color($0))\"" } ?? ""
-            return "<TD\(colour)>t\(firstTime + offset)<BR/>\(norm.map(formatNorm) ?? "–")</TD>"
+            return "<TD BORDER=\"1\"\(colour)>t\(firstTime + offset)<BR/>\(norm.map(formatNorm) ?? "–")</TD>"
         }.joined()
-        return "<\(title)<BR/><FONT POINT-SIZE=\"8\">state ‖∇‖ per step</FONT>"
-            + "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR>\(cells)</TR></TABLE>>"
+        let span = "COLSPAN=\"\(norms.count)\""
+        return "<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
+            + "<TR><TD \(span)>\(title)</TD></TR><TR><TD \(span)><FONT POINT-SIZE=\"8\">state ‖∇‖ per step</FONT></TD></TR>"
+            + "<TR>\(cells)</TR></TABLE>>"
     }
 
     private mutating func writeNode(_ node: ComputationGraph.Node, indent: String) {
@@ -248,12 +256,14 @@ struct DOTWriter {
     }
 
     /// A row's weights are drawn once, beside the grid, with one dotted edge from their cluster to
-    /// the row's first state rather than one edge per step.
+    /// the row's first state rather than one edge per step. The edge leaves the ranks alone, and
+    /// its label is placed after the layout: Graphviz 2.42 corrupts its memory laying out a
+    /// label on an edge that does not constrain the ranks.
     private mutating func writeSharedParameterEdges() {
         for (row, parameters) in weightsOfRows {
             guard let first = grid.rows.first(where: { $0.row == row })?.states.first else { continue }
             lines.append("  n\(parameters.last!) -> n\(first) [ltail=\(Self.clusterIdentifier("weights." + row)), "
-                         + "style=dotted, color=\"#7f9cc8\", constraint=false, label=\(DOT.quoted("read by \(timeSpan(of: row))"))];")
+                         + "style=dotted, color=\"#7f9cc8\", constraint=false, xlabel=\(DOT.quoted("read by \(timeSpan(of: row))"))];")
         }
     }
 
