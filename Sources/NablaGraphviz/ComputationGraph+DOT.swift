@@ -62,8 +62,8 @@ struct DOTWriter {
 
     private mutating func writeAll() {
         lines.append("digraph computation {")
-        lines.append("  rankdir=\(gridded ? DOTOptions.Direction.bottomToTop.rawValue : options.direction.rawValue);")
-        lines.append("  compound=true; newrank=true;")
+        lines.append("  rankdir=\(namesStates ? DOTOptions.Direction.bottomToTop.rawValue : options.direction.rawValue);")
+        lines.append("  compound=true; newrank=true; fontname=\"Helvetica\";")
         lines.append("  node [fontname=\"Helvetica\", fontsize=10];")
         lines.append("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];")
         var caption = options.title.map { [$0] } ?? []
@@ -71,7 +71,7 @@ struct DOTWriter {
             caption.append("gradients not computed yet: call backward() first")
         }
         if !caption.isEmpty {
-            lines.append("  labelloc=t; fontname=\"Helvetica\"; label=\(DOT.quoted(caption.joined(separator: "\n")));")
+            lines.append("  labelloc=t; label=\(DOT.quoted(caption.joined(separator: "\n")));")
         }
         writeClusters()
         if gridded { writeGridRanks() }

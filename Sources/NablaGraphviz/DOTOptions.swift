@@ -12,8 +12,8 @@ public struct DOTOptions: Sendable, Equatable {
         case rightToLeft = "RL"
     }
 
-    /// The direction of flow (for a graph with time steps arranged in a grid: the direction
-    /// outside the grid is bottom to top, see ``arrangeTimeSteps``).
+    /// The direction of flow; a graph with time steps is drawn bottom to top while
+    /// ``arrangeTimeSteps`` is on.
     public var direction: Direction = .topToBottom
     /// Colour nodes and edges by gradient norm and print the norms. Before `backward()` the
     /// drawing says that gradients are not computed yet rather than showing zeros.
@@ -26,9 +26,10 @@ public struct DOTOptions: Sendable, Equatable {
     /// A title above the drawing.
     public var title: String?
     /// Draw the time steps of a recurrent graph (scopes such as `layer1.t3`) in a fixed grid: time
-    /// left to right, layers bottom to top, each step's state named (`h¹₃`) and the edges that carry
-    /// it marked input (solid) or recurrent (dashed). Inputs are then at the bottom, the output at
-    /// the top, whatever ``direction`` says.
+    /// left to right, layers bottom to top, each step's state named (`h¹₃`, or the tensor's
+    /// ``ComputationGraph/Node/name``) and the edges that carry it marked input (solid) or
+    /// recurrent (dashed). Inputs are then at the bottom, the output at the top, whatever
+    /// ``direction`` says.
     public var arrangeTimeSteps = true
     /// Colour parameters by gradient norm too (with ``showGradients``); otherwise they stay blue
     /// and only print their norm.

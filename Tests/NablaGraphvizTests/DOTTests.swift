@@ -15,7 +15,7 @@ import Testing
         let expected = """
         digraph computation {
           rankdir=LR;
-          compound=true; newrank=true;
+          compound=true; newrank=true; fontname="Helvetica";
           node [fontname="Helvetica", fontsize=10];
           edge [fontname="Helvetica", fontsize=8, color="#555555"];
           n0 [label="w\\n[2]", shape=box, style=filled, fillcolor="#cfe2ff"];

@@ -4,7 +4,7 @@
 let smallGridSnapshot = ##"""
 digraph computation {
   rankdir=BT;
-  compound=true; newrank=true;
+  compound=true; newrank=true; fontname="Helvetica";
   node [fontname="Helvetica", fontsize=10];
   edge [fontname="Helvetica", fontsize=8, color="#555555"];
   n0 [label="input\n[1, 2]\nno gradient", shape=ellipse, style=filled, fillcolor="#eeeeee"];
