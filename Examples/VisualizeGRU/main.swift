@@ -64,6 +64,7 @@ try unrolledLoss().renderGraph(.svg, to: folder.appendingPathComponent("gru-coll
                                options: DOTOptions(showGradients: true, collapseRepeatedSteps: true,
                                                    title: "4 composed steps drawn once, each step's gradient norm kept",
                                                    gradientScale: scale))
-print("wrote gru-step.svg, gru-unrolled.png and gru-collapsed.svg in \(folder.path)")
+let written = ["gru-step.svg", "gru-unrolled.png", "gru-collapsed.svg"].map { folder.appendingPathComponent($0).path }
+print("wrote \(written[0]), \(written[1]) and \(written[2])")
 
 func formatted(_ value: Double) -> String { String(format: "%.3e", value) }
