@@ -18,7 +18,8 @@ extension ComputationGraph {
             nodes.append(Node(id: id, kind: kind, op: tensor.record?.op, details: tensor.record?.details ?? "",
                               name: tensor.name, shape: tensor.shape, scope: tensor.scope,
                               gradientNorm: gradientNorm(of: tensor),
-                              value: tensor.isLeaf && tensor.count == 1 ? Double(tensor.scalars[0]) : nil))
+                              value: tensor.isLeaf && tensor.count == 1 ? Double(tensor.scalars[0]) : nil,
+                              backwardPasses: tensor.gradient == nil ? 0 : tensor.backwardPasses))
             for input in tensor.record?.inputs ?? [] {
                 edges.append(Edge(from: ids[ObjectIdentifier(input)]!, to: id))
             }

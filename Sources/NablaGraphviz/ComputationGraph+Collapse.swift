@@ -4,7 +4,8 @@ extension ComputationGraph {
     /// Scopes with a time component (`layer0.t3`) are grouped by everything but the step number.
     /// The last step (the one the output depends on directly) is kept; earlier steps whose ops
     /// match it exactly are removed, and the kept cluster is labelled with the family and the
-    /// count (`layer0.t* × 4`). Inputs that fed only removed steps go too.
+    /// count (`layer0.t* × 4`). Inputs that fed only removed steps go too. The gradient norm of
+    /// every step's state is kept in ``stepGradientNorms``.
     public func collapsingRepeatedSteps() -> ComputationGraph {
         // The step each node belongs to, e.g. "layer0.t3", and that step's family, "layer0.t*".
         var stepOf: [Int: String] = [:]
@@ -22,13 +23,19 @@ extension ComputationGraph {
         }
         var removedSteps: Set<String> = []
         var counts: [String: Int] = [:]
+        var stepNorms: [String: [Double?]] = [:]
         for family in familyOrder {
             let steps = stepsOfFamily[family]!.sorted { Self.stepNumber($0) < Self.stepNumber($1) }
             let kept = steps[steps.count - 1]
             let keptSignature = signature(kept)
             let repeats = steps.dropLast().filter { signature($0) == keptSignature }
             removedSteps.formUnion(repeats)
-            if !repeats.isEmpty { counts[kept] = repeats.count + 1 }
+            if !repeats.isEmpty {
+                counts[kept] = repeats.count + 1
+                stepNorms[kept] = (repeats + [kept]).map { step in
+                    nodes.last { stepOf[$0.id] == step }?.gradientNorm
+                }
+            }
         }
         var removed = Set(nodes.filter { stepOf[$0.id].map(removedSteps.contains) ?? false }.map(\.id))
         // Drop what now feeds nothing: inputs of removed steps, and chains leading only to them.
@@ -47,6 +54,7 @@ extension ComputationGraph {
         result.nodes = nodes.filter { !removed.contains($0.id) }
         result.edges = edges.filter { !removed.contains($0.from) && !removed.contains($0.to) }
         result.repeatCounts = counts
+        result.stepGradientNorms = stepNorms
         return result
     }
 

@@ -37,6 +37,8 @@ public struct ComputationGraph: Sendable, Equatable {
         public let gradientNorm: Double?
         /// The value of a one-element leaf (a constant such as the `2` in `x * 2`), else `nil`.
         public let value: Double?
+        /// How many `backward()` passes added into the gradient (more than 1: it is their sum).
+        public var backwardPasses: Int = 0
 
         /// The text drawn in the node: the op or the name, then the shape. A constant of one
         /// element is drawn as its value alone (the `1` of `1 − z`); an input is drawn by its role
@@ -75,6 +77,10 @@ public struct ComputationGraph: Sendable, Equatable {
     /// For each time-step scope kept by ``collapsingRepeatedSteps()`` to stand for several
     /// identical steps, how many it stands for.
     public internal(set) var repeatCounts: [String: Int] = [:]
+    /// For each time-step scope kept by ``collapsingRepeatedSteps()``, the gradient norm of the
+    /// state (the step's last op) of every step it stands for, earliest first: the fade through
+    /// time stays visible when only one step is drawn.
+    public internal(set) var stepGradientNorms: [String: [Double?]] = [:]
 
     /// Whether any node carries a gradient, i.e. whether `backward()` has run.
     public var hasGradients: Bool { nodes.contains { $0.gradientNorm != nil } }

@@ -42,14 +42,24 @@ public enum Graphviz {
     /// - Throws: ``GraphvizError`` with Graphviz's message when the text does not parse or the
     ///   layout or rendering fails.
     public static func render(dot: String, format: GraphvizFormat) throws -> [UInt8] {
+        try render(dot: dot, formatName: format.rawValue)
+    }
+
+    /// Graphviz's `plain` text output of `dot`: one line per node with its centre in inches.
+    static func renderPlain(dot: String) throws -> [UInt8] {
+        try render(dot: dot, formatName: "plain")
+    }
+
+    /// Renders `dot` to the Graphviz output format named `formatName`, in memory.
+    private static func render(dot: String, formatName: String) throws -> [UInt8] {
         try library.withLock { context in
             try context.withLaidOutGraph(dot) { graph in
                 var data: UnsafeMutablePointer<CChar>?
                 var length: UInt32 = 0
-                let status = nabla_gv_render_data(context.handle, graph, format.rawValue, &data, &length)
+                let status = nabla_gv_render_data(context.handle, graph, formatName, &data, &length)
                 defer { if let data { nabla_gv_free_data(data) } }
                 guard status == 0, let data else {
-                    throw GraphvizError(stage: "rendering to \(format.rawValue)", message: context.takeMessages() ?? "status \(status)")
+                    throw GraphvizError(stage: "rendering to \(formatName)", message: context.takeMessages() ?? "status \(status)")
                 }
                 return [UInt8](UnsafeRawBufferPointer(start: data, count: Int(length)))
             }

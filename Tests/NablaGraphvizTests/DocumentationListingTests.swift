@@ -44,4 +44,63 @@ import Testing
         DocumentSnippets.expectOutput("visualization-collapse", printer.text)
         #expect(String(decoding: collapsed, as: UTF8.self).contains("× 4"))
     }
+
+    @Test func gridListingDrawsSharedScalesAndReadsTheGridBack() throws {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: visualization-grid
+        var generator = SeededRandomGenerator(seed: 42)
+        let gru = GRU<Float>(inputSize: 4, hiddenSizes: [5, 5], using: &generator)
+        let head = Dense<Float>(inputSize: 5, outputSize: 6, using: &generator)
+        gru.labelParameters(prefix: "gru")
+        head.labelParameters(prefix: "head")
+        let inputs = (0..<4).map { _ in Tensor<Float>.uniform([1, 4], in: -1..<1, using: &generator) }
+        let states = gru.unrolled(inputs).outputs
+        states[3].name = "last state"                           // the model's own name for a state
+        let logits = head(states[3])
+        let loss = withScope("loss") { Losses.softmaxCrossEntropy(logits: logits, labels: [2]) }
+        ComputationGraph.retainGradients(of: loss)
+        loss.backward()
+
+        let shared = DOTOptions(showGradients: true, gradientScale: GradientScale(lower: 0.01, upper: 2))
+        let grid = try loss.renderGraph(.svg, options: shared)  // the loss as one box
+        var detailed = shared
+        detailed.closedScopes.remove("loss")                    // the loss's ops
+        detailed.colorParameters = true                         // parameters coloured too
+        let opened = try loss.renderGraph(.svg, options: detailed)
+
+        let graph = ComputationGraph.capture(loss)
+        let centres = try Graphviz.nodeCenters(dot: graph.dot(shared))
+        for layer in [1, 0] {
+            let row = graph.nodes.filter { $0.op == "gru.pytorch" && $0.scope!.hasPrefix("layer\(layer)") }
+            let norms = row.map { String(format: "%.3f", $0.gradientNorm!) }
+            let leftToRight = zip(row, row.dropFirst()).allSatisfy { centres["n\($0.id)"]!.x < centres["n\($1.id)"]!.x }
+            print("layer \(layer), t0 … t3: ‖∇h‖", norms.joined(separator: " "), "drawn left to right:", leftToRight)
+        }
+        print("per step, collapsed:", graph.collapsingRepeatedSteps().stepGradientNorms["layer1.t3"]!.map { String(format: "%.3f", $0!) })
+        // end snippet
+
+        DocumentSnippets.expectOutput("visualization-grid", printer.text)
+        let gridText = String(decoding: grid, as: UTF8.self), openedText = String(decoding: opened, as: UTF8.self)
+        #expect(gridText.contains("last state = gru.pytorch") && gridText.contains("fixed"))
+        #expect(!gridText.contains(">exp</text>") && openedText.contains(">exp</text>"))
+    }
+
+    @Test func accumulatedGradientsListingRuns() {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: visualization-accumulated
+        let w = Tensor<Double>([0.5, -1], requiresGrad: true)
+        w.name = "w"
+        (w * 2).sum().backward()
+        let second = (w * 3).sum()
+        second.backward()                                       // adds into w's gradient
+        print("backward passes in w's gradient:", w.backwardPasses)
+        print("drawn as a sum:", second.graphDOT(DOTOptions(showGradients: true)).contains("sum of 2 backward()"))
+        // end snippet
+
+        DocumentSnippets.expectOutput("visualization-accumulated", printer.text)
+    }
 }

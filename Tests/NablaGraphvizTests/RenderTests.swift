@@ -27,7 +27,7 @@ import Testing
     @Test func svgHasOneNodePerTensorAndOneClusterPerScope() throws {
         let y = unrolledGRU()
         let graph = ComputationGraph.capture(y)
-        let svg = try y.renderGraph(.svg, options: DOTOptions(showLegend: false))
+        let svg = try y.renderGraph(.svg, options: DOTOptions(showLegend: false, arrangeTimeSteps: false))
         let parser = XMLParser(data: Data(svg))
         let counter = GroupCounter()
         parser.delegate = counter

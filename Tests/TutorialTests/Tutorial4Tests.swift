@@ -53,12 +53,15 @@ import Testing
         // snippet: t4-fading
         let steps = (0..<6).map { _ in Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator) }
         let states = gru.unrolled(steps).outputs
-        states.forEach { $0.retainGrad() }
-        states[5].sum().backward()                     // a loss on the last step only
+        let loss = states[5].sum()                     // a loss on the last step only
+        ComputationGraph.retainGradients(of: loss)     // keep every op's gradient, the states' too
+        loss.backward()
         for (t, state) in states.enumerated() {
             let norm = state.grad!.scalars.map { $0 * $0 }.reduce(0, +).squareRoot()
             print("t\(t): ‖∂loss/∂h‖ =", String(format: "%.4f", norm))
         }
+        let fading = FileManager.default.temporaryDirectory.appendingPathComponent("gru-fading.svg")
+        try loss.renderGraph(.svg, to: fading, options: DOTOptions(showGradients: true, collapseRepeatedSteps: true))
         // end snippet
 
         let printedByDrawing = String(printer.text.dropFirst(printedByEquations.count))
@@ -74,6 +77,18 @@ import Testing
                                encoding: .utf8)
         #expect(Self.texts(in: shown) == Self.texts(in: drawn), "Docs/images/tutorial4-gru-step.svg differs from what t4-draw draws")
         #expect(Self.texts(in: drawn).contains("h₀ layer 0") && Self.texts(in: drawn).contains("1"))
+
+        // The fading picture: six steps drawn once, each step's state norm in the bar.
+        let fadingDrawn = try String(contentsOf: fading, encoding: .utf8)
+        for (t, norm) in ["0.338", "0.527", "0.64", "0.992", "1.2", "2"].enumerated() {
+            #expect(fadingDrawn.contains(">t\(t)</text>") && fadingDrawn.contains(">\(norm)</text>"), "t\(t) ‖∇h‖ \(norm) not drawn")
+        }
+        if let folder = ProcessInfo.processInfo.environment["NABLA_RECORD_OUTPUTS"] {
+            try fadingDrawn.write(toFile: "\(folder)/tutorial4-gru-fading.svg", atomically: true, encoding: .utf8)
+        }
+        let fadingShown = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Docs/images/tutorial4-gru-fading.svg"),
+                                     encoding: .utf8)
+        #expect(Self.texts(in: fadingShown) == Self.texts(in: fadingDrawn), "Docs/images/tutorial4-gru-fading.svg differs from what t4-fading draws")
     }
 
     /// The texts drawn in an SVG picture, sorted: node labels, cluster names, the legend.

@@ -85,6 +85,7 @@ extension Tensor {
     }
 
     private func accumulate(_ incoming: Gradient<Scalar>) {
+        backwardPasses = gradient == nil ? 1 : backwardPasses + 1
         gradient = gradient.map { $0.adding(incoming) } ?? incoming
     }
 

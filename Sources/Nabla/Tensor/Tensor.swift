@@ -49,6 +49,9 @@ public final class Tensor<Scalar: TensorScalar> {
     /// The graph scope (see ``withScope(_:_:)``) that was active when an op produced this tensor.
     public let scope: String?
 
+    /// How many `backward()` passes have added into ``gradient`` since it was last empty.
+    public internal(set) var backwardPasses = 0
+
     /// Whether `backward()` keeps this intermediate tensor's gradient.
     var retainsGrad = false
 
