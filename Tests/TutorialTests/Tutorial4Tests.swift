@@ -30,7 +30,7 @@ import Testing
         let fused = cell(x, h)                                    // one op, hand-written backward
         let difference = zip(mine.scalars, fused.scalars).map { abs($0 - $1) }.max()!
         print("largest difference:", difference < 1e-12 ? "below 1e-12" : "\(difference)")
-        let check = gradcheck([x.detached(), h.detached()].map { Tensor($0.scalars, shape: $0.shape, requiresGrad: true) }) {
+        let check = gradcheck([x, h].map { Tensor($0.scalars, shape: $0.shape, requiresGrad: true) }) {
             myGRUStep($0[0], $0[1], cell: cell)
         }
         print("gradcheck:", check.passed)
@@ -63,10 +63,37 @@ import Testing
         let fading = FileManager.default.temporaryDirectory.appendingPathComponent("gru-fading.svg")
         try loss.renderGraph(.svg, to: fading, options: DOTOptions(showGradients: true, collapseRepeatedSteps: true))
         // end snippet
+        let printedBeforeGates = printer.text
+
+        // snippet: t4-gates
+        /// The norm of ∂(last state's sum)/∂state at every step of a recurrence run over `inputs`.
+        func stateGradientNorms(_ inputs: [Tensor<Double>], step: (Tensor<Double>, Tensor<Double>) -> Tensor<Double>) -> [Double] {
+            var h = Tensor<Double>(zeros: [1, 4])
+            var states: [Tensor<Double>] = []
+            for x in inputs {
+                h = step(x, h)
+                h.retainGrad()
+                states.append(h)
+            }
+            states.last!.sum().backward()
+            return states.map { $0.grad!.scalars.map { $0 * $0 }.reduce(0, +).squareRoot() }
+        }
+        let w = Dense<Double>(inputSize: 3, outputSize: 4, using: &generator)
+        let u = Dense<Double>(inputSize: 4, outputSize: 4, hasBias: false, using: &generator)
+        let long = (0..<20).map { _ in Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator) }
+        let plain = stateGradientNorms(long) { x, h in (w(x) + u(h)).tanh() }      // h' = tanh(W x + U h + b)
+        let gated = stateGradientNorms(long) { x, h in gru.layers[0](x, h) }
+        gru.layers[0].biasHH!.updateScalars { bias in for i in 4..<8 { bias[i] = 3 } }   // z = σ(… + 3) ≈ 0.95
+        let open = stateGradientNorms(long) { x, h in gru.layers[0](x, h) }
+        for t in [0, 5, 10, 15, 19] {
+            print(String(format: "step %2d: plain RNN %.1e   GRU %.1e   GRU, update gate open %.1e", t, plain[t], gated[t], open[t]))
+        }
+        // end snippet
 
         let printedByDrawing = String(printer.text.dropFirst(printedByEquations.count))
         DocumentSnippets.expectOutput("t4-draw", printedByDrawing.components(separatedBy: "\nt0:").first! + "\n")
-        DocumentSnippets.expectOutput("t4-fading", "t0:" + printer.text.components(separatedBy: "\nt0:").last!)
+        DocumentSnippets.expectOutput("t4-fading", "t0:" + printedBeforeGates.components(separatedBy: "\nt0:").last!)
+        DocumentSnippets.expectOutput("t4-gates", String(printer.text.dropFirst(printedBeforeGates.count)))
         let drawn = try String(contentsOf: picture, encoding: .utf8)
         #expect(drawn.contains(">layer0.t0.r<"))
         // The picture the tutorial shows is the one this listing draws: the same texts in it.
