@@ -21,9 +21,11 @@ public final class LSTMRecommender: AttributableSessionModel {
     public var submodules: [(name: String, module: any Module<Float>)] { [("items", output), ("lstm", cell)] }
     public var itemCount: Int { output.itemCount }
 
-    /// The state is the LSTM's `h` and `c`, zero when a session starts.
+    /// The state is the LSTM's `h` and `c`, zero when a session starts, named for drawings.
     public func zeroStates(batchSize: Int) -> [Tensor<Float>] {
-        [Tensor(zeros: [batchSize, cell.hiddenSize]), Tensor(zeros: [batchSize, cell.hiddenSize])]
+        let (h, c) = (Tensor<Float>(zeros: [batchSize, cell.hiddenSize]), Tensor<Float>(zeros: [batchSize, cell.hiddenSize]))
+        (h.name, c.name) = ("h₀", "c₀")
+        return [h, c]
     }
 
     /// What a step reads for each item: its row of the output layer.

@@ -67,7 +67,18 @@ import Testing
             #expect(model > 0.8 && abs(model - gru) < 0.03, "\(name): Recall@1 \(model) against GRU4Rec's \(gru)")
         }
         let svg = try String(contentsOf: folder.appendingPathComponent("lstm-training-step.svg"), encoding: .utf8)
-        #expect(svg.contains("items.weight") && svg.contains("lstm.weightHH"))
+        #expect(svg.contains("items.weight") && svg.contains("lstm.weightHH") && svg.contains(">h₀<") && svg.contains(">c₀<"))
+        // The picture tutorial 6 shows is the one the example draws: the same texts in it.
+        let shown = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Docs/images/lstm-training-step.svg"),
+                               encoding: .utf8)
+        #expect(Self.texts(in: shown) == Self.texts(in: svg), "Docs/images/lstm-training-step.svg differs from what the example draws")
+    }
+
+    /// The texts drawn in an SVG picture, sorted.
+    static func texts(in svg: String) -> [String] {
+        svg.components(separatedBy: "<text").dropFirst().compactMap { element in
+            element.split(separator: ">", maxSplits: 1).last?.components(separatedBy: "</text").first
+        }.sorted()
     }
 
     @Test func trainOnYourDataTrainsEvaluatesAndSaves() throws {
