@@ -60,6 +60,7 @@ echo "$bin tune ${split[*]} --space $space --trials $trials --startup-trials 5 -
 best=$(tail -n 1 "$dir/$run-tune.log" | sed -n 's/^-p //p')
 [ -n "$best" ] || { echo "no best setting in $dir/$run-tune.log" >&2; exit 1; }
 [ "$final_epochs" -gt 0 ] || exit 0
-echo "$bin train --train $data/train_full.tsv --test $data/test.tsv -p $best --n-epochs $final_epochs --threads 1"
-"$bin" train --train "$data/train_full.tsv" --test "$data/test.tsv" -p "$best" --n-epochs "$final_epochs" --threads 1 \
+best=$(echo "$best" | sed "s/n_epochs=[0-9]*/n_epochs=$final_epochs/")
+echo "$bin train --train $data/train_full.tsv --test $data/test.tsv -p $best --threads 1"
+"$bin" train --train "$data/train_full.tsv" --test "$data/test.tsv" -p "$best" --threads 1 \
     | tee "$dir/$run-final.log"
