@@ -8,9 +8,10 @@
 # MODEL is gru4rec or narm; DATASET a folder of ../shared/data (or of $NABLA_DATA); K the
 # number of steps backpropagated through (bptt_steps). Defaults: 40 trials of 2 epochs, 10 final
 # epochs; 0 final epochs stops after the search (run again with more trials to extend it). Every
-# model is tuned with the same fixed values: cross-entropy with logQ 1 and 2048 shared samples (GRU4Rec's rsc15 setting; GRU4Rec also ties its embedding to the output), MRR@20
-# maximised on the validation data, 5 random start-up trials, median pruning, one thread. The space
-# is Docs/tuning/yoochoose-1_64-space.json for GRU4Rec, Docs/tuning/narm-space.json for NARM.
+# model is tuned with the same fixed values: cross-entropy with logQ 1 and 2048 shared samples
+# (GRU4Rec's rsc15 setting; GRU4Rec also ties its embedding to the output), MRR@20 maximised on the
+# validation data, 5 random start-up trials, median pruning, one thread. The space is
+# Docs/tuning/yoochoose-1_64-space.json for GRU4Rec, Docs/tuning/narm-space.json for NARM.
 #
 # Validation: the dataset's train_tr.tsv/train_valid.tsv when it has them; otherwise train_full.tsv
 # split by the last-day rule (`--valid-days`): yoochoose-1_64's time column is synthetic (1,000 per
