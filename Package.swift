@@ -208,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TutorialTests",
-            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "GRU4Rec", "NARM", "NablaTestSupport"]
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "NablaPages", "GRU4Rec", "NARM", "NablaTestSupport"]
         ),
         .testTarget(
             name: "GRU4RecTests",

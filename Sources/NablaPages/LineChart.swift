@@ -69,6 +69,12 @@ public struct LineChart: Sendable {
                    pixels: (lower: height - Self.margin.bottom, upper: Self.margin.top), logarithmic: logarithmicY)
     }
 
+    /// The chart as an SVG file of its own: the ``svg`` element with the SVG namespace, which a
+    /// browser or a Markdown page needs to show a file as a picture (a page's inline SVG does not).
+    public var svgFile: String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" " + svg.dropFirst("<svg ".count)
+    }
+
     /// The chart as an `<svg>` element.
     public var svg: String {
         let x = xScale, y = yScale

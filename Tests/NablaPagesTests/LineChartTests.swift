@@ -8,6 +8,13 @@ import Testing
         LineChart(title: title, xLabel: "x", yLabel: "y", series: series, logarithmicY: logarithmicY)
     }
 
+    @Test func aChartWrittenAsAFileCarriesTheSVGNamespaceAndTheSameDrawing() {
+        let chart = LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss", series: [ChartSeries(name: "loss", points: [(1, 0.9), (2, 0.7)])])
+        #expect(chart.svgFile.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width="))
+        #expect(chart.svgFile.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\" ", with: "") == chart.svg)
+        #expect(!chart.svg.contains("http:"), "a page's inline chart refers to nothing outside it")
+    }
+
     @Test func pointsMapOntoThePlottingArea() {
         let svg = chart([ChartSeries(name: "line", points: [(0, 0), (5, 5), (10, 10)])]).svg
         #expect(svg.contains(#"points="64.0,256.0 344.0,150.0 624.0,44.0""#), "\(svg)")

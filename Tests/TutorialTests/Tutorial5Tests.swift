@@ -2,6 +2,7 @@ import Foundation
 import GRU4Rec
 import Nabla
 import NablaNN
+import NablaPages
 import NablaTestSupport
 import Testing
 
@@ -43,12 +44,24 @@ import Testing
             "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16")
         let model = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
         let trainer = SessionTrainer(model: model, data: train)
+        var lossSoFar: [(Double, Double)] = []                  // (epochs done, the epoch's mean loss so far)
         for _ in 1...3 {
-            let summary = try trainer.trainEpoch()
+            let summary = try trainer.trainEpoch(reportEvery: 20) { progress in
+                lossSoFar.append((Double(progress.epoch - 1) + Double(progress.events) / Double(progress.eventsPerEpoch), progress.meanLoss))
+            }
             print("epoch \(summary.epoch): loss \(String(format: "%.3f", summary.meanLoss))")
         }
         // end snippet
         section("t5-train")
+
+        // snippet: t5-curve
+        let chart = LineChart(title: "Training loss", xLabel: "epoch", yLabel: "mean loss so far in the epoch",
+                              series: [ChartSeries(name: "every 20 steps", points: lossSoFar)])
+        try Data(chart.svgFile.utf8).write(to: folder.appendingPathComponent("loss.svg"))
+        print("drew", lossSoFar.count, "points to loss.svg")
+        // end snippet
+        section("t5-curve")
+        try expectCommittedPicture(drawnAs: folder.appendingPathComponent("loss.svg"), named: "tutorial5-loss.svg")
 
         // snippet: t5-loop
         let byHand = GRU4RecModel<Float>(configuration: configuration, itemCount: train.itemMap.count)
@@ -103,9 +116,24 @@ import Testing
         section("t5-answers")
 
         var previous = ""
-        for name in ["t5-data", "t5-batches", "t5-sampler", "t5-train", "t5-loop", "t5-evaluate", "t5-recommend", "t5-answers"] {
+        for name in ["t5-data", "t5-batches", "t5-sampler", "t5-train", "t5-curve", "t5-loop", "t5-evaluate", "t5-recommend", "t5-answers"] {
             DocumentSnippets.expectOutput(name, String(outputs[name]!.dropFirst(previous.count)))
             previous = outputs[name]!
         }
+    }
+
+    /// The picture in `Docs/images` is the one the tutorial draws: the same texts (title, ticks,
+    /// legend) in it. `NABLA_RECORD_PICTURES=1` copies the new drawing there.
+    func expectCommittedPicture(drawnAs picture: URL, named name: String) throws {
+        let committed = DocumentSnippets.packageRoot.appendingPathComponent("Docs/images/\(name)")
+        if ProcessInfo.processInfo.environment["NABLA_RECORD_PICTURES"] != nil {
+            try? FileManager.default.removeItem(at: committed)
+            try FileManager.default.copyItem(at: picture, to: committed)
+        }
+        let texts = { (svg: String) in
+            svg.components(separatedBy: "<text").dropFirst().compactMap { $0.split(separator: ">", maxSplits: 1).last?.components(separatedBy: "</text").first }
+        }
+        let drawn = try String(contentsOf: picture, encoding: .utf8)
+        #expect(texts(try String(contentsOf: committed, encoding: .utf8)) == texts(drawn), "Docs/images/\(name) differs from what the tutorial draws")
     }
 }
