@@ -23,6 +23,16 @@ import Testing
         }
         let png = try Data(contentsOf: folder.appendingPathComponent("gru-unrolled.png"))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        // The pictures README and Docs/visualization.md show are the ones the example draws: the
+        // same texts in the SVGs, the same size of the PNG (its width and height, bytes 16-23).
+        let images = DocumentSnippets.packageRoot.appendingPathComponent("Docs/images")
+        for name in ["gru-step.svg", "gru-collapsed.svg"] {
+            let drawn = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let shown = try String(contentsOf: images.appendingPathComponent(name), encoding: .utf8)
+            #expect(Self.texts(in: shown) == Self.texts(in: drawn), "Docs/images/\(name) differs from what VisualizeGRU draws")
+        }
+        let shownPNG = try Data(contentsOf: images.appendingPathComponent("gru-unrolled.png"))
+        #expect(shownPNG.subdata(in: 16..<24) == png.subdata(in: 16..<24), "Docs/images/gru-unrolled.png has another size than VisualizeGRU draws")
         // The top layer's gradient shrinks step by step back from the loss.
         let norms = result.output.split(separator: "\n").filter { $0.hasPrefix("gru.layer1.t") }
             .compactMap { Double($0.split(separator: "=").last!.trimmingCharacters(in: .whitespaces)) }
