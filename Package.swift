@@ -142,7 +142,7 @@ let package = Package(
 
         .target(
             name: "NablaGraphviz",
-            dependencies: ["Nabla", "NablaNN", "CGraphviz"]
+            dependencies: ["Nabla", "NablaNN", "NablaPages", "CGraphviz"]
         ),
 
         // MARK: - Examples
@@ -233,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NablaGraphvizTests",
-            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "NablaTestSupport"]
+            dependencies: ["Nabla", "NablaNN", "NablaGraphviz", "NablaPages", "NablaTestSupport"]
         ),
         .testTarget(
             name: "NablaNNTests",

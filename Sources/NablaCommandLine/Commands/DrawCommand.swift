@@ -10,10 +10,11 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "draw",
-            abstract: "Draw the computation graph of one training step of \(Registration.displayName) (.svg, .png or .pdf).",
+            abstract: "Draw the computation graph of one training step of \(Registration.displayName) (.svg, .png, .pdf, or an .html page to step through).",
             discussion: "The step is the first of training on --train with the hyperparameters of -p (or of --model's file), "
                 + "over --slots sessions: every op from the item lookups to the loss, with the shape of each tensor. "
-                + "With bptt_steps=k above 1 it is the first window of k steps, each step's ops grouped, as one update sees them.")
+                + "With bptt_steps=k above 1 it is the first window of k steps, each step's ops grouped, as one update sees them. "
+                + "An .html output is one self-contained page that steps through the step's backward (and forward) pass op by op.")
     }
 
     /// The command, for the argument parser.
@@ -32,7 +33,7 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
     @Option(help: "Sessions in the drawn step (few keep the picture readable).")
     var slots = 2
 
-    @Option(help: "The picture to write: .svg, .png or .pdf.")
+    @Option(help: "The picture to write: .svg, .png or .pdf; or .html, a page stepping through backpropagation.")
     var output: String
 
     @Flag(help: "Replace the --output file if it exists.")
@@ -42,7 +43,7 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
 
     public func validate() throws {
         guard (1...64).contains(slots) else { throw ValidationError("--slots \(slots) must be from 1 to 64") }
-        _ = try drawingFormat()
+        if !writesPage { _ = try drawingFormat() }
         if model != nil && !parameters.isEmpty { throw ValidationError("give -p or --model, not both") }
         if model == nil { _ = try Registration.hyperparameters(parameters) }
     }
@@ -70,14 +71,23 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
         let loss = steps > 1 ? trainer.lossOfFirstWindow(slots: slots) : trainer.lossOfFirstStep(slots: slots)
         let title = steps > 1 ? "\(Registration.displayName): one training window of \(steps) steps over \(sessions) sessions"
             : "\(Registration.displayName): one training step over \(sessions) sessions"
-        try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
+        if writesPage {
+            ComputationGraph.retainGradients(of: loss)
+            loss.backward()
+            try BackpropagationPage(of: loss, title: title).write(to: URL(fileURLWithPath: output))
+        } else {
+            try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
+        }
         print("drew one training \(steps > 1 ? "window of \(steps) steps" : "step") of \(Registration.displayName) to \(output)")
     }
 
-    /// The format named by `--output`'s extension.
+    /// Whether `--output` names a page to step through (`.html`) rather than a picture.
+    var writesPage: Bool { URL(fileURLWithPath: output).pathExtension.lowercased() == "html" }
+
+    /// The picture format named by `--output`'s extension.
     func drawingFormat() throws -> GraphvizFormat {
         guard let format = GraphvizFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) else {
-            throw ValidationError("--output \(output): the file name must end in .svg, .png or .pdf")
+            throw ValidationError("--output \(output): the file name must end in .svg, .png, .pdf or .html")
         }
         return format
     }
