@@ -6,6 +6,7 @@ extension BackpropagationPage {
     static let script = #"""
     "use strict";
     // The trace written by Nabla: nodes by id, forward order, backward steps with their rules.
+    // A field without a value (a leaf's op, a gradient never computed) is left out of the JSON.
     const trace = JSON.parse(document.getElementById("trace").textContent);
     const svg = document.querySelector("#graph svg");
     const panel = document.getElementById("panel");
@@ -55,8 +56,8 @@ extension BackpropagationPage {
         const g = elements[node.id];
         if (!g) continue;
         const done = mode === "backward"
-          ? node.gradientCompleteAfterStep !== null && node.gradientCompleteAfterStep <= step
-          : node.op === null || trace.forward.indexOf(node.id) <= step;
+          ? node.gradientCompleteAfterStep != null && node.gradientCompleteAfterStep <= step
+          : node.op == null || trace.forward.indexOf(node.id) <= step;
         g.classList.toggle("current", node.id === current);
         g.classList.toggle("done", done);
       }

@@ -90,8 +90,9 @@ public struct BackpropagationPage: Sendable {
         #rule { font-family: ui-monospace, monospace; background: #f4f4f4; padding: 0.4em; }
         #tooltip { position: absolute; background: #fffbe6; border: 1px solid #bbb; padding: 0.4em;
                    font-size: 0.8em; white-space: pre-wrap; max-width: 40em; pointer-events: none; }
-        g.node.done polygon, g.node.done ellipse { stroke: #2a7d2a; stroke-width: 2.5; }
-        g.node.current polygon, g.node.current ellipse { stroke: #d62728; stroke-width: 5; }
-        g.node.match polygon, g.node.match ellipse { stroke: #9467bd; stroke-width: 4; stroke-dasharray: 4 2; }
+        g.node.done :is(polygon, ellipse, path) { stroke: #2a7d2a; stroke-width: 2.5; }
+        g.node.current :is(polygon, ellipse, path) { stroke: #d62728; stroke-width: 6; }
+        g.node.current text { font-weight: bold; }
+        g.node.match :is(polygon, ellipse, path) { stroke: #9467bd; stroke-width: 4; stroke-dasharray: 4 2; }
         """
 }
