@@ -103,4 +103,23 @@ import Testing
 
         DocumentSnippets.expectOutput("visualization-accumulated", printer.text)
     }
+
+    @Test func backpropagationPageListingNamesEachDerivative() throws {
+        let printer = DocumentSnippets.Printer()
+        func print(_ items: Any...) { printer.print(items.map { "\($0)" }.joined(separator: " ")) }
+
+        // snippet: visualization-page
+        let w = Tensor<Double>([0.5, -1], requiresGrad: true)
+        w.name = "w"
+        let y = (w * 2).tanh().sum()
+        ComputationGraph.retainGradients(of: y)                 // every op keeps its gradient
+        y.backward()
+        let page = try BackpropagationPage(of: y, title: "tanh(2w)")
+        for step in page.trace.backward { print(step.rule) }
+        let html = try page.html                                // or page.write(to: url)
+        // end snippet
+
+        DocumentSnippets.expectOutput("visualization-page", printer.text)
+        #expect(html.contains(#"id="trace""#) && !html.contains("http:"))
+    }
 }
