@@ -2,7 +2,8 @@
 # Opens the backpropagation page of a small GRU4Rec training step in headless Chromium at several
 # steps of the backward pass (and one of the forward pass), and checks what the page shows: the
 # highlighted node is the op the embedded trace names for that step, the nodes whose gradient is
-# complete are marked and no others, the gradient shown equals the one Nabla computed, and no
+# complete are marked and no others, the gradients shown (the op's own and what it sent to each
+# input) equal the ones Nabla computed, and no
 # script error reached the console. Writes a screenshot per step into its own temporary folder
 # (kept when a check fails; set KEEP=1 to keep it always). Installs Debian's chromium if missing.
 set -euo pipefail
@@ -65,6 +66,16 @@ else:
     if not norm or float(norm.group(1)) != summary["norm"]:
         problems.append(f"shown {shown.group(1)!r}, Nabla computed norm {summary['norm']}")
 if mode == "backward":
+    # What the derivative sent to each input, as recorded, in the input list's order.
+    sent_shown = [html.unescape(m) for m in re.findall(r'<div class="sent">sent: (.*?)</div>', dom, re.S)]
+    sent = trace["backward"][step].get("sent")
+    if sent is None or len(sent_shown) != len(sent):
+        problems.append(f"{len(sent_shown)} sent gradients shown, the trace records {None if sent is None else len(sent)}")
+    else:
+        for shown_text, summary in zip(sent_shown, sent):
+            number = re.match(r"‖·‖ = ([^,]+),", shown_text)
+            if (summary is None) != (shown_text == "none") or (summary and (not number or float(number.group(1)) != summary["norm"])):
+                problems.append(f"sent {shown_text!r}, Nabla computed {summary}")
     rule = re.search(r'<p id="rule">(.*?)</p>', dom, re.S)
     if not rule or html.unescape(rule.group(1)) != trace["backward"][step]["rule"]:
         problems.append("the rule shown is not the step's rule")
@@ -76,7 +87,7 @@ PY
 
 steps=$(python3 -c "import json,re,sys; t=json.loads(re.search(r'id=\"trace\">(.*?)</script>', open(sys.argv[1]).read(), re.S).group(1)); print(len(t['backward']))" "$page")
 check "step=0" backward-first
-check "step=3" backward-3
+check "step=2" backward-2
 check "step=$((steps / 2))" backward-middle
 check "step=$((steps - 1))" backward-last
 check "mode=forward&step=5" forward-5

@@ -69,17 +69,23 @@ extension BackpropagationPage {
         add(panel, "p", trace.backward[step].rule, "rule");
         add(panel, "h3", "Gradient of its output (g)");
         add(panel, "p", describe(node.gradient), "output-gradient");
-        add(panel, "h3", "Its inputs' gradients");
+        add(panel, "h3", "What it sends to its inputs");
       } else {
         add(panel, "h3", "Value");
         add(panel, "p", describe(node.value), "output-value");
         add(panel, "h3", "Its inputs' values");
       }
+      // Backward: what this derivative sends to each input when the trace recorded it, and the
+      // input's final gradient (the sum of what all its readers sent). Forward: the inputs' values.
+      const sent = mode === "backward" ? trace.backward[step].sent : undefined;
       const list = add(panel, "ul", undefined, "inputs");
-      for (const id of node.inputs) {
+      node.inputs.forEach((id, index) => {
         const input = trace.nodes[id];
-        add(list, "li", nodeName(input) + ": " + describe(mode === "backward" ? input.gradient : input.value));
-      }
+        const item = add(list, "li", nodeName(input));
+        if (mode === "forward") { add(item, "div", "value: " + describe(input.value)); return; }
+        if (sent) add(item, "div", "sent: " + describe(sent[index])).className = "sent";
+        add(item, "div", "final gradient: " + describe(input.gradient));
+      });
       const hash = (mode === "forward" ? "#mode=forward&step=" : "#step=") + step;
       if (location.hash !== hash) history.replaceState(null, "", hash);
     }

@@ -13,10 +13,12 @@ import NablaPages
 /// step (`#step=N`, `#mode=forward&step=N`), so a step can be linked.
 ///
 /// ```swift
-/// ComputationGraph.retainGradients(of: loss)
-/// loss.backward()
-/// try BackpropagationPage(of: loss, title: "One GRU step").write(to: URL(fileURLWithPath: "step.html"))
+/// let page = try BackpropagationPage.backpropagating(loss, title: "One GRU step")  // runs backward()
+/// try page.write(to: URL(fileURLWithPath: "step.html"))
 /// ```
+///
+/// ``init(of:title:options:)`` draws a graph whose `backward()` already ran (after
+/// ``ComputationGraph/retainGradients(of:)``); it shows the inputs' final gradients only.
 public struct BackpropagationPage: Sendable {
     /// What the page steps through.
     public let trace: BackpropagationTrace
@@ -31,7 +33,21 @@ public struct BackpropagationPage: Sendable {
     /// - Throws: ``GraphvizError`` when Graphviz fails to draw the graph.
     public init<Scalar>(of output: Tensor<Scalar>, title: String,
                         options: DOTOptions = DOTOptions(showGradients: true, closedScopes: [])) throws {
-        trace = BackpropagationTrace(of: output)
+        try self.init(of: output, trace: BackpropagationTrace(of: output), title: title, options: options)
+    }
+
+    /// Runs `output.backward()` with ``BackpropagationTrace/backpropagating(_:)``, so that the
+    /// page also shows the gradient each op sends to each input, and returns the page.
+    ///
+    /// - Throws: ``GraphvizError`` when Graphviz fails to draw the graph.
+    public static func backpropagating<Scalar>(_ output: Tensor<Scalar>, title: String,
+                                               options: DOTOptions = DOTOptions(showGradients: true, closedScopes: [])) throws -> BackpropagationPage {
+        try BackpropagationPage(of: output, trace: .backpropagating(output), title: title, options: options)
+    }
+
+    /// The page of `output`'s graph showing `trace`.
+    private init<Scalar>(of output: Tensor<Scalar>, trace: BackpropagationTrace, title: String, options: DOTOptions) throws {
+        self.trace = trace
         let bytes = try Graphviz.render(dot: ComputationGraph.capture(output).dot(options), format: .svg)
         svg = Self.inlineSVG(String(decoding: bytes, as: UTF8.self))
         self.title = title

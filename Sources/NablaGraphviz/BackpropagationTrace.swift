@@ -14,6 +14,9 @@ import Nabla
 /// let trace = BackpropagationTrace(of: loss)
 /// trace.backward[0].rule  // the rule of the last op, the first derivative to run
 /// ```
+///
+/// ``backpropagating(_:)`` runs `backward()` itself and also records the gradient each op sent
+/// to each of its inputs.
 public struct BackpropagationTrace: Sendable, Equatable, Codable {
     /// One tensor of the graph.
     public struct Node: Sendable, Equatable, Codable {
@@ -48,6 +51,10 @@ public struct BackpropagationTrace: Sendable, Equatable, Codable {
         public let op: String
         /// Its derivative rule, `op: rule` (see ``DerivativeRules``).
         public let rule: String
+        /// For each of its inputs, in order, the gradient this derivative sent to it (`nil` for
+        /// none); `nil` when the trace was read after `backward()` rather than recorded by
+        /// ``BackpropagationTrace/backpropagating(_:)``.
+        public let sent: [TensorSummary?]?
     }
 
     /// Every tensor, by id.
@@ -59,6 +66,24 @@ public struct BackpropagationTrace: Sendable, Equatable, Codable {
 
     /// The trace of `output`'s graph, read after `output.backward()`.
     public init<Scalar>(of output: Tensor<Scalar>) {
+        self.init(of: output, sent: [:])
+    }
+
+    /// Keeps the gradient of every op of `output`'s graph, runs `output.backward()` (`output`
+    /// has one element), and returns the trace with the gradient each op sent to each input.
+    public static func backpropagating<Scalar>(_ output: Tensor<Scalar>) -> BackpropagationTrace {
+        ComputationGraph.retainGradients(of: output)
+        var sent: [ObjectIdentifier: [TensorSummary?]] = [:]
+        output.backward { tensor, inputGradients in
+            sent[ObjectIdentifier(tensor)] = zip(tensor.record!.inputs, inputGradients).map { input, gradient in
+                input.requiresGrad ? gradient.map { TensorSummary(of: $0.dense) } : nil
+            }
+        }
+        return BackpropagationTrace(of: output, sent: sent)
+    }
+
+    /// The trace of `output`'s graph with the gradients each op sent, by the op's tensor.
+    private init<Scalar>(of output: Tensor<Scalar>, sent: [ObjectIdentifier: [TensorSummary?]]) {
         let tensors = output.graphTensors()
         var ids: [ObjectIdentifier: Int] = [:]
         for (id, tensor) in tensors.enumerated() { ids[ObjectIdentifier(tensor)] = id }
@@ -68,7 +93,8 @@ public struct BackpropagationTrace: Sendable, Equatable, Codable {
         forward = tensors.indices.filter { tensors[$0].record != nil && tensors[$0].requiresGrad }
         backward = forward.reversed().map { id in
             let op = tensors[id].record!.op
-            return Step(node: id, op: op, rule: DerivativeRules.rule(for: op) ?? "\(op): no rule recorded")
+            return Step(node: id, op: op, rule: DerivativeRules.rule(for: op) ?? "\(op): no rule recorded",
+                        sent: sent.isEmpty ? nil : sent[ObjectIdentifier(tensors[id])])
         }
         var lastReaderStep: [Int: Int] = [:]
         for (index, step) in backward.enumerated() {

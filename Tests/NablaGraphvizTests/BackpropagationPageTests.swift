@@ -98,4 +98,31 @@ import Testing
         try page.write(to: url)
         #expect(try String(contentsOf: url, encoding: .utf8) == page.html)
     }
+
+    @Test func recordedStepsSayWhatEachDerivativeSentToEachInput() throws {
+        var generator = SeededRandomGenerator(seed: 11)
+        let gru = GRU<Double>(inputSize: 3, hiddenSizes: [4], implementation: .composed, using: &generator)
+        let loss = gru.unrolled([Tensor<Double>(ones: [2, 3]), Tensor<Double>(ones: [2, 3])]).outputs[1].tanh().sum()
+        let trace = BackpropagationTrace.backpropagating(loss)
+        let readers = Dictionary(grouping: trace.backward.flatMap { step in trace.nodes[step.node].inputs.map { ($0, step.node) } }, by: \.0)
+        var checked = 0
+        for step in trace.backward {
+            let sent = try #require(step.sent)
+            #expect(sent.count == trace.nodes[step.node].inputs.count)
+            for (input, summary) in zip(trace.nodes[step.node].inputs, sent) {
+                let node = trace.nodes[input]
+                guard node.gradient != nil else { continue }
+                #expect(summary != nil, "\(step.op) sent nothing to n\(input)")
+                // An input read once receives exactly its whole gradient from that one reader.
+                if readers[input]?.count == 1 {
+                    #expect(summary == node.gradient, "\(step.op) → n\(input)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 10)
+        let page = try BackpropagationPage.backpropagating(gru.unrolled([Tensor<Double>(ones: [2, 3])]).outputs[0].sum(), title: "t")
+        #expect(try page.html.contains(#""sent":["#))
+        #expect(BackpropagationTrace(of: loss).backward.allSatisfy { $0.sent == nil })
+    }
 }

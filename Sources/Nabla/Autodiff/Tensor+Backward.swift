@@ -16,9 +16,12 @@ extension Tensor {
     ///   - retainGraph: keep the backward rules so `backward()` can run through this graph again.
     ///     Without it the rules and the tensors they saved are released, and a second call stops
     ///     with an error instead of silently counting gradients twice.
+    ///   - observer: called after each op's derivative ran, with the op's tensor and the gradient
+    ///     it sends to each of its inputs (`nil` for none): what a step-by-step view shows.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func backward(_ seed: Tensor<Scalar>? = nil, retainGraph: Bool = false) {
+    public func backward(_ seed: Tensor<Scalar>? = nil, retainGraph: Bool = false,
+                         observer: ((Tensor<Scalar>, [Gradient<Scalar>?]) -> Void)? = nil) {
         if !requiresGrad {
             misuse("backward", "this tensor does not require a gradient: no input of its graph has requiresGrad set, or it was computed inside withNoGrad")
         }
@@ -50,6 +53,7 @@ extension Tensor {
                         + "pass retainGraph: true to the first call to run backward twice")
                 }
                 let inputGradients = rule(gradient.dense)
+                observer?(tensor, inputGradients)
                 for (input, inputGradient) in zip(record.inputs, inputGradients) {
                     guard input.requiresGrad, let inputGradient else { continue }
                     let key = ObjectIdentifier(input)

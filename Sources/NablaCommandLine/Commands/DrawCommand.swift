@@ -72,9 +72,7 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
         let title = steps > 1 ? "\(Registration.displayName): one training window of \(steps) steps over \(sessions) sessions"
             : "\(Registration.displayName): one training step over \(sessions) sessions"
         if writesPage {
-            ComputationGraph.retainGradients(of: loss)
-            loss.backward()
-            try BackpropagationPage(of: loss, title: title).write(to: URL(fileURLWithPath: output))
+            try BackpropagationPage.backpropagating(loss, title: title).write(to: URL(fileURLWithPath: output))
         } else {
             try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
         }
