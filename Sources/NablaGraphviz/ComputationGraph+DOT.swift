@@ -114,7 +114,8 @@ struct DOTWriter {
 
     /// The clusters a node is drawn in, outermost first: every prefix of its scope (`layer0`,
     /// `layer0.t3`, `layer0.t3.r`). In a grid the steps and what holds them are not clusters,
-    /// only the scopes inside a step (a gate): Graphviz 2.42 neither keeps the order of states in
+    /// nor is a trainer's `step N` (its column places it), only the scopes inside a step (a gate)
+    /// and beside the grid (`step 2.scores`): Graphviz 2.42 neither keeps the order of states in
     /// different clusters nor lays such graphs out safely, so the grid's rows and columns are
     /// labelled instead.
     private func clusterPath(of id: Int) -> [String] {
@@ -124,6 +125,7 @@ struct DOTWriter {
         if gridded, let step = grid.stepOfNode[id] {
             depths = depths.filter { $0 > step.scope.split(separator: ".").count }
         }
+        if gridded { depths = depths.filter { !TimeGrid.isTrainingStep(parts[$0 - 1]) } }
         return depths.map { parts[..<$0].joined(separator: ".") }
     }
 

@@ -1,5 +1,5 @@
 /// The time steps of a recurrent graph, placed in a grid: one row per layer (the scope before
-/// `tT`, such as `gru.layer1`), one column per time step.
+/// `tT`, such as `gru.layer1`, without a trainer's `step N`), one column per time step.
 ///
 /// A step's state is its last op (inputs come before the ops reading them, so the last op of a
 /// step is what it hands on). States are named by layer and time, `h¹₃` for `layer1.t3`, unless
@@ -31,7 +31,7 @@ struct TimeGrid {
         for node in graph.nodes {
             guard let scope = node.scope, let (stepScope, _) = ComputationGraph.timeStep(in: scope) else { continue }
             let parts = stepScope.split(separator: ".").map(String.init)
-            let row = parts.dropLast().joined(separator: ".")
+            let row = parts.dropLast().filter { !Self.isTrainingStep($0) }.joined(separator: ".")
             if !rowOrder.contains(row) { rowOrder.append(row) }
             let layer = parts.dropLast().last.flatMap(Self.layerNumber) ?? rowOrder.firstIndex(of: row)!
             let step = steps[stepScope] ?? Step(scope: stepScope, row: row, layer: layer,
@@ -56,6 +56,13 @@ struct TimeGrid {
     func isRecurrent(from: Int, to: Int) -> Bool {
         guard let source = stepOfNode[from], let target = stepOfNode[to] else { return false }
         return source.row == target.row && source.time < target.time
+    }
+
+    /// Whether `part` is a trainer's scope of one step of a window (`step 2`): the step's time
+    /// already places it, so rows leave it out and `step 1.gru.layer0.t0` and
+    /// `step 2.gru.layer0.t1` share the row `gru.layer0`.
+    static func isTrainingStep(_ part: String) -> Bool {
+        part.hasPrefix("step ") && part.dropFirst(5).allSatisfy(\.isNumber) && part.count > 5
     }
 
     /// `3` for `layer3`, `nil` for a part that does not name a layer.

@@ -8,14 +8,16 @@ import NablaKernels
 import NablaNN
 
 /// `gru4rec demo`: the main job. Generates the demo shop data, trains GRU4Rec, compares it with
-/// POP and first-order Markov, shows recommendations, explains two of them by attribution, and
-/// draws the model's GRU step.
+/// POP and first-order Markov, shows recommendations, explains two of them by attribution,
+/// draws the model's GRU steps, and writes a page that steps through one training step's backward
+/// pass.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate the demo shop data, train GRU4Rec, evaluate it against baselines, recommend, explain, and draw the GRU step.")
+        abstract: "Generate the demo shop data, train GRU4Rec, evaluate it against baselines, recommend, explain, draw the GRU steps, "
+            + "and write a page stepping through backpropagation.")
 
-    @Option(help: "Where to write the data, the model and the picture.")
+    @Option(help: "Where to write the data, the model, the pictures and the pages.")
     var output = "gru4rec-output"
 
     static let parameters = "loss=cross-entropy,layers=64,batch_size=32,dropout_p_hidden=0.1,learning_rate=0.1,momentum=0.2,n_sample=16,sample_alpha=0.5,n_epochs=5"
@@ -26,7 +28,8 @@ struct DemoCommand: ParsableCommand {
         let files = try DemoShop.write(to: folder)
         // The files written after training are checked (and locked) now, so a FIFO or a folder
         // in the way stops the demo before it trains.
-        for name in ["demo-model.safetensors", "demo-report.html", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg"] {
+        for name in ["demo-model.safetensors", "demo-report.html", "demo-why-camera-bag.svg", "demo-why-phone-case.svg", "demo-gru-step.svg",
+                     "demo-backpropagation.html"] {
             try OutputFiles.claim(folder.appendingPathComponent(name).path, option: "--output", overwrite: true)
         }
         print("1. Demo shop data: \(files.train.path), \(files.test.path)")
@@ -95,10 +98,15 @@ struct DemoCommand: ParsableCommand {
             print("   drew \(picture.path)\n")
         }
 
-        print("6. The model's GRU step, drawn with Graphviz")
+        print("6. The model's GRU steps, drawn with Graphviz")
         let picture = folder.appendingPathComponent("demo-gru-step.svg")
-        try drawStep(of: model, itemMap: train.itemMap, to: picture)
-        print("   wrote \(picture.path)")
+        try drawSteps(of: model, itemMap: train.itemMap, to: picture)
+        print("   wrote \(picture.path)\n")
+
+        print("7. One training step, backward op by op: open the page in a browser and step with ← →")
+        let page = folder.appendingPathComponent("demo-backpropagation.html")
+        try writeTrainingStepPage(of: model, data: train, to: page)
+        print("   wrote \(page.path)")
     }
 
     /// The Markov chain's top successors of `item` with their share of its successors, for
@@ -111,16 +119,31 @@ struct DemoCommand: ParsableCommand {
         return best.map { "\(train.itemMap.ids[$0]) (\(percent(Double(scores[$0] / total))))" }.joined(separator: ", ")
     }
 
-    /// Renders one composed GRU step of `model` scoring the session [Camera] to SVG.
-    func drawStep(of model: GRU4RecModel<Float>, itemMap: ItemMap, to url: URL) throws {
+    /// Renders the composed GRU steps of `model` reading the session [Camera, Memory Card], one
+    /// column of the time grid per step, and scoring three items, to SVG.
+    func drawSteps(of model: GRU4RecModel<Float>, itemMap: ItemMap, to url: URL) throws {
         model.implementation = .composed
         defer { model.implementation = .fused }
         model.eval()
         var states = model.zeroStates(batchSize: 1)
-        let hidden = model.step([itemMap.row(of: "Camera") ?? 0], states: &states)
-        let columns = ["Memory Card", "Camera Bag", "Phone Case"].compactMap { itemMap.row(of: $0) }
+        var hidden = states[0]
+        for (time, item) in ["Camera", "Memory Card"].enumerated() {
+            hidden = withRecurrentTime(time) { model.step([itemMap.row(of: item) ?? 0], states: &states) }
+        }
+        let columns = ["Camera Bag", "Phone Case", "Tripod"].compactMap { itemMap.row(of: $0) }
         let scores = model.scores(hidden, items: columns)
-        try AtomicFile.write(scores.renderGraph(.svg, options: DOTOptions(title: "GRU4Rec: one step for the session [Camera], scoring three items")),
-                             to: url)
+        let title = "GRU4Rec: two steps for the session [Camera, Memory Card], scoring three items"
+        try AtomicFile.write(scores.renderGraph(.svg, options: DOTOptions(title: title)), to: url)
+    }
+
+    /// Writes the page that steps through the backward pass of `model`'s first training step on
+    /// `data` over two sessions, with every gate of the GRU as its own op. It runs after the
+    /// model is saved, and the step leaves the model's weights and random streams as they were.
+    func writeTrainingStepPage(of model: GRU4RecModel<Float>, data: SessionData, to url: URL) throws {
+        model.implementation = .composed
+        defer { model.implementation = .fused }
+        let loss = SessionTrainer(model: model, data: data).lossOfFirstStep(slots: 2)
+        try DrawingOutput.writePage(backpropagating: loss, title: "GRU4Rec: one training step over \(counted(2, "session"))",
+                                    to: url.path)
     }
 }

@@ -41,7 +41,21 @@ import Testing
         #expect(!result.errors.contains(" events"), "\(result.errors)")
         #expect(result.output.contains("the probability of coming next"))
         #expect(!result.output.contains("(0.0%)"), "an item shown with 0%: \(result.output)")
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-gru-step.svg").path))
+        // The GRU's two steps of [Camera, Memory Card] stand in the time grid, h₀ left of h₁ on one row.
+        let steps = try String(contentsOf: directory.appendingPathComponent("demo-gru-step.svg"), encoding: .utf8)
+        let states = DrawGridCommandTests.textPositions(in: steps, startingWith: "h")
+        let first = try #require(states["h₀ = add"], "\(states.keys)"), second = try #require(states["h₁ = add"], "\(states.keys)")
+        #expect(first.x < second.x && first.y == second.y)
+        #expect(steps.contains(">t0</text>") && steps.contains(">t1</text>"))
+        // The page of one training step, every gate an op with its rule.
+        let page = directory.appendingPathComponent("demo-backpropagation.html")
+        #expect(result.output.contains("   wrote \(page.path)\n"))
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(!html.contains("http:") && !html.contains("src=") && html.contains("GRU4Rec: one training step over 2 sessions"))
+        let trace = try PageTrace(html: html)
+        #expect(trace.backward.map(\.node) == trace.forward.reversed())
+        #expect(Set(trace.backward.map(\.op)).isSuperset(of: ["sigmoid", "tanh", "matmul", "crossEntropy"]))
+        for step in trace.backward { #expect(!step.rule.contains("no rule recorded"), "no rule for \(step.op)") }
         // Both explanations are printed with the completeness line and drawn beside the GRU step.
         #expect(result.output.contains("   [Camera, Memory Card] → Camera Bag\nintegrated gradients (64 steps), zero baseline\n"))
         #expect(result.output.contains("   [Phone, Memory Card] → Phone Case\nintegrated gradients (64 steps), zero baseline\n"))
@@ -56,7 +70,13 @@ import Testing
             let svg = try String(contentsOf: directory.appendingPathComponent(picture), encoding: .utf8)
             #expect(svg.contains("1. Camera") || svg.contains("1. Phone"), "\(picture)")
         }
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("demo-model.safetensors").path))
+        // Drawing and writing the page after saving leave the model file as `train` writes it.
+        let parameters = try #require(result.output.firstMatch(of: /Training GRU4Rec \(([^)]*)\)/)?.output.1)
+        let trained = directory.appendingPathComponent("trained.safetensors")
+        let training = try ExampleRunner.run("gru4rec", arguments: ["train", "--train", directory.appendingPathComponent("demo_train.tsv").path,
+                                                                    "-p", String(parameters), "--threads", "1", "--save", trained.path])
+        #expect(training.status == 0, "\(training.errors)")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("demo-model.safetensors")) == Data(contentsOf: trained))
         // The report: the training's curves and GRU4Rec's test metrics after each of the five epochs, the last as printed.
         let report = try String(contentsOf: directory.appendingPathComponent("demo-report.html"), encoding: .utf8)
         #expect(!report.contains("http") && !report.contains("src=") && report.contains("<svg"))

@@ -5,13 +5,6 @@ import Testing
 /// `gru4rec draw --output step.html` writes one self-contained page stepping through the
 /// backward pass of a training step, and refuses to replace a file without `--overwrite`.
 @Suite struct DrawPageCommandTests {
-    /// The trace embedded in a page, as JSON.
-    struct Trace: Decodable {
-        struct Step: Decodable { let node: Int; let op: String; let rule: String }
-        let forward: [Int]
-        let backward: [Step]
-    }
-
     @Test func drawWritesAPageThatStepsThroughBackpropagation() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-draw-page-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,8 +17,7 @@ import Testing
         #expect(drawn.status == 0, "\(drawn.errors)")
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(!html.contains("http:") && !html.contains("src="))
-        let json = try #require(html.firstMatch(of: /<script type="application\/json" id="trace">(.*?)<\/script>/)?.output.1)
-        let trace = try JSONDecoder().decode(Trace.self, from: Data(json.utf8))
+        let trace = try PageTrace(html: html)
         #expect(trace.backward.map(\.node) == trace.forward.reversed())
         #expect(!trace.backward.isEmpty)
         for step in trace.backward {

@@ -65,6 +65,28 @@ import Testing
         }
     }
 
+    @Test func anHTMLDrawingStepsThroughTheBackwardPassOfTheExplainedScore() throws {
+        let page = Self.fixture.folder.appendingPathComponent("why-\(UUID()).html")
+        let result = try explain(["--items", "Camera,Memory Card", "--target", "Camera Bag", "--draw", page.path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.hasSuffix("drew \(page.path)\n"))
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(!html.contains("http:") && !html.contains("src=") && html.contains("Why Camera Bag after this session?"))
+        let trace = try PageTrace(html: html)
+        #expect(trace.backward.map(\.node) == trace.forward.reversed())
+        // GRU4Rec's own ops, from the target's score back to the session's two input vectors.
+        let ops = Set(trace.backward.map(\.op))
+        #expect(ops.isSuperset(of: ["sampledScores", "gru.pytorch"]), "\(ops)")
+        #expect(trace.backward.first?.op == "sampledScores")
+        for (step, item) in ["Camera", "Memory Card"].enumerated() {
+            let input = try #require(trace.nodes.first { $0.name == "x\(step) \(item)" }, "no input vector of \(item)")
+            #expect(input.op == nil && input.gradient != nil && input.shape == [1, 16])
+        }
+        // The two steps stand in the time grid: their states are h₀ and h₁ under t0 and t1.
+        #expect(html.contains(">t0</text>") && html.contains(">t1</text>"))
+        #expect(html.contains(">h₀ = gru.pytorch") && html.contains(">h₁ = gru.pytorch"))
+    }
+
     @Test(arguments: [
         (["--items", "Camera,Unicorn"], "session: item 'Unicorn' is not known to the model"),
         (["--items", ""], "session: the session prefix is empty"),
@@ -76,7 +98,7 @@ import Testing
         (["--items", "Camera", "--steps", "0"], "--steps 0 must be from 1 to 100000"),
         (["--items", "Camera", "--method", "grad-input", "--steps", "8"], "--steps applies to --method ig only"),
         (["--items", "Camera", "--baseline", "random"], "--baseline 'random' must be zero or mean"),
-        (["--items", "Camera", "--draw", "why.gif"], "the file name must end in .svg, .png or .pdf"),
+        (["--items", "Camera", "--draw", "why.gif"], "the file name must end in .svg, .png, .pdf or .html"),
         (["--items", "Camera", "--draw", "/nonexistent/why.svg"], "the folder /nonexistent does not exist"),
         (["--deletion-test", "test.tsv", "--items", "Camera"], "--deletion-test explains test sessions"),
         (["--deletion-test", "test.tsv", "--deletion-target", "first"], "--deletion-target 'first' must be next-item or top"),

@@ -43,7 +43,7 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
 
     public func validate() throws {
         guard (1...64).contains(slots) else { throw ValidationError("--slots \(slots) must be from 1 to 64") }
-        if !writesPage { _ = try drawingFormat() }
+        _ = try DrawingOutput(path: output, option: "--output")
         if model != nil && !parameters.isEmpty { throw ValidationError("give -p or --model, not both") }
         if model == nil { _ = try Registration.hyperparameters(parameters) }
     }
@@ -69,24 +69,12 @@ public struct DrawCommand<Registration: CommandLineModel>: ParsableCommand {
         let sessions = min(slots, data.sessionCount)
         let steps = trainer.options.bpttSteps
         let loss = steps > 1 ? trainer.lossOfFirstWindow(slots: slots) : trainer.lossOfFirstStep(slots: slots)
-        let title = steps > 1 ? "\(Registration.displayName): one training window of \(steps) steps over \(sessions) sessions"
-            : "\(Registration.displayName): one training step over \(sessions) sessions"
-        if writesPage {
-            try BackpropagationPage.backpropagating(loss, title: title).write(to: URL(fileURLWithPath: output))
-        } else {
-            try loss.renderGraph(try drawingFormat(), to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
+        let title = steps > 1 ? "\(Registration.displayName): one training window of \(steps) steps over \(counted(sessions, "session"))"
+            : "\(Registration.displayName): one training step over \(counted(sessions, "session"))"
+        switch try DrawingOutput(path: output, option: "--output") {
+        case .page: try DrawingOutput.writePage(backpropagating: loss, title: title, to: output)
+        case .picture(let format): try loss.renderGraph(format, to: URL(fileURLWithPath: output), options: DOTOptions(title: title))
         }
         print("drew one training \(steps > 1 ? "window of \(steps) steps" : "step") of \(Registration.displayName) to \(output)")
-    }
-
-    /// Whether `--output` names a page to step through (`.html`) rather than a picture.
-    var writesPage: Bool { URL(fileURLWithPath: output).pathExtension.lowercased() == "html" }
-
-    /// The picture format named by `--output`'s extension.
-    func drawingFormat() throws -> GraphvizFormat {
-        guard let format = GraphvizFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) else {
-            throw ValidationError("--output \(output): the file name must end in .svg, .png, .pdf or .html")
-        }
-        return format
     }
 }

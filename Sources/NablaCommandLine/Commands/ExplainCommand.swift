@@ -45,7 +45,8 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
     @Option(help: "Where integrated gradients start: zero (the zero input vector) or mean (the mean item's input vector).")
     var baseline = "zero"
 
-    @Option(help: "Draw the session coloured by attribution to this file (.svg, .png or .pdf).")
+    @Option(help: ArgumentHelp("Draw the session coloured by attribution to this file (.svg, .png or .pdf); or write an .html page "
+            + "stepping through the backward pass of the target's score to the session's input vectors."))
     var draw: String?
 
     @Option(help: "Instead of one session, run the deletion test on this test file (session TSV).")
@@ -69,7 +70,7 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
     public func validate() throws {
         _ = try parsedMethod()
         _ = try parsedBaseline()
-        if let draw { _ = try drawingFormat(draw) }
+        if let draw { _ = try DrawingOutput(path: draw, option: "--draw") }
         if deletionTest != nil {
             guard items == nil, itemsFile == nil, target == nil, draw == nil else {
                 throw ValidationError("--deletion-test explains test sessions: it takes no --items, --items-file, --target or --draw")
@@ -106,8 +107,16 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
         print("why \(targetID)\(target == nil ? " (the top recommendation)" : "") after [\(session.joined(separator: ", "))]")
         printAttribution(attribution, itemMap: loaded.itemMap)
         if let draw {
-            let dot = attribution.dot(itemMap: loaded.itemMap, title: "Why \(targetID) after this session?")
-            try AtomicFile.write(Graphviz.render(dot: dot, format: try drawingFormat(draw)), to: URL(fileURLWithPath: draw))
+            let title = "Why \(targetID) after this session?"
+            switch try DrawingOutput(path: draw, option: "--draw") {
+            case .page:
+                let score = attributable.explainedScore(of: attribution.target, after: attribution.session,
+                                                        names: session.enumerated().map { "x\($0) \($1)" })
+                try DrawingOutput.writePage(backpropagating: score, title: title + " The score of \(targetID), backward to each step's input", to: draw)
+            case .picture(let format):
+                try AtomicFile.write(Graphviz.render(dot: attribution.dot(itemMap: loaded.itemMap, title: title), format: format),
+                                     to: URL(fileURLWithPath: draw))
+            }
             print("drew \(draw)")
         }
     }
@@ -134,15 +143,6 @@ public struct ExplainCommand<Registration: CommandLineModel>: ParsableCommand {
         case "mean": return .meanInputVector
         default: throw ValidationError("--baseline '\(baseline)' must be zero or mean")
         }
-    }
-
-    /// The format named by the file's extension.
-    func drawingFormat(_ path: String) throws -> GraphvizFormat {
-        let ending = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard let format = GraphvizFormat(rawValue: ending) else {
-            throw ValidationError("--draw \(path): the file name must end in .svg, .png or .pdf")
-        }
-        return format
     }
 
     /// Removes the highest-attributed step of each test session, and other steps to compare.

@@ -95,7 +95,8 @@ public final class GRU<Scalar: TensorScalar>: Module {
     /// One time step through every layer from vectors `x`: returns the new states; the last is
     /// the output.
     ///
-    /// Each layer's ops are tagged with the scope `layerK`, or `layerK.tT` when `time` is given.
+    /// Each layer's ops are tagged with the scope `layerK`, or `layerK.tT` when `time` is given
+    /// (or set around the call by ``withRecurrentTime(_:_:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(_ x: Tensor<Scalar>, _ states: [Tensor<Scalar>], time: Int? = nil) -> [Tensor<Scalar>] {
@@ -145,6 +146,7 @@ public final class GRU<Scalar: TensorScalar>: Module {
             misuse("GRU.step", "\(states.count) states for \(layers.count) layers")
         }
         var output: Tensor<Scalar>? = nil
+        let time = time ?? RecurrentTime.current
         for index in layers.indices {
             let scope = time.map { "layer\(index).t\($0)" } ?? "layer\(index)"
             let next = withScope(scope) {

@@ -122,12 +122,15 @@ extension AttributableSessionModel {
     /// `[batch, 1]`, recorded for backward.
     ///
     /// This is the function attributions differentiate; it is what a gradient check of the path
-    /// checks.
+    /// checks. Step `t` runs at recurrent time `t` (`withRecurrentTime` of NablaNN), so a drawing
+    /// lays the steps out in a time grid.
     public func score(of target: Int, afterReading inputs: [Tensor<Scalar>]) -> Tensor<Scalar> {
         guard let first = inputs.first else { misuse("score(of:afterReading:)", "no steps to read") }
         var states = zeroStates(batchSize: first.shape[0])
         var hidden = first
-        for input in inputs { hidden = step(inputVectors: input, states: &states) }
+        for (time, input) in inputs.enumerated() {
+            hidden = withRecurrentTime(time) { step(inputVectors: input, states: &states) }
+        }
         return scores(hidden, items: [target])
     }
 }

@@ -299,7 +299,9 @@ public final class SessionTrainer<Model: SessionModel> {
     /// so a backward pass from a later step reaches the earlier ones of the same session.
     ///
     /// With `scopingSteps`, the ops of each step are tagged `step 1`, `step 2`, ... (see
-    /// `withScope` of Nabla), so that a drawing groups them.
+    /// `withScope` of Nabla), so that a drawing groups them, and the model's recurrent layers are
+    /// told the step's time (`withRecurrentTime` of NablaNN), so that a drawing lays them out in
+    /// a time grid.
     public func stepLosses(of steps: [SessionParallelBatches.Step], sampler: inout NegativeSampler,
                            states: inout [Tensor<Scalar>], scopingSteps: Bool = false) -> [Tensor<Scalar>] {
         var losses: [Tensor<Scalar>] = []
@@ -311,7 +313,7 @@ public final class SessionTrainer<Model: SessionModel> {
                 let samples = sampler.next().map { Int($0) }
                 return loss(inputs: step.inputs, targets: step.targets, samples: samples, states: &states)
             }
-            losses.append(scopingSteps ? withScope("step \(offset + 1)", stepLoss) : stepLoss())
+            losses.append(scopingSteps ? withRecurrentTime(offset) { withScope("step \(offset + 1)", stepLoss) } : stepLoss())
         }
         return losses
     }
@@ -338,7 +340,8 @@ public final class SessionTrainer<Model: SessionModel> {
     }
 
     /// The loss of the first training step over `slots` sessions (default: the batch size), in
-    /// training mode, with its whole graph recorded: for drawing one training step of the model.
+    /// training mode, with its whole graph recorded, the recurrent layers at time 0: for drawing
+    /// one training step of the model.
     /// Nothing is updated: the sampler, every random stream and the training mode are as they
     /// were before.
     public func lossOfFirstStep(slots: Int? = nil) -> Tensor<Scalar> {
@@ -351,7 +354,9 @@ public final class SessionTrainer<Model: SessionModel> {
             var sampler = NegativeSampler(support: support, alpha: options.sampleAlpha, sampleCount: options.sampleCount,
                                           cacheSize: options.sampleCacheSize, seed: options.samplerSeed)
             var states = model.zeroStates(batchSize: step.inputs.count)
-            return loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+            return withRecurrentTime(0) {
+                loss(inputs: step.inputs, targets: step.targets, samples: sampler.next().map { Int($0) }, states: &states)
+            }
         }
     }
 
