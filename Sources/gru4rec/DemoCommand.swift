@@ -138,10 +138,13 @@ struct DemoCommand: ParsableCommand {
 
     /// Writes the page that steps through the backward pass of `model`'s first training step on
     /// `data` over two sessions, with every gate of the GRU as its own op. It runs after the
-    /// model is saved, and the step leaves the model's weights and random streams as they were.
+    /// model is saved, and the step leaves the model's weights and random streams as they were;
+    /// the gradients of training and of the attributions are cleared first, so the page shows
+    /// this step's alone.
     func writeTrainingStepPage(of model: GRU4RecModel<Float>, data: SessionData, to url: URL) throws {
         model.implementation = .composed
         defer { model.implementation = .fused }
+        model.zeroGrad()
         let loss = SessionTrainer(model: model, data: data).lossOfFirstStep(slots: 2)
         try DrawingOutput.writePage(backpropagating: loss, title: "GRU4Rec: one training step over \(counted(2, "session"))",
                                     to: url.path)

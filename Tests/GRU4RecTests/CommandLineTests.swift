@@ -56,6 +56,7 @@ import Testing
         #expect(trace.backward.map(\.node) == trace.forward.reversed())
         #expect(Set(trace.backward.map(\.op)).isSuperset(of: ["sigmoid", "tanh", "matmul", "crossEntropy"]))
         for step in trace.backward { #expect(!step.rule.contains("no rule recorded"), "no rule for \(step.op)") }
+        #expect(!html.contains("backward()</text>"), "the page's gradients are summed with training's")
         // Both explanations are printed with the completeness line and drawn beside the GRU step.
         #expect(result.output.contains("   [Camera, Memory Card] → Camera Bag\nintegrated gradients (64 steps), zero baseline\n"))
         #expect(result.output.contains("   [Phone, Memory Card] → Phone Case\nintegrated gradients (64 steps), zero baseline\n"))

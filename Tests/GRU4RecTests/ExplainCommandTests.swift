@@ -78,6 +78,8 @@ import Testing
         let ops = Set(trace.backward.map(\.op))
         #expect(ops.isSuperset(of: ["sampledScores", "gru.pytorch"]), "\(ops)")
         #expect(trace.backward.first?.op == "sampledScores")
+        // The weights' gradients are this backward pass's alone, not summed with the attribution's.
+        #expect(!html.contains("backward()</text>"), "a gradient is drawn as summed over several backward passes")
         for (step, item) in ["Camera", "Memory Card"].enumerated() {
             let input = try #require(trace.nodes.first { $0.name == "x\(step) \(item)" }, "no input vector of \(item)")
             #expect(input.op == nil && input.gradient != nil && input.shape == [1, 16])

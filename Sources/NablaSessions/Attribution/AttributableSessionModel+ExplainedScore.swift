@@ -6,7 +6,9 @@ extension AttributableSessionModel {
     /// session's input vectors: the graph whose gradient an attribution multiplies by the inputs,
     /// to draw or to step through backward (NablaGraphviz's `BackpropagationPage`).
     ///
-    /// The model is switched to evaluation mode (no dropout). Leaf `t` is named `names[t]` (by
+    /// The model is switched to evaluation mode (no dropout) and its parameters' gradients are
+    /// cleared, so that a backward pass from the score leaves them holding that pass alone (an
+    /// attribution's own passes would otherwise be summed in). Leaf `t` is named `names[t]` (by
     /// default `x0`, `x1`, ...), and the steps run at recurrent times 0, 1, ..., so a drawing
     /// lays them out in a time grid. The result is `[1, 1]`.
     ///
@@ -20,6 +22,7 @@ extension AttributableSessionModel {
             misuse("explainedScore(of:after:names:)", "\(names.count) names for \(session.count) steps")
         }
         eval()
+        zeroGrad()
         let vectors = withNoGrad { inputVectors(session) }
         let inputs = session.indices.map { step in
             let row = vectors.sliced(step..<step + 1)
