@@ -140,7 +140,13 @@ import Testing
         #expect(page.trace.backward.count == graph.nodes.filter { $0.op != nil }.count + 1, "every op of the step, and the sum")
         #expect(page.trace.backward.first?.op == "sum" && Set(page.trace.backward.map(\.op)).isSuperset(of: ["sigmoid", "tanh", "matmul"]))
         #expect(page.trace.backward.allSatisfy { $0.sent != nil }, "backpropagating records what each derivative sent")
-        #expect(page.trace.nodes.contains { $0.name == "gru.layer0.weightHH" && $0.gradient != nil })
+        // What the tutorial says of its screenshot at step 11: a slice feeding the reset gate, whose
+        // gradient is 0 (h₀ and the biases are zero), z's gradient waiting for `sub` at step 13,
+        // and weightHH's gradient 0.
+        let middle = page.trace.backward[11]
+        #expect(middle.op == "slice" && page.trace.nodes[middle.node].gradient?.norm == 0)
+        #expect(page.trace.backward[13].op == "sub")
+        #expect(page.trace.nodes.first { $0.name == "gru.layer0.weightHH" }?.gradient?.norm == 0)
         #expect(html.contains(#"<script type="application/json" id="trace">"#) && html.contains("layer0.t0.z"))
         #expect(!html.contains("http://") && !html.contains("https://"), "the page needs no network")
     }
