@@ -375,5 +375,9 @@ for line in "${pages[@]}"; do
 done
 
 if [ "$failed" -ne 0 ]; then echo "browser test FAILED; files kept in $work"; exit 1; fi
-echo "browser test passed (${#pages[@]} pages); screenshots in $work"
-[ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+if [ "${KEEP:-0}" = 1 ]; then
+    echo "browser test passed (${#pages[@]} pages); screenshots in $work"
+else
+    echo "browser test passed (${#pages[@]} pages); KEEP=1 keeps the screenshots"
+    rm -rf "$work"
+fi
