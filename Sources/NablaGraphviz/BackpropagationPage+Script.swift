@@ -112,11 +112,12 @@ extension BackpropagationPage {
     });
     window.addEventListener("hashchange", () => { readAddress(); show(); });
 
-    // Hover: a node's op, shape, value and gradient.
+    // Hover: a node's label, op (or kind, for a leaf), shape, value and gradient.
     for (const [id, g] of Object.entries(elements)) {
       const node = trace.nodes[Number(id)];
       g.addEventListener("mousemove", event => {
-        tooltip.textContent = nodeName(node) + "\nvalue: " + describe(node.value) + "\ngradient: " + describe(node.gradient);
+        tooltip.textContent = nodeName(node) + "\n" + (node.op ? "op " + node.op : node.kind) + ", shape [" +
+          node.shape.join(", ") + "]\nvalue: " + describe(node.value) + "\ngradient: " + describe(node.gradient);
         tooltip.style.left = (event.pageX + 12) + "px";
         tooltip.style.top = (event.pageY + 12) + "px";
         tooltip.hidden = false;
@@ -141,6 +142,8 @@ extension BackpropagationPage {
     });
 
     // Zoom with the mouse wheel around the pointer, pan by dragging: both change the viewBox.
+    // The drawing keeps its proportions inside the element (empty bands at the sides or above and
+    // below), so window and drawing coordinates are converted with the browser's own transform.
     if (svg) {
       const box = svg.viewBox.baseVal;
       svg.removeAttribute("width");
@@ -148,11 +151,9 @@ extension BackpropagationPage {
       svg.addEventListener("wheel", event => {
         event.preventDefault();
         const factor = event.deltaY > 0 ? 1.15 : 1 / 1.15;
-        const rect = svg.getBoundingClientRect();
-        const x = box.x + (event.clientX - rect.left) / rect.width * box.width;
-        const y = box.y + (event.clientY - rect.top) / rect.height * box.height;
-        box.x = x - (x - box.x) * factor;
-        box.y = y - (y - box.y) * factor;
+        const pointer = new DOMPoint(event.clientX, event.clientY).matrixTransform(svg.getScreenCTM().inverse());
+        box.x = pointer.x - (pointer.x - box.x) * factor;
+        box.y = pointer.y - (pointer.y - box.y) * factor;
         box.width *= factor;
         box.height *= factor;
       }, {passive: false});
@@ -161,9 +162,9 @@ extension BackpropagationPage {
       window.addEventListener("mouseup", () => { drag = null; });
       window.addEventListener("mousemove", event => {
         if (!drag) return;
-        const rect = svg.getBoundingClientRect();
-        box.x -= (event.clientX - drag.x) / rect.width * box.width;
-        box.y -= (event.clientY - drag.y) / rect.height * box.height;
+        const scale = svg.getScreenCTM();   // window pixels per drawing unit: a across, d down
+        box.x -= (event.clientX - drag.x) / scale.a;
+        box.y -= (event.clientY - drag.y) / scale.d;
         drag = {x: event.clientX, y: event.clientY};
       });
     }

@@ -69,6 +69,29 @@ import Testing
         #expect(Self.texts(in: shown) == Self.texts(in: svg), "Docs/images/tutorial2-backward-pass.svg differs from what t2-draw draws")
         #expect(Self.texts(in: svg).contains("‖∇‖ = 24"))
         try? FileManager.default.removeItem(at: picture)
+        let printedByDrawing = printer.text
+
+        // snippet: t2-page
+        let page = try BackpropagationPage(of: L, title: "L = (a·b + c)²")   // reads the gradients kept above
+        let pageFile = FileManager.default.temporaryDirectory.appendingPathComponent("backward-pass.html")
+        try page.write(to: pageFile)
+        for step in page.trace.backward { print(step.rule) }
+        // end snippet
+
+        DocumentSnippets.expectOutput("t2-page", String(printer.text.dropFirst(printedByDrawing.count)))
+        // The page steps through the expression's three ops, in the order backward() ran them, and
+        // shows the gradients of the table: a's is -24 (norm 24), the seed's 1.
+        let html = try String(contentsOf: pageFile, encoding: .utf8)
+        #expect(page.trace.backward.map(\.op) == ["pow", "add", "mul"])
+        #expect(page.trace.nodes.compactMap(\.name).sorted() == ["a", "b", "c"])
+        let gradientOfA = try #require(page.trace.nodes.first { $0.name == "a" }?.gradient)
+        #expect(gradientOfA.first == [-24] && page.trace.nodes[page.trace.backward[0].node].gradient?.first == [1])
+        #expect(html.contains(#"<script type="application/json" id="trace">"#) && html.contains("<svg"))
+        #expect(!html.contains("http://") && !html.contains("https://"), "the page needs no network")
+        if let folder = ProcessInfo.processInfo.environment["NABLA_RECORD_OUTPUTS"] {   // for Scripts/browser-test.sh
+            try html.write(toFile: "\(folder)/tutorial2-backward-pass.html", atomically: true, encoding: .utf8)
+        }
+        try? FileManager.default.removeItem(at: pageFile)
     }
 
     @Test func broadcastingSumsTheGradientBack() {

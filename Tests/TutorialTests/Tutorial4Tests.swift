@@ -49,6 +49,15 @@ import Testing
         let graph = ComputationGraph.capture(step)
         print("gates:", Set(graph.nodes.compactMap(\.scope)).sorted())
         // end snippet
+        let printedBeforePage = printer.text
+
+        // snippet: t4-page
+        let page = try BackpropagationPage.backpropagating(step.sum(), title: "One GRU step")   // runs backward()
+        try page.write(to: FileManager.default.temporaryDirectory.appendingPathComponent("gru-step.html"))
+        print(page.trace.backward.count, "derivatives, from", page.trace.backward.first!.op, "to", page.trace.backward.last!.op)
+        gru.zeroGrad()                                 // forget the parameters' gradients: the next listing starts afresh
+        // end snippet
+        let printedByPage = String(printer.text.dropFirst(printedBeforePage.count))
 
         // snippet: t4-fading
         let steps = (0..<6).map { _ in Tensor<Double>.uniform([1, 3], in: -1..<1, using: &generator) }
@@ -90,10 +99,16 @@ import Testing
         }
         // end snippet
 
-        let printedByDrawing = String(printer.text.dropFirst(printedByEquations.count))
-        DocumentSnippets.expectOutput("t4-draw", printedByDrawing.components(separatedBy: "\nt0:").first! + "\n")
-        DocumentSnippets.expectOutput("t4-fading", "t0:" + printedBeforeGates.components(separatedBy: "\nt0:").last!)
+        DocumentSnippets.expectOutput("t4-draw", String(printedBeforePage.dropFirst(printedByEquations.count)))
+        DocumentSnippets.expectOutput("t4-page", printedByPage)
+        DocumentSnippets.expectOutput("t4-fading", String(printedBeforeGates.dropFirst(printedBeforePage.count + printedByPage.count)))
         DocumentSnippets.expectOutput("t4-gates", String(printer.text.dropFirst(printedBeforeGates.count)))
+        let pageFile = FileManager.default.temporaryDirectory.appendingPathComponent("gru-step.html")
+        try Self.expectStepPage(page, graph: graph, file: pageFile)
+        if let folder = ProcessInfo.processInfo.environment["NABLA_RECORD_OUTPUTS"] {   // for Scripts/browser-test.sh
+            try String(contentsOf: pageFile, encoding: .utf8).write(toFile: "\(folder)/tutorial4-gru-step.html", atomically: true, encoding: .utf8)
+        }
+        try? FileManager.default.removeItem(at: pageFile)
         let drawn = try String(contentsOf: picture, encoding: .utf8)
         #expect(drawn.contains(">layer0.t0.r<"))
         // The picture the tutorial shows is the one this listing draws: the same texts in it.
@@ -116,6 +131,24 @@ import Testing
         let fadingShown = try String(contentsOf: DocumentSnippets.packageRoot.appendingPathComponent("Docs/images/tutorial4-gru-fading.svg"),
                                      encoding: .utf8)
         #expect(Self.texts(in: fadingShown) == Self.texts(in: fadingDrawn), "Docs/images/tutorial4-gru-fading.svg differs from what t4-fading draws")
+    }
+
+    /// The page of one GRU step: every op of the step in the trace, the step's gates among them,
+    /// the gradient each derivative sent recorded, and the page written where the listing says.
+    static func expectStepPage(_ page: BackpropagationPage, graph: ComputationGraph, file: URL) throws {
+        let html = try String(contentsOf: file, encoding: .utf8)
+        #expect(page.trace.backward.count == graph.nodes.filter { $0.op != nil }.count + 1, "every op of the step, and the sum")
+        #expect(page.trace.backward.first?.op == "sum" && Set(page.trace.backward.map(\.op)).isSuperset(of: ["sigmoid", "tanh", "matmul"]))
+        #expect(page.trace.backward.allSatisfy { $0.sent != nil }, "backpropagating records what each derivative sent")
+        // What the tutorial says of its screenshot at step 11: a slice feeding the reset gate, whose
+        // gradient is 0 (h₀ and the biases are zero), z's gradient waiting for `sub` at step 13,
+        // and weightHH's gradient 0.
+        let middle = page.trace.backward[11]
+        #expect(middle.op == "slice" && page.trace.nodes[middle.node].gradient?.norm == 0)
+        #expect(page.trace.backward[13].op == "sub")
+        #expect(page.trace.nodes.first { $0.name == "gru.layer0.weightHH" }?.gradient?.norm == 0)
+        #expect(html.contains(#"<script type="application/json" id="trace">"#) && html.contains("layer0.t0.z"))
+        #expect(!html.contains("http://") && !html.contains("https://"), "the page needs no network")
     }
 
     /// The texts drawn in an SVG picture, sorted: node labels, cluster names, the legend.
