@@ -2,10 +2,10 @@
 # Draws every PNG under Docs/ and Tutorials/ again from the current code, the way it was first made,
 # into a temporary folder, and compares it with the committed one: a page is opened in headless
 # Chromium at a fixed window size and screenshotted, a graph picture is drawn by the program that
-# draws it. The two must have the same size, and at most $allowed pixels may differ by more than
-# $tolerance of 255 levels in a channel (what a changed digit or a moved line gives is far above
-# that; the committed reports are quantized by pngquant, whose error stays below it). A PNG
-# without a line in the table below fails too.
+# draws it. The two must have the same size, and at most 4 pixels may differ by more than 96 of
+# 255 levels in a channel (one changed digit in the demo report's table gives 20; the committed
+# reports are quantized by pngquant, whose error is at most 50 on them). A PNG without a line in the
+# table below fails too.
 #
 #     Scripts/check-screenshots.sh [--record] [PNG ...]
 #
@@ -31,8 +31,8 @@ screenshots=(
     'Docs/images/backpropagation-page.png | step.html#step=9 | 1400x900  | -        | gru4rec generate --output . > generate.log && gru4rec draw --train demo_train.tsv -p layers=4,n_sample=4,bptt_steps=3 --slots 1 --output step.html > draw.log'
     'Docs/images/gru-unrolled.png         | gru-unrolled.png | -         | -        | VisualizeGRU . > visualize.log'
 )
-tolerance=96
-allowed=4
+tolerance=96  # levels of 255 a channel may differ by
+allowed=4     # pixels that may differ by more
 
 record="${RECORD:-0}"
 selected=()
@@ -49,28 +49,31 @@ fixed_time() {  # fixed_time PAGE TIME: the page says it was written at TIME
     grep -q "written $2" "$1" || { echo "$1 does not say when it was written"; return 1; }
 }
 
+work="$(mktemp -d "${TMPDIR:-/tmp}/nabla-screenshots.XXXXXX")"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-install() { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" > /dev/null; }
-command -v chromium > /dev/null 2>&1 || install chromium
-if [ "$record" = 1 ] && ! command -v pngquant > /dev/null 2>&1; then install pngquant; fi
+install_packages() {
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" > "$work/apt.log"
+}
+[ -n "$(command -v chromium)" ] || install_packages chromium
+if [ "$record" = 1 ] && [ -z "$(command -v pngquant)" ]; then install_packages pngquant; fi
 # Pillow decodes the PNGs: the python3 on the PATH if it has it, else Debian's with python3-pil.
+has_pillow() { "$1" -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PIL') is None)"; }
 python=python3
-if ! python3 -c "import PIL" 2> /dev/null; then
+if ! has_pillow python3; then
     python=/usr/bin/python3
-    "$python" -c "import PIL" 2> /dev/null || install python3-pil
+    has_pillow "$python" || install_packages python3-pil
 fi
 
 # Every PNG must have its line.
 listed=$(for entry in "${screenshots[@]}"; do echo "${entry%%|*}" | tr -d ' '; done | sort)
 unlisted=$(find Docs Tutorials -name '*.png' | sort | comm -23 - <(echo "$listed"))
 if [ -n "$unlisted" ]; then
-    echo "FAIL: no line in Scripts/check-screenshots.sh says how these are made:"; echo "$unlisted"; exit 1
+    echo "FAIL: no line in Scripts/check-screenshots.sh says how these are made:"; echo "$unlisted"; rm -rf "$work"; exit 1
 fi
 
 swift build --product gru4rec 2>&1 | tail -1
 swift build --product VisualizeGRU 2>&1 | tail -1
 export PATH="$(swift build --show-bin-path):$PATH" root
-work="$(mktemp -d "${TMPDIR:-/tmp}/nabla-screenshots.XXXXXX")"
 
 failed=0
 for entry in "${screenshots[@]}"; do
