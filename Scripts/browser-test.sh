@@ -15,8 +15,8 @@
 # and Enter goes to the first matching op, the wheel zooms around the pointer and a drag pans.
 #
 # Writes a screenshot per step into its own temporary folder (kept when a check fails; set KEEP=1
-# to keep it always). NABLA_RECORD_SCREENSHOTS=1 also copies the screenshots that documents show
-# (third field of a page's line below) into the repository, made small with pngquant.
+# to keep it always). The screenshots the documents show are redrawn and compared by
+# Scripts/check-screenshots.sh.
 # Installs Debian's chromium if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,10 @@ swift build --build-tests 2>&1 | tail -1
 gru4rec="$(swift build --show-bin-path)/gru4rec"
 work="$(mktemp -d "${TMPDIR:-/tmp}/nabla-browser-test.XXXXXX")"
 
-# The pages. A small GRU4Rec training step:
+# The pages. The demo's training step, and the explanation of one of its model's scores:
+"$gru4rec" demo --output "$work/demo" > "$work/demo.log" 2>&1
+"$gru4rec" explain --model "$work/demo/demo-model.safetensors" --items "Camera,Memory Card" --draw "$work/why.html" > "$work/explain.log"
+# A small GRU4Rec training step:
 "$gru4rec" generate --output "$work" > "$work/generate.log"
 "$gru4rec" draw --train "$work/demo_train.tsv" -p layers=4,n_sample=4 --slots 1 --output "$work/step.html" > "$work/draw.log"
 # The tutorials' pages, written by the tests that run the tutorials' listings (the listings are
@@ -39,14 +42,15 @@ mkdir -p "$work/tutorials"
 NABLA_RECORD_OUTPUTS="$work/tutorials" swift test --skip-build --filter "Tutorial2Tests|Tutorial4Tests" > "$work/tutorials.log" 2>&1 \
     || { tail -30 "$work/tutorials.log"; echo "browser test FAILED: the tutorials' tests fail; files kept in $work"; exit 1; }
 
-# ---- The pages checked: one line each, "NAME FILE [SCREENSHOT]". ----
-# Every page gets every check. SCREENSHOT, when given, is where NABLA_RECORD_SCREENSHOTS=1 copies
-# the page's screenshot at its middle backward step. To check a further page, write it into
-# "$work" above and add its line here.
+# ---- The pages checked: one line each, "NAME FILE". ----
+# Every page gets every check. To check a further page, write it into "$work" above and add its
+# line here.
 pages=(
+    "demo $work/demo/demo-backpropagation.html"
+    "explain $work/why.html"
     "gru4rec-step $work/step.html"
     "tutorial2 $work/tutorials/tutorial2-backward-pass.html"
-    "tutorial4 $work/tutorials/tutorial4-gru-step.html Docs/images/tutorial4-backpropagation-page.png"
+    "tutorial4 $work/tutorials/tutorial4-gru-step.html"
 )
 
 # check_step.py PAGE DOM FRAGMENT: what the page shows at the step its address names.
@@ -358,7 +362,7 @@ PY
 }
 
 for line in "${pages[@]}"; do
-    read -r name page screenshot <<< "$line"
+    read -r name page <<< "$line"
     read -r backward forward < <(python3 -c "import json,re,sys; t=json.loads(re.search(r'id=\"trace\">(.*?)</script>', open(sys.argv[1]).read(), re.S).group(1)); print(len(t['backward']), len(t['forward']))" "$page")
     echo "$name: $backward backward steps, $(basename "$page")"
     mkdir -p "$work/$name"
@@ -368,10 +372,6 @@ for line in "${pages[@]}"; do
     check "$page" "$name/backward-last" "step=$((backward - 1))"
     check "$page" "$name/forward-middle" "mode=forward&step=$((forward / 2))"
     interact "$page" "$name"
-    if [ "${NABLA_RECORD_SCREENSHOTS:-0}" = 1 ] && [ -n "${screenshot:-}" ]; then
-        pngquant --force --quality 60-90 --output "$screenshot" "$work/$name/backward-middle.png"
-        echo "$name: wrote $screenshot ($(stat -c %s "$screenshot") bytes)"
-    fi
 done
 
 if [ "$failed" -ne 0 ]; then echo "browser test FAILED; files kept in $work"; exit 1; fi
