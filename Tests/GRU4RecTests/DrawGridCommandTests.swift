@@ -5,7 +5,7 @@ import Testing
 /// `gru4rec draw` of a window of several steps lays GRU4Rec's states out in the time grid (time
 /// left to right, layers bottom to top), as the unrolled GRU's pictures are, and its title
 /// counts sessions in the right number.
-@Suite struct DrawGridCommandTests {
+@Suite struct DrawGridCommandTests: DemoDataCommandSuite {
     /// Where each drawn text starting with `prefix` stands in `svg`, by the whole text: Graphviz
     /// writes `<text ... x="…" y="…" ...>label</text>`, y growing downwards.
     static func textPositions(in svg: String, startingWith prefix: String) -> [String: SIMD2<Double>] {
@@ -19,12 +19,10 @@ import Testing
     }
 
     @Test func aWindowOfTwoLayersIsDrawnInTheTimeGrid() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-draw-grid-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try demoFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", folder.path]).status == 0)
         let picture = folder.appendingPathComponent("window.svg").path
-        let drawn = try ExampleRunner.run("gru4rec", arguments: [
+        let drawn = try gru4rec([
             "draw", "--train", folder.appendingPathComponent("demo_train.tsv").path,
             "-p", "layers=4/3,n_sample=2,bptt_steps=3", "--slots", "1", "--output", picture])
         #expect(drawn.status == 0, "\(drawn.errors)")
@@ -49,14 +47,12 @@ import Testing
     }
 
     @Test func oneStepOverTwoSessionsSaysSessions() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nabla-draw-title-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try demoFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try ExampleRunner.run("gru4rec", arguments: ["generate", "--output", folder.path]).status == 0)
         let train = folder.appendingPathComponent("demo_train.tsv").path
         for (slots, title) in [("1", "one training step over 1 session<"), ("2", "one training step over 2 sessions<")] {
             let picture = folder.appendingPathComponent("step\(slots).svg").path
-            let drawn = try ExampleRunner.run("gru4rec", arguments: ["draw", "--train", train, "-p", "layers=4,n_sample=2",
+            let drawn = try gru4rec(["draw", "--train", train, "-p", "layers=4,n_sample=2",
                                                                      "--slots", slots, "--output", picture])
             #expect(drawn.status == 0, "\(drawn.errors)")
             #expect(try String(contentsOfFile: picture, encoding: .utf8).contains(title), "\(slots) slots")
